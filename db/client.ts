@@ -1,0 +1,69 @@
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** The one database type the rest of the code sees, whichever driver is behind it. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+export interface DbHandle {
+  db: Db;
+  driver: "pglite" | "postgres";
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "migrations");
+
+export interface OpenDbOptions {
+  /** postgres://... for a real server; absent for embedded PGlite. */
+  url?: string;
+  /** PGlite data folder; `memory://` keeps it in memory. Default `.tourney/pgdata`. */
+  dataDir?: string;
+  /** Run migrations before returning (default true). */
+  migrate?: boolean;
+  /** Pool size for the postgres driver. */
+  max?: number;
+}
+
+/**
+ * Opens the database: real Postgres when a URL is given, else embedded PGlite in a data folder.
+ * Same schema, same queries, same migrations on both.
+ */
+export async function openDb(opts: OpenDbOptions = {}): Promise<DbHandle> {
+  const handle = opts.url ? await openPostgres(opts.url, opts.max) : await openPglite(opts.dataDir);
+  if (opts.migrate ?? true) await runMigrations(handle);
+  return handle;
+}
+
+async function openPostgres(url: string, max = 10): Promise<DbHandle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const sql = postgres(url, { max, onnotice: () => {} });
+  const db = drizzle(sql, { schema }) as unknown as Db;
+  return { db, driver: "postgres", close: () => sql.end({ timeout: 5 }) };
+}
+
+async function openPglite(dataDir = ".tourney/pgdata"): Promise<DbHandle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  if (!dataDir.startsWith("memory://")) mkdirSync(resolve(dataDir), { recursive: true });
+  const client = new PGlite(dataDir.startsWith("memory://") ? undefined : resolve(dataDir));
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return { db, driver: "pglite", close: () => client.close() };
+}
+
+async function runMigrations(handle: DbHandle): Promise<void> {
+  if (handle.driver === "postgres") {
+    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants its driver's own db type
+    await migrate(handle.db as any, { migrationsFolder });
+  } else {
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants its driver's own db type
+    await migrate(handle.db as any, { migrationsFolder });
+  }
+}

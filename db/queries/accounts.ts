@@ -1,0 +1,73 @@
+import { createHash, randomBytes } from "node:crypto";
+import { and, eq, isNull } from "drizzle-orm";
+import type { Db } from "../client";
+import { newId } from "../ids";
+import { type Account, type ApiKey, type ApiScope, accounts, apiKeys } from "../schema";
+
+/** SHA-256 hex of an API key secret: how keys are stored and looked up. */
+export const hashKey = (secret: string) => createHash("sha256").update(secret).digest("hex");
+
+export interface CreatedKey {
+  key: ApiKey;
+  /** The secret, shown once: only its hash is stored. */
+  secret: string;
+}
+
+export async function createApiKey(
+  db: Db,
+  accountId: string,
+  scopes: ApiScope[],
+): Promise<CreatedKey> {
+  const secret = `tny_${randomBytes(24).toString("base64url")}`;
+  const [key] = await db
+    .insert(apiKeys)
+    .values({
+      id: newId("key"),
+      accountId,
+      hash: hashKey(secret),
+      prefix: secret.slice(0, 8),
+      scopes,
+    })
+    .returning();
+  return { key: key!, secret };
+}
+
+/** Creates an account and its first key in one transaction. */
+export async function createAccount(
+  db: Db,
+  name: string,
+  scopes: ApiScope[] = ["read", "submit"],
+): Promise<{ account: Account } & CreatedKey> {
+  return db.transaction(async (tx) => {
+    const [account] = await tx
+      .insert(accounts)
+      .values({ id: newId("acc"), name })
+      .returning();
+    const created = await createApiKey(tx as unknown as Db, account!.id, scopes);
+    return { account: account!, ...created };
+  });
+}
+
+/** The live (not revoked) key with this secret, with its account. */
+export async function findActiveKey(db: Db, secret: string) {
+  const rows = await db
+    .select({ key: apiKeys, account: accounts })
+    .from(apiKeys)
+    .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
+    .where(and(eq(apiKeys.hash, hashKey(secret)), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  return rows[0];
+}
+
+export async function revokeApiKey(db: Db, accountId: string, keyId: string): Promise<boolean> {
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.accountId, accountId), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return rows.length === 1;
+}
+
+export async function linkWallet(db: Db, accountId: string, address: string): Promise<void> {
+  await db.update(accounts).set({ walletAddress: address }).where(eq(accounts.id, accountId));
+}

@@ -1,0 +1,81 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { type Job, jobs } from "../schema";
+
+export interface EnqueueOptions {
+  /** Jobs sharing a key are the same job: enqueueing twice is a no-op. */
+  key: string;
+  runAt?: Date;
+  maxAttempts?: number;
+}
+
+export async function enqueueJob(
+  db: Db,
+  kind: string,
+  payload: Record<string, unknown>,
+  opts: EnqueueOptions,
+): Promise<void> {
+  await db
+    .insert(jobs)
+    .values({
+      kind,
+      key: opts.key,
+      payload,
+      runAt: opts.runAt ?? new Date(),
+      maxAttempts: opts.maxAttempts ?? 10,
+    })
+    .onConflictDoNothing({ target: jobs.key });
+}
+
+/**
+ * Claims the oldest ready job. Row locks with SKIP LOCKED keep two workers off the same job;
+ * a job left `running` by a crashed worker is reclaimed once its lock is older than `staleMs`.
+ */
+export async function claimJob(db: Db, workerId: string, staleMs = 60_000): Promise<Job | null> {
+  const staleBefore = new Date(Date.now() - staleMs).toISOString();
+  const rows = await db.execute<Record<string, unknown>>(sql`
+    update jobs set status = 'running', locked_by = ${workerId}, locked_at = now(),
+      attempts = attempts + 1
+    where id = (
+      select id from jobs
+      where (status = 'queued' and run_at <= now())
+         or (status = 'running' and locked_at < ${staleBefore}::timestamptz)
+      order by run_at, id
+      for update skip locked
+      limit 1
+    )
+    returning id`);
+  const list = Array.isArray(rows) ? rows : (rows as { rows: Record<string, unknown>[] }).rows;
+  const id = list[0]?.id as number | undefined;
+  if (id === undefined) return null;
+  const [job] = await db.select().from(jobs).where(eq(jobs.id, id));
+  return job ?? null;
+}
+
+export async function completeJob(db: Db, job: Job): Promise<void> {
+  await db
+    .update(jobs)
+    .set({ status: "done", finishedAt: new Date(), lockedBy: null, lastError: null })
+    .where(and(eq(jobs.id, job.id), eq(jobs.status, "running")));
+}
+
+/** Records a failure: retried later with exponential backoff, or failed for good. */
+export async function failJob(db: Db, job: Job, error: string, retryInMs?: number): Promise<void> {
+  const final = job.attempts >= job.maxAttempts;
+  const backoff = retryInMs ?? Math.min(60_000, 250 * 2 ** (job.attempts - 1));
+  await db
+    .update(jobs)
+    .set({
+      status: final ? "failed" : "queued",
+      lastError: error.slice(0, 4000),
+      lockedBy: null,
+      runAt: new Date(Date.now() + backoff),
+      finishedAt: final ? new Date() : null,
+    })
+    .where(eq(jobs.id, job.id));
+}
+
+export async function listJobs(db: Db, status?: Job["status"]): Promise<Job[]> {
+  const q = db.select().from(jobs);
+  return status ? q.where(eq(jobs.status, status)).orderBy(jobs.id) : q.orderBy(jobs.id);
+}

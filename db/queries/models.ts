@@ -1,0 +1,23 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../client";
+import { newBytes32 } from "../ids";
+import { type Model, models } from "../schema";
+
+export async function createModel(db: Db, accountId: string, name: string): Promise<Model> {
+  const [model] = await db.insert(models).values({ id: newBytes32(), accountId, name }).returning();
+  return model!;
+}
+
+export async function getModel(db: Db, id: string): Promise<Model | undefined> {
+  const [model] = await db.select().from(models).where(eq(models.id, id.toLowerCase()));
+  return model;
+}
+
+export async function getModelByName(db: Db, name: string): Promise<Model | undefined> {
+  const [model] = await db.select().from(models).where(eq(models.name, name));
+  return model;
+}
+
+export async function accountModels(db: Db, accountId: string): Promise<Model[]> {
+  return db.select().from(models).where(eq(models.accountId, accountId)).orderBy(models.name);
+}

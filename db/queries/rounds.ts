@@ -1,0 +1,76 @@
+import { and, desc, eq, lt, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { type NewRound, type Round, type RoundStatus, rounds } from "../schema";
+import { enqueueJob } from "./jobs";
+
+export type NewRoundInput = Omit<NewRound, "number" | "status" | "opensAt">;
+
+/** Opens the next round and queues its on-chain opening, atomically. */
+export async function createRound(db: Db, input: NewRoundInput): Promise<Round> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    // Serialise numbering: concurrent creators wait here instead of colliding on the key.
+    await t.execute(sql`lock table rounds in share row exclusive mode`);
+    const [last] = await t
+      .select({ number: rounds.number })
+      .from(rounds)
+      .orderBy(desc(rounds.number))
+      .limit(1);
+    const number = (last?.number ?? 0) + 1;
+    const [round] = await t
+      .insert(rounds)
+      .values({ ...input, number, status: "open", opensAt: new Date() })
+      .returning();
+    await enqueueJob(t, "round.open", { round: number }, { key: `round.open:${number}` });
+    await enqueueJob(
+      t,
+      "round.close",
+      { round: number },
+      { key: `round.close:${number}`, runAt: input.closesAt as Date },
+    );
+    return round!;
+  });
+}
+
+export async function getRound(db: Db, number: number): Promise<Round | undefined> {
+  const [round] = await db.select().from(rounds).where(eq(rounds.number, number));
+  return round;
+}
+
+/** Rounds newest first, `before` a round number (cursor). */
+export async function listRounds(db: Db, opts: { before?: number; limit: number }) {
+  const q = db.select().from(rounds);
+  const filtered = opts.before !== undefined ? q.where(lt(rounds.number, opts.before)) : q;
+  return filtered.orderBy(desc(rounds.number)).limit(opts.limit);
+}
+
+/** The newest round still taking submissions. */
+export async function currentRound(db: Db): Promise<Round | undefined> {
+  const [round] = await db
+    .select()
+    .from(rounds)
+    .where(eq(rounds.status, "open"))
+    .orderBy(desc(rounds.number))
+    .limit(1);
+  return round;
+}
+
+/** Moves a round from one status to the next; false if it was not in `from`. */
+export async function transitionRound(
+  db: Db,
+  number: number,
+  from: RoundStatus,
+  to: RoundStatus,
+  patch: Partial<NewRound> = {},
+): Promise<boolean> {
+  const rows = await db
+    .update(rounds)
+    .set({ ...patch, status: to })
+    .where(and(eq(rounds.number, number), eq(rounds.status, from)))
+    .returning({ number: rounds.number });
+  return rows.length === 1;
+}
+
+export async function updateRound(db: Db, number: number, patch: Partial<NewRound>) {
+  await db.update(rounds).set(patch).where(eq(rounds.number, number));
+}

@@ -1,0 +1,9 @@
+import { numeric, timestamp } from "drizzle-orm/pg-core";
+
+/** Created/updated timestamps shared by every table. */
+export const timestamps = {
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+};
+
+/** Token amounts and WAD values: integers up to 2^256, stored exactly, read back as strings. */
+export const uint = (name: string) => numeric(name, { precision: 78, scale: 0 });

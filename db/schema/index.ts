@@ -1,0 +1,6 @@
+export * from "./accounts";
+export * from "./jobs";
+export * from "./models";
+export * from "./rounds";
+export * from "./scores";
+export * from "./submissions";
