@@ -79,3 +79,11 @@ export async function listJobs(db: Db, status?: Job["status"]): Promise<Job[]> {
   const q = db.select().from(jobs);
   return status ? q.where(eq(jobs.status, status)).orderBy(jobs.id) : q.orderBy(jobs.id);
 }
+
+/** Moves a queued job's run time (e.g. an operator closing a round early). */
+export async function rescheduleJob(db: Db, key: string, runAt: Date): Promise<void> {
+  await db
+    .update(jobs)
+    .set({ runAt })
+    .where(and(eq(jobs.key, key), eq(jobs.status, "queued")));
+}

@@ -1,0 +1,66 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv, AppServices } from "./context";
+import { ApiError, errorBody } from "./errors";
+import { authenticate } from "./middleware/auth";
+import { rateLimit } from "./middleware/rate-limit";
+import * as accounts from "./routes/accounts";
+import * as docs from "./routes/docs";
+import * as health from "./routes/health";
+import * as keys from "./routes/keys";
+import * as models from "./routes/models";
+import * as rounds from "./routes/rounds";
+import * as scores from "./routes/scores";
+import * as submissions from "./routes/submissions";
+
+export type App = OpenAPIHono<AppEnv>;
+
+/** Builds the Hono app; the Node and Workers entries both serve this. */
+export function createApp(services: AppServices): App {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        throw new ApiError("validation_failed", "Request did not match the schema", {
+          issues: result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+        });
+      }
+    },
+  });
+
+  app.use("*", async (c, next) => {
+    const requestId = c.req.header("x-request-id") ?? crypto.randomUUID();
+    c.set("requestId", requestId);
+    c.set("services", services);
+    c.header("X-Request-Id", requestId);
+    const start = performance.now();
+    await next();
+    services.logger.info("request", {
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - start) * 10) / 10,
+    });
+  });
+  app.use("/v1/*", authenticate);
+  app.use("/v1/*", rateLimit(services.config.RATE_LIMIT_PER_MINUTE));
+
+  app.onError((err, c) => {
+    const requestId = c.get("requestId");
+    if (err instanceof ApiError) return c.json(errorBody(err, requestId), err.status);
+    if (err instanceof HTTPException) {
+      const code = err.status === 413 ? "payload_too_large" : "bad_request";
+      return c.json(errorBody(new ApiError(code, err.message), requestId), err.status);
+    }
+    services.logger.error("unhandled", { requestId, err: String((err as Error).stack ?? err) });
+    return c.json(errorBody(new ApiError("internal", "Internal error"), requestId), 500);
+  });
+  app.notFound((c) =>
+    c.json(errorBody(new ApiError("not_found", `No route ${c.req.method} ${c.req.path}`)), 404),
+  );
+
+  for (const r of [health, accounts, keys, models, submissions, rounds, scores, docs]) {
+    r.register(app);
+  }
+  return app;
+}

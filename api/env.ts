@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+/** API configuration, parsed once from the environment at start. */
+export const ApiConfigSchema = z.object({
+  PORT: z.coerce.number().int().positive().default(8787),
+  HOST: z.string().default("127.0.0.1"),
+  /** Largest accepted submission or data upload, bytes. */
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(50 * 1024 * 1024),
+  /** Requests per minute per API key (or per address without a key). */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type ApiConfig = z.infer<typeof ApiConfigSchema>;
+
+export function parseApiConfig(env: Record<string, string | undefined>): ApiConfig {
+  return ApiConfigSchema.parse(env);
+}

@@ -1,0 +1,313 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { parseUnits } from "viem";
+import {
+  createRound,
+  currentRound,
+  enqueueJob,
+  getRound,
+  listRounds,
+  type Round,
+  rescheduleJob,
+  transitionRound,
+} from "../../db";
+import type { App } from "../app";
+import { readFormFile } from "../domain/body";
+import { sha256Hex } from "../domain/hash";
+import { parseLive, parseTargets } from "../domain/live";
+import { liveIdSet } from "../domain/live-cache";
+import { ApiError, errorResponses } from "../errors";
+import { requireAuth } from "../middleware/auth";
+
+const RoundSchema = z
+  .object({
+    number: z.number().int(),
+    status: z.enum(["open", "closed", "resolved", "scored", "settled"]),
+    opensAt: z.string(),
+    closesAt: z.string(),
+    resolvesAt: z.string(),
+    liveSha256: z.string(),
+    targetsSha256: z.string().nullable(),
+    payout: z.object({
+      payoutCap: z.string().openapi({ description: "WAD (1e18 = 100%)" }),
+      corrMultiplier: z.string(),
+      mmcMultiplier: z.string(),
+      stakeThreshold: z.string().openapi({ description: "token wei" }),
+    }),
+    submissionsRoot: z.string().nullable(),
+    scoresRoot: z.string().nullable(),
+    transactions: z.object({
+      open: z.string().nullable(),
+      close: z.string().nullable(),
+      resolve: z.string().nullable(),
+      finalize: z.string().nullable(),
+    }),
+  })
+  .openapi("Round");
+
+export function roundJson(r: Round) {
+  return {
+    number: r.number,
+    status: r.status,
+    opensAt: r.opensAt.toISOString(),
+    closesAt: r.closesAt.toISOString(),
+    resolvesAt: r.resolvesAt.toISOString(),
+    liveSha256: r.liveSha256,
+    targetsSha256: r.targetsSha256,
+    payout: {
+      payoutCap: r.payoutCap,
+      corrMultiplier: r.corrMultiplier,
+      mmcMultiplier: r.mmcMultiplier,
+      stakeThreshold: r.stakeThreshold,
+    },
+    submissionsRoot: r.submissionsRoot,
+    scoresRoot: r.scoresRoot,
+    transactions: {
+      open: r.openTx,
+      close: r.closeTx,
+      resolve: r.resolveTx,
+      finalize: r.finalizeTx,
+    },
+  };
+}
+
+const NumberParam = z.object({ number: z.coerce.number().int().positive() });
+const json = (schema: z.ZodType) => ({ "application/json": { schema } });
+const decimal = z.string().regex(/^\d+(\.\d+)?$/, "a non-negative decimal number");
+
+const OpenForm = z.object({
+  live: z.any().openapi({ type: "string", format: "binary", description: "CSV: id + features" }),
+  closesAt: z.iso.datetime({ offset: true }),
+  resolvesAt: z.iso.datetime({ offset: true }),
+  payoutCap: decimal.optional().openapi({ example: "0.05" }),
+  corrMultiplier: decimal.optional().openapi({ example: "0.5" }),
+  mmcMultiplier: decimal.optional().openapi({ example: "2" }),
+  stakeThreshold: decimal.optional().openapi({ example: "72000", description: "tokens" }),
+});
+
+export const open = createRoute({
+  method: "post",
+  path: "/v1/rounds",
+  tags: ["rounds"],
+  summary: "Open a round with its live data (operator)",
+  security: [{ bearer: [] }],
+  request: { body: { content: { "multipart/form-data": { schema: OpenForm } }, required: true } },
+  responses: {
+    201: {
+      description: "Opened",
+      content: json(z.object({ number: z.number(), status: z.string(), liveSha256: z.string() })),
+    },
+    ...errorResponses(400, 401, 403, 413, 415, 422),
+  },
+});
+
+export const list = createRoute({
+  method: "get",
+  path: "/v1/rounds",
+  tags: ["rounds"],
+  summary: "Rounds, newest first",
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+      cursor: z.coerce.number().int().positive().optional(),
+    }),
+  },
+  responses: {
+    200: {
+      description: "A page of rounds",
+      content: json(z.object({ rounds: z.array(RoundSchema), nextCursor: z.string().nullable() })),
+    },
+    ...errorResponses(400),
+  },
+});
+
+export const current = createRoute({
+  method: "get",
+  path: "/v1/rounds/current",
+  tags: ["rounds"],
+  summary: "The round open for submissions",
+  responses: {
+    200: { description: "The round", content: json(RoundSchema) },
+    ...errorResponses(404),
+  },
+});
+
+export const get = createRoute({
+  method: "get",
+  path: "/v1/rounds/{number}",
+  tags: ["rounds"],
+  summary: "A round",
+  request: { params: NumberParam },
+  responses: {
+    200: { description: "The round", content: json(RoundSchema) },
+    ...errorResponses(400, 404),
+  },
+});
+
+export const live = createRoute({
+  method: "get",
+  path: "/v1/rounds/{number}/live",
+  tags: ["rounds"],
+  summary: "The round's live file (CSV); its SHA-256 is in the X-Content-SHA256 header",
+  request: { params: NumberParam },
+  responses: {
+    200: { description: "CSV", content: { "text/csv": { schema: z.string() } } },
+    ...errorResponses(404),
+  },
+});
+
+export const close = createRoute({
+  method: "post",
+  path: "/v1/rounds/{number}/close",
+  tags: ["rounds"],
+  summary: "Close a round now (operator)",
+  security: [{ bearer: [] }],
+  request: { params: NumberParam },
+  responses: {
+    200: { description: "Closed", content: json(RoundSchema) },
+    ...errorResponses(401, 403, 404, 409),
+  },
+});
+
+export const resolve = createRoute({
+  method: "post",
+  path: "/v1/rounds/{number}/resolve",
+  tags: ["rounds"],
+  summary: "Publish a closed round's targets; scoring and settlement follow (operator)",
+  security: [{ bearer: [] }],
+  request: {
+    params: NumberParam,
+    body: {
+      content: {
+        "multipart/form-data": {
+          schema: z.object({ targets: z.any().openapi({ type: "string", format: "binary" }) }),
+        },
+      },
+    },
+  },
+  responses: {
+    202: {
+      description: "Accepted: scoring queued",
+      content: json(
+        z.object({ number: z.number(), status: z.string(), targetsSha256: z.string() }),
+      ),
+    },
+    ...errorResponses(401, 403, 404, 409, 413, 415, 422),
+  },
+});
+
+async function mustGet(c: { get(k: "services"): { db: import("../../db").Db } }, n: number) {
+  const round = await getRound(c.get("services").db, n);
+  if (!round) throw new ApiError("not_found", `No round ${n}`);
+  return round;
+}
+
+const toWad = (v: string | undefined, fallback: string) =>
+  v === undefined ? fallback : parseUnits(v, 18).toString();
+
+export function register(app: App) {
+  app.openapi(
+    open,
+    async (c) => {
+      requireAuth(c, "operator");
+      const { bytes, form } = await readFormFile(c, "live");
+      const parsed = OpenForm.omit({ live: true }).safeParse(form);
+      if (!parsed.success) {
+        throw new ApiError("validation_failed", "Invalid round fields", {
+          issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+        });
+      }
+      const f = parsed.data;
+      const closesAt = new Date(f.closesAt);
+      const resolvesAt = new Date(f.resolvesAt);
+      if (!(closesAt < resolvesAt))
+        throw new ApiError("validation_failed", "closesAt must be before resolvesAt");
+      parseLive(bytes);
+      const cap = toWad(f.payoutCap, "50000000000000000");
+      if (BigInt(cap) > 10n ** 18n)
+        throw new ApiError("validation_failed", "payoutCap must be at most 1");
+      const round = await createRound(c.get("services").db, {
+        liveCsv: new TextDecoder().decode(bytes),
+        liveSha256: sha256Hex(bytes),
+        closesAt,
+        resolvesAt,
+        payoutCap: cap,
+        corrMultiplier: toWad(f.corrMultiplier, "500000000000000000"),
+        mmcMultiplier: toWad(f.mmcMultiplier, "2000000000000000000"),
+        stakeThreshold: toWad(f.stakeThreshold, "72000000000000000000000"),
+      });
+      return c.json(
+        { number: round.number, status: round.status, liveSha256: round.liveSha256 },
+        201,
+      );
+    },
+    () => undefined,
+  );
+
+  app.openapi(list, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    const rows = await listRounds(c.get("services").db, { before: cursor, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const nextCursor = rows.length > limit ? String(page[page.length - 1]!.number) : null;
+    return c.json({ rounds: page.map(roundJson), nextCursor }, 200);
+  });
+
+  app.openapi(current, async (c) => {
+    const round = await currentRound(c.get("services").db);
+    if (!round) throw new ApiError("not_found", "No round is open");
+    return c.json(roundJson(round), 200);
+  });
+
+  app.openapi(get, async (c) =>
+    c.json(roundJson(await mustGet(c, c.req.valid("param").number)), 200),
+  );
+
+  app.openapi(live, async (c) => {
+    const round = await mustGet(c, c.req.valid("param").number);
+    return c.body(round.liveCsv, 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "X-Content-SHA256": round.liveSha256,
+      "Content-Disposition": `attachment; filename="round-${round.number}-live.csv"`,
+    });
+  });
+
+  app.openapi(close, async (c) => {
+    requireAuth(c, "operator");
+    const n = c.req.valid("param").number;
+    const db = c.get("services").db;
+    await mustGet(c, n);
+    const now = new Date();
+    if (!(await transitionRound(db, n, "open", "closed", { closedAt: now }))) {
+      throw new ApiError("round_state", `Round ${n} is not open`);
+    }
+    await rescheduleJob(db, `round.close:${n}`, now);
+    return c.json(roundJson(await mustGet(c, n)), 200);
+  });
+
+  app.openapi(
+    resolve,
+    async (c) => {
+      requireAuth(c, "operator");
+      const n = c.req.valid("param").number;
+      const db = c.get("services").db;
+      const round = await mustGet(c, n);
+      if (round.status !== "closed")
+        throw new ApiError("round_state", `Round ${n} is ${round.status}, not closed`);
+      const { bytes } = await readFormFile(c, "targets");
+      parseTargets(bytes, liveIdSet(round));
+      const targetsSha256 = sha256Hex(bytes);
+      const ok = await db.transaction(async (tx) => {
+        const t = tx as unknown as typeof db;
+        const moved = await transitionRound(t, n, "closed", "resolved", {
+          targetsCsv: new TextDecoder().decode(bytes),
+          targetsSha256,
+          resolvedAt: new Date(),
+        });
+        if (moved) await enqueueJob(t, "round.score", { round: n }, { key: `round.score:${n}` });
+        return moved;
+      });
+      if (!ok) throw new ApiError("round_state", `Round ${n} is no longer closed`);
+      return c.json({ number: n, status: "resolved", targetsSha256 }, 202);
+    },
+    () => undefined,
+  );
+}

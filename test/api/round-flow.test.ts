@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DbHandle, listJobs } from "../../db";
+import { liveForm, targetsForm, testApi } from "../helpers/api";
+import { dbTargets } from "../helpers/db";
+
+const live = "id,feature_a,feature_b\nn3,0.25,1\nn1,0.5,0\nn2,1,0.75\nn4,0,0.5\n";
+
+for (const target of dbTargets()) {
+  describe(`API round flow on ${target.name}`, () => {
+    let h: DbHandle;
+    let api: Awaited<ReturnType<typeof testApi>>;
+    beforeAll(async () => {
+      h = await target.open();
+      api = await testApi(h);
+    });
+    afterAll(async () => {
+      await h?.close();
+    });
+
+    it("opens a round, takes submissions, resolves it", async () => {
+      const acc = await api.call("POST", "/v1/accounts", { json: { name: "ds" } });
+      expect(acc.status, JSON.stringify(acc.data)).toBe(201);
+      expect(acc.data.account.id).toMatch(/^acc_/);
+      const key = acc.data.apiKey as string;
+
+      const model = await api.call("POST", "/v1/models", { key, json: { name: "m1" } });
+      expect(model.status, JSON.stringify(model.data)).toBe(201);
+      expect(model.data.id).toMatch(/^0x[0-9a-f]{64}$/);
+      expect(model.data.name).toBe("m1");
+
+      const forbidden = await api.call("POST", "/v1/rounds", { key, body: liveForm(live) });
+      expect(forbidden.status).toBe(403);
+      expect(forbidden.data.error.code).toBe("forbidden");
+
+      const round = await api.call("POST", "/v1/rounds", {
+        key: api.operatorKey,
+        body: liveForm(live),
+      });
+      expect(round.status, JSON.stringify(round.data)).toBe(201);
+      expect(round.data.status).toBe("open");
+      expect(round.data.liveSha256).toMatch(/^[0-9a-f]{64}$/);
+
+      const file = await api.call("GET", `/v1/rounds/${round.data.number}/live`);
+      expect(file.data).toBe(live);
+      expect(file.headers.get("x-content-sha256")).toBe(round.data.liveSha256);
+
+      const sub = (csv: string) =>
+        api.call("POST", `/v1/models/${model.data.id}/submissions`, {
+          key,
+          body: csv,
+          headers: { "content-type": "text/csv" },
+        });
+      const first = await sub("id,prediction\nn1,0.1\nn2,0.2\nn3,0.3\nn4,0.4\n");
+      expect(first.status, JSON.stringify(first.data)).toBe(201);
+      expect(first.data).toMatchObject({ round: round.data.number, selected: true, late: false });
+      const second = await sub("id,prediction\nn4,0.9\nn3,0.3\nn2,0.2\nn1,0.1\nextra,0.5\n");
+      expect(second.status).toBe(201);
+      expect(second.data.extraIds).toBe(1);
+      expect(second.data.sha256).not.toBe(first.data.sha256);
+      const list = await api.call("GET", `/v1/models/${model.data.id}/submissions`);
+      expect(list.data.submissions.filter((s: { selected: boolean }) => s.selected)).toHaveLength(
+        1,
+      );
+
+      const missing = await sub("id,prediction\nn1,0.1\nn2,0.2\n");
+      expect(missing.status).toBe(422);
+      expect(missing.data.error.code).toBe("invalid_submission_ids");
+      const nan = await sub("id,prediction\nn1,NaN\nn2,0.2\nn3,0.3\nn4,0.4\n");
+      expect(nan.data.error.code).toBe("invalid_submission_values");
+      const header = await sub("id,pred\nn1,0.1\n");
+      expect(header.data.error.code).toBe("invalid_submission_headers");
+
+      const early = await api.call("POST", `/v1/rounds/${round.data.number}/resolve`, {
+        key: api.operatorKey,
+        body: targetsForm("id,target\nn1,0\nn2,0.5\nn3,1\nn4,0.25\n"),
+      });
+      expect(early.status).toBe(409);
+
+      const closed = await api.call("POST", `/v1/rounds/${round.data.number}/close`, {
+        key: api.operatorKey,
+      });
+      expect(closed.status).toBe(200);
+      expect(closed.data.status).toBe("closed");
+      const late = await sub("id,prediction\nn1,0.5\nn2,0.2\nn3,0.3\nn4,0.4\n");
+      expect(late.data).toMatchObject({ late: true, selected: false });
+
+      const resolved = await api.call("POST", `/v1/rounds/${round.data.number}/resolve`, {
+        key: api.operatorKey,
+        body: targetsForm("id,target\nn1,0\nn2,0.5\nn3,1\nn4,0.25\n"),
+      });
+      expect(resolved.status, JSON.stringify(resolved.data)).toBe(202);
+      const jobs = (await listJobs(h.db)).map((j) => j.key);
+      expect(jobs).toContain(`round.score:${round.data.number}`);
+
+      const scores = await api.call("GET", `/v1/rounds/${round.data.number}/scores`);
+      expect(scores.data).toMatchObject({
+        round: round.data.number,
+        status: "resolved",
+        scores: [],
+      });
+    });
+
+    it("answers auth failures with the error envelope", async () => {
+      const none = await api.call("POST", "/v1/models", { json: { name: "x" } });
+      expect(none.status).toBe(401);
+      expect(none.data.error.code).toBe("unauthorized");
+      const bad = await api.call("POST", "/v1/models", { key: "tny_nope", json: { name: "x" } });
+      expect(bad.status).toBe(401);
+      const invalid = await api.call("POST", "/v1/accounts", { json: { name: "" } });
+      expect(invalid.status).toBe(400);
+      expect(invalid.data.error.code).toBe("validation_failed");
+      const health = await api.call("GET", "/health");
+      expect(health.data.checks.db.ok).toBe(true);
+      const doc = await api.call("GET", "/openapi.json");
+      expect(Object.keys(doc.data.paths)).toContain("/v1/models/{id}/submissions");
+    });
+  });
+}

@@ -1,0 +1,52 @@
+import { createApp } from "../../api/app";
+import { parseApiConfig } from "../../api/env";
+import { jsonLogger } from "../../api/logger";
+import { createAccount, type DbHandle } from "../../db";
+
+/** The app over a test database, plus an operator key and a request helper. */
+export async function testApi(h: DbHandle, env: Record<string, string> = {}) {
+  const app = createApp({
+    db: h.db,
+    config: parseApiConfig({ LOG_LEVEL: "silent", ...env }),
+    logger: jsonLogger("silent"),
+  });
+  const operator = await createAccount(h.db, "operator", ["read", "submit", "operator"]);
+  const call = async (
+    method: string,
+    path: string,
+    init: { key?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+  ) => {
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.key) headers.authorization = `Bearer ${init.key}`;
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(init.json);
+    }
+    const res = await app.request(path, { method, headers, body });
+    const text = await res.text();
+    let data: any;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = text;
+    }
+    return { status: res.status, data, headers: res.headers };
+  };
+  return { app, operatorKey: operator.secret, call };
+}
+
+export function liveForm(csv: string, fields: Record<string, string> = {}): FormData {
+  const form = new FormData();
+  form.set("live", new File([csv], "live.csv", { type: "text/csv" }));
+  form.set("closesAt", fields.closesAt ?? new Date(Date.now() + 3_600_000).toISOString());
+  form.set("resolvesAt", fields.resolvesAt ?? new Date(Date.now() + 7_200_000).toISOString());
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  return form;
+}
+
+export function targetsForm(csv: string): FormData {
+  const form = new FormData();
+  form.set("targets", new File([csv], "targets.csv", { type: "text/csv" }));
+  return form;
+}
