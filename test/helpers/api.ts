@@ -14,7 +14,12 @@ export async function testApi(h: DbHandle, env: Record<string, string> = {}) {
   const call = async (
     method: string,
     path: string,
-    init: { key?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+    init: {
+      key?: string;
+      json?: unknown;
+      body?: RequestInit["body"];
+      headers?: Record<string, string>;
+    } = {},
   ) => {
     const headers: Record<string, string> = { ...init.headers };
     if (init.key) headers.authorization = `Bearer ${init.key}`;
