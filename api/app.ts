@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv, AppServices } from "./context";
 import { ApiError, errorBody } from "./errors";
 import { authenticate } from "./middleware/auth";
+import { idempotency } from "./middleware/idempotency";
 import { rateLimit } from "./middleware/rate-limit";
 import * as accounts from "./routes/accounts";
 import * as docs from "./routes/docs";
@@ -44,6 +45,7 @@ export function createApp(services: AppServices): App {
   });
   app.use("/v1/*", authenticate);
   app.use("/v1/*", rateLimit(services.config.RATE_LIMIT_PER_MINUTE));
+  app.use("/v1/*", idempotency);
 
   app.onError((err, c) => {
     const requestId = c.get("requestId");

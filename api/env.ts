@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /** API configuration, parsed once from the environment at start. */
 export const ApiConfigSchema = z.object({
-  PORT: z.coerce.number().int().positive().default(8787),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().default("127.0.0.1"),
   /** Largest accepted submission or data upload, bytes. */
   MAX_UPLOAD_BYTES: z.coerce

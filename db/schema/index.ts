@@ -1,4 +1,5 @@
 export * from "./accounts";
+export * from "./idempotency";
 export * from "./jobs";
 export * from "./models";
 export * from "./rounds";

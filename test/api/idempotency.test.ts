@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "../../db";
+import { testApi } from "../helpers/api";
+import { dbTargets } from "../helpers/db";
+
+for (const target of dbTargets()) {
+  describe(`Idempotency-Key on ${target.name}`, () => {
+    let h: DbHandle;
+    let api: Awaited<ReturnType<typeof testApi>>;
+    beforeAll(async () => {
+      h = await target.open();
+      api = await testApi(h);
+    });
+    afterAll(async () => {
+      await h?.close();
+    });
+
+    it("replays the first response and refuses the key for another request", async () => {
+      const headers = { "idempotency-key": "create-model-1" };
+      const first = await api.call("POST", "/v1/models", {
+        key: api.operatorKey,
+        json: { name: "idem" },
+        headers,
+      });
+      expect(first.status, JSON.stringify(first.data)).toBe(201);
+      const again = await api.call("POST", "/v1/models", {
+        key: api.operatorKey,
+        json: { name: "idem" },
+        headers,
+      });
+      expect(again.status).toBe(201);
+      expect(again.data.id).toBe(first.data.id);
+      expect(again.headers.get("idempotency-replayed")).toBe("true");
+      const other = await api.call("POST", "/v1/models", {
+        key: api.operatorKey,
+        json: { name: "other" },
+        headers,
+      });
+      expect(other.status).toBe(409);
+      expect(other.data.error.code).toBe("conflict");
+    });
+
+    it("releases the key when the request failed", async () => {
+      const headers = { "idempotency-key": "bad-then-good" };
+      const bad = await api.call("POST", "/v1/models", {
+        key: api.operatorKey,
+        json: { name: "bad name!" },
+        headers,
+      });
+      expect(bad.status).toBe(400);
+      const good = await api.call("POST", "/v1/models", {
+        key: api.operatorKey,
+        json: { name: "bad name!" },
+        headers,
+      });
+      expect(good.status).toBe(400);
+      expect(good.headers.get("idempotency-replayed")).toBeNull();
+    });
+  });
+}
