@@ -1,0 +1,60 @@
+import { readFile } from "node:fs/promises";
+import { extname } from "node:path";
+import { type ColumnTable, fromCSV, table } from "arquero";
+import { ScoringError } from "../errors";
+import type { Frame } from "../types";
+import { parseCsvFrame } from "./csv";
+import { parseParquetFrame } from "./parquet";
+
+/** True for .parquet / .pq file names. */
+export function isParquet(path: string): boolean {
+  const ext = extname(path).toLowerCase();
+  return ext === ".parquet" || ext === ".pq";
+}
+
+async function load(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw new ScoringError("invalid_table", `cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Reads a CSV or Parquet file with an `id` column and numeric columns:
+ * `{ ids, columns: { name: Float64Array } }`, rows in file order.
+ *
+ * @example
+ * const preds = await readFrame("predictions.csv") // preds.columns.model_0
+ */
+export async function readFrame(path: string): Promise<Frame> {
+  const data = await load(path);
+  if (isParquet(path)) {
+    const ab = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+    return parseParquetFrame(ab, path);
+  }
+  return parseCsvFrame(data, path);
+}
+
+/**
+ * Reads a CSV or Parquet file into an arquero table (any column types; `id` and `era` kept as
+ * strings in CSV). Used where string columns matter, e.g. validation files grouped by era.
+ */
+export async function readTable(path: string): Promise<ColumnTable> {
+  const data = await load(path);
+  if (isParquet(path)) {
+    const { parquetReadObjects } = await import("hyparquet");
+    const ab = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+    const rows = (await parquetReadObjects({ file: ab })) as Record<string, unknown>[];
+    const names = rows.length > 0 ? Object.keys(rows[0]!) : [];
+    const cols: Record<string, unknown[]> = {};
+    for (const n of names) {
+      cols[n] = rows.map((r) => {
+        const v = r[n];
+        return typeof v === "bigint" ? Number(v) : v;
+      });
+    }
+    return table(cols);
+  }
+  return fromCSV(data.toString("utf8"), { parse: { id: String, era: String } });
+}

@@ -1,0 +1,90 @@
+import { align, take } from "../align";
+import { ScoringError } from "../errors";
+import { type NeutralBasis, neutralBasisInner, neutralizeInto } from "../neutralize";
+import { RankTransform } from "../rank-transform";
+import type { Frame, Series } from "../types";
+import { assertFinite, assertNotConstant } from "../validate";
+import { varianceNormalizeInto } from "../variance-normalize";
+import { type CorrTargets, corrInner, prepareCorrTargets } from "./corr";
+
+/** Features and targets prepared for FNC against predictions over fixed ids. */
+export interface FncContext {
+  /** Positions (in the predictions' id order) of the ids shared with the features. */
+  readonly index: Int32Array;
+  readonly ids: readonly string[];
+  readonly basis: NeutralBasis;
+  /** CORR targets over the neutralized vector's ids (positions into `ids`). */
+  readonly targets: CorrTargets;
+  /** Scratch: neutralized predictions. */
+  readonly scratch: Float64Array;
+  /** Second rank transform (CORR ranks the neutralized predictions again). */
+  readonly rerank: RankTransform;
+}
+
+/** Feature columns aligned to the predictions' ids, validated. */
+export function alignFeatures(predictionIds: readonly string[], features: Frame) {
+  const names = Object.keys(features.columns);
+  if (names.length === 0) throw new ScoringError("empty_input", "features have no columns");
+  const al = align([predictionIds, features.ids], ["predictions", "features"]);
+  const columns = names.map((name) => {
+    const c = features.columns[name]!;
+    assertFinite(c, `feature ${name}`, features.ids);
+    return take(c, al.index[1]!);
+  });
+  return { index: al.index[0]!, ids: al.ids, names, columns };
+}
+
+/** Validates and prepares features (neutralization basis) and targets for `fncInner`. */
+export function prepareFnc(
+  predictionIds: readonly string[],
+  features: Frame,
+  targets: Series,
+): FncContext {
+  const f = alignFeatures(predictionIds, features);
+  const basis = neutralBasisInner(f.columns);
+  const t = prepareCorrTargets(f.ids, targets);
+  return {
+    index: f.index,
+    ids: f.ids,
+    basis,
+    targets: t,
+    scratch: new Float64Array(f.ids.length),
+    rerank: new RankTransform(f.ids.length, t.index),
+  };
+}
+
+/**
+ * Inner FNC from gaussianized predictions p over the context's ids: neutralize against the
+ * features, variance-normalize, then CORR (which ranks again) against the targets.
+ */
+export function fncInner(p: Float64Array, ctx: FncContext): number {
+  const neutral = neutralizeInto(p, ctx.basis, ctx.scratch);
+  varianceNormalizeInto(neutral, neutral);
+  if (!ctx.rerank.apply(neutral)) {
+    throw new ScoringError(
+      "constant_predictions",
+      "predictions are fully explained by the features (nothing left after neutralization)",
+    );
+  }
+  return corrInner(ctx.rerank.gaussPow, ctx.targets);
+}
+
+/**
+ * Numerai's FNC (`feature_neutral_corr`): p = gaussianize(tie-kept rank(predictions)), neutralized
+ * against [features, 1] (minimum-norm least squares, rcond 1e-6), variance-normalized, then CORR.
+ * Ties: average ranks. NaN/Infinity: `non_finite_values`. Constant predictions:
+ * `constant_predictions`. Over 20% of ids unmatched: `too_many_dropped_ids`.
+ *
+ * @example
+ * fnc(preds, { ids, columns: { feature_0, feature_1 } }, targets) // -> e.g. 0.021
+ */
+export function fnc(predictions: Series, features: Frame, targets: Series): number {
+  assertFinite(predictions.values, "predictions", predictions.ids);
+  assertNotConstant(predictions.values, "predictions", "constant_predictions");
+  const ctx = prepareFnc(predictions.ids, features, targets);
+  const rt = new RankTransform(predictions.values.length, ctx.index);
+  if (!rt.apply(predictions.values)) {
+    throw new ScoringError("constant_predictions", "predictions are constant over the scored ids");
+  }
+  return fncInner(rt.gauss, ctx);
+}
