@@ -55,3 +55,17 @@ export function assertNotConstant(
     );
   }
 }
+
+/** Throws `length_mismatch` if a series has a different number of ids and values. */
+export function assertSeriesShape(
+  s: { readonly ids: readonly string[]; readonly values: Float64Array },
+  what: string,
+): void {
+  if (s.ids.length !== s.values.length) {
+    throw new ScoringError(
+      "length_mismatch",
+      `${what}: ${s.ids.length} ids but ${s.values.length} values`,
+      { what, lengths: [s.ids.length, s.values.length] },
+    );
+  }
+}

@@ -3,7 +3,7 @@ import { ScoringError } from "../errors";
 import { pearsonCenteredInner } from "../pearson";
 import { RankTransform } from "../rank-transform";
 import type { Series } from "../types";
-import { assertFinite, assertNotConstant } from "../validate";
+import { assertFinite, assertNotConstant, assertSeriesShape } from "../validate";
 
 /** Targets prepared for CORR against predictions over fixed ids; shared by every submission. */
 export interface CorrTargets {
@@ -22,6 +22,7 @@ export interface CorrTargets {
  * prediction ids (at most 20% dropped from either), applies pow 1.5.
  */
 export function prepareCorrTargets(predictionIds: readonly string[], targets: Series): CorrTargets {
+  assertSeriesShape(targets, "targets");
   assertFinite(targets.values, "targets", targets.ids);
   const al = align([predictionIds, targets.ids], ["predictions", "targets"]);
   const tv = targets.values;
@@ -65,6 +66,7 @@ export function corrInner(gaussPow: Float64Array, targets: CorrTargets): number 
  *      { ids: ["c", "b", "a"], values: Float64Array.of(1, 0.5, 0) }) // -> 1
  */
 export function corr(predictions: Series, targets: Series): number {
+  assertSeriesShape(predictions, "predictions");
   assertFinite(predictions.values, "predictions", predictions.ids);
   assertNotConstant(predictions.values, "predictions", "constant_predictions");
   const prepared = prepareCorrTargets(predictions.ids, targets);

@@ -1,6 +1,6 @@
 import { ScoringError } from "../errors";
 import type { Frame, Series } from "../types";
-import { assertFinite, assertNotConstant } from "../validate";
+import { assertFinite, assertNotConstant, assertSeriesShape } from "../validate";
 import { alignFeatures } from "./fnc";
 
 /** Feature columns centered over the predictions' ids, with their sums of squares. */
@@ -79,6 +79,7 @@ export function featureExposureInner(x: Float64Array, ctx: ExposureContext): Fea
  * featureExposure(preds, features) // -> { maxFeatureExposure: 0.08, maxFeature: "feature_3" }
  */
 export function featureExposure(predictions: Series, features: Frame): FeatureExposure {
+  assertSeriesShape(predictions, "predictions");
   assertFinite(predictions.values, "predictions", predictions.ids);
   assertNotConstant(predictions.values, "predictions", "constant_predictions");
   const ctx = prepareExposure(predictions.ids, features);

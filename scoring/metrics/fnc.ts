@@ -3,7 +3,7 @@ import { ScoringError } from "../errors";
 import { type NeutralBasis, neutralBasisInner, neutralizeInto } from "../neutralize";
 import { RankTransform } from "../rank-transform";
 import type { Frame, Series } from "../types";
-import { assertFinite, assertNotConstant } from "../validate";
+import { assertFinite, assertNotConstant, assertSameLength, assertSeriesShape } from "../validate";
 import { varianceNormalizeInto } from "../variance-normalize";
 import { type CorrTargets, corrInner, prepareCorrTargets } from "./corr";
 
@@ -28,6 +28,7 @@ export function alignFeatures(predictionIds: readonly string[], features: Frame)
   const al = align([predictionIds, features.ids], ["predictions", "features"]);
   const columns = names.map((name) => {
     const c = features.columns[name]!;
+    assertSameLength(c.length, features.ids.length, `feature ${name} vs feature ids`);
     assertFinite(c, `feature ${name}`, features.ids);
     return take(c, al.index[1]!);
   });
@@ -79,6 +80,7 @@ export function fncInner(p: Float64Array, ctx: FncContext): number {
  * fnc(preds, { ids, columns: { feature_0, feature_1 } }, targets) // -> e.g. 0.021
  */
 export function fnc(predictions: Series, features: Frame, targets: Series): number {
+  assertSeriesShape(predictions, "predictions");
   assertFinite(predictions.values, "predictions", predictions.ids);
   assertNotConstant(predictions.values, "predictions", "constant_predictions");
   const ctx = prepareFnc(predictions.ids, features, targets);

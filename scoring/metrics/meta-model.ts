@@ -1,7 +1,7 @@
 import { align, take } from "../align";
 import { ScoringError } from "../errors";
 import type { Series } from "../types";
-import { assertFinite, assertSameLength } from "../validate";
+import { assertFinite, assertSameLength, assertSeriesShape } from "../validate";
 
 /**
  * Inner stake-weighted mean of aligned prediction vectors: sum_i(w_i * p_i) / sum_i(w_i).
@@ -52,6 +52,7 @@ export function metaModel(submissions: readonly Series[], stakes: readonly numbe
   }
   if (total === 0) throw new ScoringError("invalid_argument", "metaModel: total stake is 0");
   submissions.forEach((s, k) => {
+    assertSeriesShape(s, `submission ${k}`);
     assertFinite(s.values, `submission ${k}`, s.ids);
   });
   const al = align(

@@ -2,7 +2,7 @@ import { align } from "../align";
 import { ScoringError } from "../errors";
 import { RankTransform } from "../rank-transform";
 import type { Series } from "../types";
-import { assertFinite, assertNotConstant } from "../validate";
+import { assertFinite, assertNotConstant, assertSeriesShape } from "../validate";
 
 /** Meta model and targets prepared for MMC against predictions over fixed ids. */
 export interface MmcContext {
@@ -24,6 +24,8 @@ export function prepareMmc(
   metaModel: Series,
   targets: Series,
 ): MmcContext {
+  assertSeriesShape(metaModel, "meta model");
+  assertSeriesShape(targets, "targets");
   assertFinite(metaModel.values, "meta model", metaModel.ids);
   assertFinite(targets.values, "targets", targets.ids);
   const al = align(
@@ -90,6 +92,7 @@ export function mmcInner(p: Float64Array, ctx: MmcContext): number {
  * mmc(preds, metaModel, targets) // -> e.g. 0.0123
  */
 export function mmc(predictions: Series, metaModel: Series, targets: Series): number {
+  assertSeriesShape(predictions, "predictions");
   assertFinite(predictions.values, "predictions", predictions.ids);
   assertNotConstant(predictions.values, "predictions", "constant_predictions");
   const ctx = prepareMmc(predictions.ids, metaModel, targets);
