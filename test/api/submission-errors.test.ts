@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "../../db";
+import { liveForm, testApi } from "../helpers/api";
+import { dbTargets } from "../helpers/db";
+
+const live = "id,f\na,1\nb,2\nc,3\n";
+
+for (const target of dbTargets()) {
+  describe(`submission validation on ${target.name}`, () => {
+    let h: DbHandle;
+    let api: Awaited<ReturnType<typeof testApi>>;
+    let key: string;
+    let modelId: string;
+    const submit = (body: RequestInit["body"], type = "text/csv", k = key, id = modelId) =>
+      api.call("POST", `/v1/models/${id}/submissions`, {
+        key: k,
+        body,
+        headers: { "content-type": type },
+      });
+
+    beforeAll(async () => {
+      h = await target.open();
+      api = await testApi(h, { MAX_UPLOAD_BYTES: "2048" });
+      key = (await api.call("POST", "/v1/accounts", { json: { name: "ds" } })).data.apiKey;
+      modelId = (await api.call("POST", "/v1/models", { key, json: { name: "model" } })).data.id;
+      const r = await api.call("POST", "/v1/rounds", {
+        key: api.operatorKey,
+        body: liveForm(live),
+      });
+      expect(r.status).toBe(201);
+    });
+    afterAll(async () => {
+      await h?.close();
+    });
+
+    const cases: [string, RequestInit["body"], number, string][] = [
+      ["empty body", "", 422, "invalid_submission_headers"],
+      ["bad header", "id,score\na,0.1\n", 422, "invalid_submission_headers"],
+      ["NaN", "id,prediction\na,NaN\nb,0.2\nc,0.3\n", 422, "invalid_submission_values"],
+      ["out of range", "id,prediction\na,1.5\nb,0.2\nc,0.3\n", 422, "invalid_submission_values"],
+      ["negative", "id,prediction\na,-0.1\nb,0.2\nc,0.3\n", 422, "invalid_submission_values"],
+      ["constant", "id,prediction\na,0.5\nb,0.5\nc,0.5\n", 422, "invalid_submission_values"],
+      [
+        "duplicate ids",
+        "id,prediction\na,0.1\na,0.2\nb,0.2\nc,0.3\n",
+        422,
+        "invalid_submission_ids",
+      ],
+      ["missing ids", "id,prediction\na,0.1\nb,0.2\n", 422, "invalid_submission_ids"],
+      ["ragged rows", "id,prediction\na,0.1,9\nb,0.2\nc,0.3\n", 422, "invalid_submission_headers"],
+      [
+        "non-UTF-8",
+        new Uint8Array([0x69, 0x64, 0xff, 0xfe, 0x0a]),
+        422,
+        "invalid_submission_headers",
+      ],
+      ["huge body", `id,prediction\n${"x,0.5\n".repeat(1000)}`, 413, "payload_too_large"],
+    ];
+    for (const [name, body, status, code] of cases) {
+      it(`rejects ${name} with ${code} and stores nothing`, async () => {
+        const res = await submit(body);
+        expect(res.status, JSON.stringify(res.data)).toBe(status);
+        expect(res.data.error.code).toBe(code);
+        const list = await api.call("GET", `/v1/models/${modelId}/submissions`);
+        expect(list.data.submissions).toEqual([]);
+      });
+    }
+
+    it("reports the offending rows", async () => {
+      const res = await submit("id,prediction\na,2\nb,0.2\nc,oops\n");
+      expect(res.data.error.details.rows).toEqual([
+        { line: 2, id: "a", value: "2" },
+        { line: 4, id: "c", value: "oops" },
+      ]);
+    });
+
+    it("needs text/csv", async () => {
+      const res = await submit("{}", "application/json");
+      expect(res.status).toBe(415);
+      expect(res.data.error.code).toBe("unsupported_media_type");
+    });
+
+    it("refuses another account's model, missing and revoked keys", async () => {
+      const other = await api.call("POST", "/v1/accounts", { json: { name: "other" } });
+      const body = "id,prediction\na,0.1\nb,0.2\nc,0.3\n";
+      expect((await submit(body, "text/csv", other.data.apiKey)).status).toBe(403);
+      expect((await submit(body, "text/csv", "")).status).toBe(401);
+      const revoke = await api.call("DELETE", `/v1/keys/${other.data.keyId}`, {
+        key: other.data.apiKey,
+      });
+      expect(revoke.status).toBe(204);
+      const after = await submit(body, "text/csv", other.data.apiKey);
+      expect(after.status).toBe(401);
+      expect(after.data.error.code).toBe("unauthorized");
+    });
+
+    it("404s an unknown model and 400s a malformed id", async () => {
+      const body = "id,prediction\na,0.1\nb,0.2\nc,0.3\n";
+      const unknown = await submit(body, "text/csv", key, `0x${"1".repeat(64)}`);
+      expect(unknown.status).toBe(404);
+      const malformed = await submit(body, "text/csv", key, "nope");
+      expect(malformed.status).toBe(400);
+      expect(malformed.data.error.code).toBe("validation_failed");
+    });
+  });
+}
