@@ -7,4 +7,5 @@ export * from "./queries/models";
 export * from "./queries/rounds";
 export * from "./queries/scores";
 export * from "./queries/submissions";
+export * from "./queries/workers";
 export * from "./schema";

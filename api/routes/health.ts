@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
+import { liveWorkers } from "../../db";
 import type { App } from "../app";
 
 const Check = z.object({ ok: z.boolean(), detail: z.unknown().optional() });
@@ -38,6 +39,14 @@ export function register(app: App) {
         return { ok: true };
       }),
       ...Object.entries(probes).map(([name, probe]) => run(name, probe)),
+      ...(probes.worker
+        ? []
+        : [
+            run("worker", async () => {
+              const live = await liveWorkers(db);
+              return { ok: live.length > 0, detail: { live: live.map((w) => w.id) } };
+            }),
+          ]),
     ]);
     const ok = Object.values(checks).every((x) => x.ok);
     return c.json({ ok, checks }, ok ? 200 : 503);

@@ -5,3 +5,4 @@ export * from "./models";
 export * from "./rounds";
 export * from "./scores";
 export * from "./submissions";
+export * from "./workers";
