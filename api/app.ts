@@ -9,6 +9,7 @@ import * as accounts from "./routes/accounts";
 import * as docs from "./routes/docs";
 import * as health from "./routes/health";
 import * as keys from "./routes/keys";
+import * as leaderboard from "./routes/leaderboard";
 import * as models from "./routes/models";
 import * as rounds from "./routes/rounds";
 import * as scores from "./routes/scores";
@@ -61,7 +62,17 @@ export function createApp(services: AppServices): App {
     c.json(errorBody(new ApiError("not_found", `No route ${c.req.method} ${c.req.path}`)), 404),
   );
 
-  for (const r of [health, accounts, keys, models, submissions, rounds, scores, docs]) {
+  for (const r of [
+    health,
+    accounts,
+    keys,
+    models,
+    submissions,
+    rounds,
+    scores,
+    leaderboard,
+    docs,
+  ]) {
     r.register(app);
   }
   return app;
