@@ -13,7 +13,6 @@ export class RankTransform {
   /** pow15 of `gauss`. */
   readonly gaussPow: Float64Array;
   private readonly x: Float64Array;
-  private readonly sorted: Float64Array;
   private readonly codes: Int32Array;
 
   /** `index`: positions of the subset in the input vectors (null: the whole vector). */
@@ -25,7 +24,6 @@ export class RankTransform {
     this.gauss = new Float64Array(this.n);
     this.gaussPow = new Float64Array(this.n);
     this.x = new Float64Array(this.n);
-    this.sorted = new Float64Array(this.n);
     this.codes = new Int32Array(this.n);
   }
 
@@ -44,8 +42,7 @@ export class RankTransform {
     const { n, x, index, codes } = this;
     if (index) for (let j = 0; j < n; j++) x[j] = values[index[j]!]!;
     else x.set(values.subarray(0, n));
-    rankCodesInto(x, this.sorted, codes);
-    if (this.sorted[0] === this.sorted[n - 1]) return false;
+    if (rankCodesInto(x, codes) < 2) return false;
     const { gauss, gaussPow } = gaussTable(n);
     const g = this.gauss;
     const gp = this.gaussPow;

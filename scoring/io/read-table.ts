@@ -1,10 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
-import { type ColumnTable, fromCSV, table } from "arquero";
+import type { ColumnTable } from "arquero";
 import { ScoringError } from "../errors";
 import type { Frame } from "../types";
 import { parseCsvFrame } from "./csv";
-import { parseParquetFrame } from "./parquet";
 
 /** True for .parquet / .pq file names. */
 export function isParquet(path: string): boolean {
@@ -31,6 +30,7 @@ export async function readFrame(path: string): Promise<Frame> {
   const data = await load(path);
   if (isParquet(path)) {
     const ab = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+    const { parseParquetFrame } = await import("./parquet");
     return parseParquetFrame(ab, path);
   }
   return parseCsvFrame(data, path);
@@ -42,6 +42,7 @@ export async function readFrame(path: string): Promise<Frame> {
  */
 export async function readTable(path: string): Promise<ColumnTable> {
   const data = await load(path);
+  const { fromCSV, table } = await import("arquero");
   if (isParquet(path)) {
     const { parquetReadObjects } = await import("hyparquet");
     const ab = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;

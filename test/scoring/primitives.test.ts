@@ -127,7 +127,7 @@ describe("align", () => {
 });
 
 describe("parseCsvFrame", () => {
-  it("parses numbers exactly as Number() does, in any column order", () => {
+  it("parses numbers exactly as Number() does, in any column order", async () => {
     const r = rng(1);
     const vals = Array.from({ length: 500 }, (_, i) =>
       i % 5 === 0
@@ -141,21 +141,21 @@ describe("parseCsvFrame", () => {
               : "0.1000000000000000055511151231257827",
     );
     const text = `v,id\r\n${vals.map((v, i) => `${v},x${i}`).join("\r\n")}\r\n`;
-    const frame = parseCsvFrame(text);
+    const frame = await parseCsvFrame(text);
     expect(frame.ids[3]).toBe("x3");
     vals.forEach((v, i) => {
       expect(frame.columns.v![i]).toBe(Number(v));
     });
   });
-  it("turns empty cells into NaN and quoted files go through arquero", () => {
-    expect(parseCsvFrame("id,a\nx,\ny,1\n").columns.a![0]).toBeNaN();
-    const q = parseCsvFrame('id,a\n"x,1",0.5\n"y",2\n');
+  it("turns empty cells into NaN and quoted files go through arquero", async () => {
+    expect((await parseCsvFrame("id,a\nx,\ny,1\n")).columns.a![0]).toBeNaN();
+    const q = await parseCsvFrame('id,a\n"x,1",0.5\n"y",2\n');
     expect(q.ids).toEqual(["x,1", "y"]);
     expect(Array.from(q.columns.a!)).toEqual([0.5, 2]);
   });
-  it("rejects a missing id column and ragged rows", () => {
-    expect(() => parseCsvFrame("a,b\n1,2\n")).toThrow(/no "id" column/);
-    expect(() => parseCsvFrame("id,a\nx,1,2\n")).toThrow(/line 2/);
-    expect(() => parseCsvFrame("id,a,b\nx,1\n")).toThrow(/line 2/);
+  it("rejects a missing id column and ragged rows", async () => {
+    await expect(parseCsvFrame("a,b\n1,2\n")).rejects.toThrow(/no "id" column/);
+    await expect(parseCsvFrame("id,a\nx,1,2\n")).rejects.toThrow(/line 2/);
+    await expect(parseCsvFrame("id,a,b\nx,1\n")).rejects.toThrow(/line 2/);
   });
 });

@@ -1,0 +1,45 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+
+/** A `tourney` subcommand. Add one by creating `cli/commands/<name>.ts` and listing it in `registry.ts`. */
+export interface Command {
+  /** The word after `tourney`. */
+  readonly name: string;
+  /** One line for `tourney --help`. */
+  readonly summary: string;
+  /** Full help text shown by `tourney <name> --help` and after a usage error. */
+  readonly usage: string;
+  /** Runs the command; resolves to the exit code (0 on success). Throws on failure. */
+  run(argv: string[]): Promise<number>;
+}
+
+/** Bad arguments: the dispatcher prints the message and the command's usage, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * `util.parseArgs` in strict mode with `--help` built in; unknown or malformed options become a
+ * `UsageError`. Returns null when help was requested (the dispatcher prints the usage).
+ */
+export function parseCommandArgs<O extends Options>(argv: string[], options: O) {
+  try {
+    const parsed = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    });
+    return (parsed.values as { help?: boolean }).help ? null : parsed.values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** The value of a required string option, or a `UsageError` naming it. */
+export function required(values: Record<string, unknown>, name: string): string {
+  const v = values[name];
+  if (typeof v !== "string" || v === "") throw new UsageError(`--${name} is required`);
+  return v;
+}

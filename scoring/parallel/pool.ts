@@ -1,0 +1,121 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { ScoringError, type ScoringErrorCode } from "../errors";
+import { Scorer, type ScorerInputs, type SubmissionScores } from "../scorer";
+import { type JobError, runShare, type SharedJob, sharedResults } from "./shared";
+
+const WORKER_URL = new URL("./worker.mjs", import.meta.url);
+
+interface Pending {
+  resolve: (e: JobError | null) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * Scores many submissions on several threads: the calling thread plus `threads - 1` workers.
+ * Start it early (workers load in the background, ~0.1 s each) and reuse it. Node only.
+ *
+ * @example
+ * const pool = ScoringPool.start(2);
+ * const scores = await pool.score({ ids, targets, metaModel }, columns);
+ * await pool.close();
+ */
+export class ScoringPool {
+  private readonly workers: Worker[];
+  private readonly ready: Promise<unknown>[];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+
+  private constructor(workers: number) {
+    this.workers = Array.from({ length: workers }, () => new Worker(WORKER_URL));
+    this.ready = this.workers.map(
+      (w) =>
+        new Promise((resolve, reject) => {
+          w.once("error", reject);
+          w.on("message", (m: { ready?: boolean; id?: number; error?: JobError | null }) => {
+            if (m.ready) return resolve(true);
+            const p = this.pending.get(m.id!);
+            this.pending.delete(m.id!);
+            p?.resolve(m.error ?? null);
+          });
+          w.on("error", (e) => {
+            for (const p of this.pending.values()) p.reject(e);
+            this.pending.clear();
+          });
+        }),
+    );
+  }
+
+  /** A pool using `threads` threads in all (default: every core); 1 means no workers. */
+  static start(threads = availableParallelism()): ScoringPool {
+    return new ScoringPool(Math.max(0, threads - 1));
+  }
+
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  /**
+   * Scores every column (each in the order of `inputs.ids`). Columns backed by a
+   * SharedArrayBuffer are read in place by the workers; others are copied to each worker once.
+   * `onProgress(done)` is called from this thread between chunks. Rejects with the first
+   * `ScoringError` (naming the column) if any column cannot be scored.
+   */
+  async score(
+    inputs: ScorerInputs,
+    columns: readonly Float64Array[],
+    options: { chunk?: number; onProgress?: (done: number) => void } = {},
+  ): Promise<SubmissionScores[]> {
+    const chunk = options.chunk ?? Math.max(1, Math.min(64, Math.ceil(columns.length / 64)));
+    const results = sharedResults(columns.length);
+    const job: SharedJob = { inputs, columns, chunk, ...results };
+    // Building the scorer here first surfaces input errors once, on this thread.
+    const scorer = new Scorer(inputs);
+    const others = this.workers.map(async (w, i) => {
+      await this.ready[i];
+      const id = this.nextId++;
+      return new Promise<JobError | null>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject });
+        w.postMessage({ ...job, id });
+      });
+    });
+    const mine = this.runHere(job, scorer, options.onProgress);
+    const theirs = await Promise.all(others);
+    options.onProgress?.(Atomics.load(results.control, 2));
+    const errors = [mine, ...theirs].filter((e): e is JobError => e !== null);
+    if (errors.length > 0) {
+      const e = errors.sort((a, b) => a.column - b.column)[0]!;
+      if (e.code) throw new ScoringError(e.code as ScoringErrorCode, e.message, e.details ?? {});
+      throw new Error(`scoring worker failed: ${e.message}`);
+    }
+    const featureNames = inputs.features ? Object.keys(inputs.features.columns) : [];
+    return columns.map((_, k) => {
+      const s: SubmissionScores = { corr: results.corr[k]! };
+      if (inputs.metaModel) s.mmc = results.mmc[k]!;
+      if (inputs.features) {
+        s.fnc = results.fnc[k]!;
+        s.maxFeatureExposure = results.exposure[k]!;
+        s.maxFeature = featureNames[results.feature[k]!]!;
+      }
+      return s;
+    });
+  }
+
+  /** This thread's share, reporting progress after each chunk it takes. */
+  private runHere(
+    job: SharedJob,
+    scorer: Scorer,
+    onProgress?: (done: number) => void,
+  ): JobError | null {
+    for (;;) {
+      const r = runShare(job, scorer, onProgress ? 1 : Infinity);
+      onProgress?.(Atomics.load(job.control, 2));
+      if (r !== undefined) return r;
+    }
+  }
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

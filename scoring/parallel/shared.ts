@@ -1,0 +1,89 @@
+import { ScoringError } from "../errors";
+import { Scorer, type ScorerInputs, type SubmissionScores } from "../scorer";
+
+/**
+ * A scoring job shared between threads: the columns, the results and a claim counter all live
+ * in SharedArrayBuffers (or are copied once per worker when the caller's columns are not
+ * shared), so threads take chunks of columns with an atomic increment and never message per
+ * submission.
+ */
+export interface SharedJob {
+  readonly inputs: ScorerInputs;
+  readonly columns: readonly Float64Array[];
+  readonly chunk: number;
+  /** [next chunk to claim, abort flag, columns done]. */
+  readonly control: Int32Array;
+  readonly corr: Float64Array;
+  readonly mmc: Float64Array;
+  readonly fnc: Float64Array;
+  readonly exposure: Float64Array;
+  readonly feature: Int32Array;
+}
+
+export interface JobError {
+  readonly column: number;
+  readonly name: string;
+  readonly code?: string;
+  readonly message: string;
+  readonly details?: Record<string, unknown>;
+}
+
+/** Result arrays and control words for `count` columns, in shared memory. */
+export function sharedResults(count: number) {
+  const f64 = () => new Float64Array(new SharedArrayBuffer(8 * Math.max(count, 1)));
+  return {
+    control: new Int32Array(new SharedArrayBuffer(12)),
+    corr: f64(),
+    mmc: f64(),
+    fnc: f64(),
+    exposure: f64(),
+    feature: new Int32Array(new SharedArrayBuffer(4 * Math.max(count, 1))),
+  };
+}
+
+/**
+ * Claims chunks until none are left (or another thread failed, or `maxChunks` were taken) and
+ * scores them. Returns the error of the first failing column, if any, after raising the abort
+ * flag; `undefined` when it stopped at `maxChunks` with work possibly left.
+ */
+export function runShare(
+  job: SharedJob,
+  scorer: Scorer = new Scorer(job.inputs),
+  maxChunks = Infinity,
+): JobError | null | undefined {
+  const { columns, chunk, control } = job;
+  const featureNames = job.inputs.features ? Object.keys(job.inputs.features.columns) : [];
+  const featureIndex = new Map(featureNames.map((n, i) => [n, i]));
+  const chunks = Math.ceil(columns.length / chunk);
+  for (let taken = 0; ; taken++) {
+    if (taken >= maxChunks) return undefined;
+    if (Atomics.load(control, 1) !== 0) return null;
+    const c = Atomics.add(control, 0, 1);
+    if (c >= chunks) return null;
+    const end = Math.min(columns.length, (c + 1) * chunk);
+    for (let k = c * chunk; k < end; k++) {
+      let s: SubmissionScores;
+      try {
+        s = scorer.score(columns[k]!, `column ${k}`);
+      } catch (e) {
+        Atomics.store(control, 1, 1);
+        const err = e as Error;
+        return {
+          column: k,
+          name: err.name,
+          code: e instanceof ScoringError ? e.code : undefined,
+          message: err.message,
+          details: e instanceof ScoringError ? e.details : undefined,
+        };
+      }
+      job.corr[k] = s.corr;
+      if (s.mmc !== undefined) job.mmc[k] = s.mmc;
+      if (s.fnc !== undefined) job.fnc[k] = s.fnc;
+      if (s.maxFeatureExposure !== undefined) {
+        job.exposure[k] = s.maxFeatureExposure;
+        job.feature[k] = featureIndex.get(s.maxFeature!) ?? -1;
+      }
+    }
+    Atomics.add(control, 2, end - c * chunk);
+  }
+}
