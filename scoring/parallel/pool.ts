@@ -79,7 +79,7 @@ export class ScoringPool {
         w.postMessage({ ...job, id });
       });
     });
-    const mine = this.runHere(job, scorer, options.onProgress);
+    const mine = await this.runHere(job, scorer, options.onProgress);
     const theirs = await Promise.all(others);
     options.onProgress?.(Atomics.load(results.control, 2));
     const errors = [mine, ...theirs].filter((e): e is JobError => e !== null);
@@ -101,16 +101,20 @@ export class ScoringPool {
     });
   }
 
-  /** This thread's share, reporting progress after each chunk it takes. */
-  private runHere(
+  /**
+   * This thread's share, one chunk at a time, yielding to the event loop in between so that
+   * workers that finish loading meanwhile get the job and progress can be drawn.
+   */
+  private async runHere(
     job: SharedJob,
     scorer: Scorer,
     onProgress?: (done: number) => void,
-  ): JobError | null {
+  ): Promise<JobError | null> {
     for (;;) {
-      const r = runShare(job, scorer, onProgress ? 1 : Infinity);
+      const r = runShare(job, scorer, 1);
       onProgress?.(Atomics.load(job.control, 2));
       if (r !== undefined) return r;
+      await new Promise(setImmediate);
     }
   }
 
