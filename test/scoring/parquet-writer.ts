@@ -133,7 +133,7 @@ export function writeParquet(
     } else {
       const c = values as Float64Array;
       data = Buffer.alloc(8 * c.length);
-      c.forEach((v, i) => data.writeDoubleLE(v, 8 * i));
+      for (let i = 0; i < c.length; i++) data.writeDoubleLE(c[i]!, 8 * i);
     }
     const header = new Compact()
       .i32(1, 0) // DATA_PAGE
