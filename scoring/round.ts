@@ -115,8 +115,13 @@ export function stakeWeights(stakes: readonly bigint[]): number[] {
 
 /**
  * The stake-weighted meta model of a round over the live ids, from submissions already in
- * live-id order. Stake weights are the stakes at risk as numbers; if the total stake is 0 the
- * meta model is the equal-weight mean of all submissions.
+ * live-id order. Stake weights are the stakes at risk as numbers; zero-stake submissions get no
+ * weight, and if the total stake is 0 the meta model is the equal-weight mean of all submissions
+ * (so MMC stays defined in an unstaked round). Inputs are assumed validated (`prepareRound`).
+ *
+ * @example
+ * roundMetaModel(["a", "b"], [Float64Array.of(0, 1), Float64Array.of(1, 1)], [3n, 1n])
+ * // -> { ids: ["a", "b"], values: [0.25, 1] }
  */
 export function roundMetaModel(
   liveIds: readonly string[],
@@ -160,7 +165,9 @@ export function prepareRound(input: RoundInput) {
  * stake-weighted meta model of the round, then payouts in integer token arithmetic.
  * What the scoring worker calls. Every submission must cover all live ids (they are validated
  * at upload); a violation, constant predictions or non-finite values throw a `ScoringError`
- * naming the model, since a round must not be settled on partial scores.
+ * naming the model, since a round must not be settled on partial scores. A constant meta model
+ * (e.g. two mirror-image submissions with equal stakes) leaves MMC undefined: `constant_input`.
+ * Targets are centered over all their ids and must cover at least 80% of the live ids.
  *
  * @example
  * const scores = scoreRound({ liveIds, targets, submissions, params: DEFAULT_PAYOUT_PARAMS });

@@ -6,7 +6,7 @@ import {
   type SubmissionScores,
 } from "../../scoring";
 import { readFrame } from "../../scoring/io/read-table";
-import { ScoringPool } from "../../scoring/parallel/pool";
+import type { ScoringPool } from "../../scoring/parallel/pool";
 import { type Command, parseCommandArgs, required, UsageError } from "../command";
 import { fmt, formatTable, progress } from "../ui";
 
@@ -80,7 +80,8 @@ export const score: Command = {
     if (!Number.isInteger(threads) || threads < 1) {
       throw new UsageError(`--threads must be a positive integer, got ${values.threads}`);
     }
-    const pool = threads > 1 ? ScoringPool.start(threads) : null;
+    const pool =
+      threads > 1 ? (await import("../../scoring/parallel/pool")).ScoringPool.start(threads) : null;
     try {
       return await scoreFiles(values, predFile, targetFile, metaFile, featureFile, pool);
     } finally {
