@@ -1,0 +1,272 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  type Hex,
+  http,
+  parseEther,
+} from "viem";
+import { english, generateMnemonic, mnemonicToAccount } from "viem/accounts";
+import { foundry } from "viem/chains";
+import { parseApiConfig } from "../../api/env";
+import { jsonLogger } from "../../api/logger";
+import { type RunningApi, serveApi } from "../../api/node";
+import { deployContracts, stakeTokenAbi, tournamentAbi } from "../../contracts/ts";
+import { type ApiKey, createAccount, type DbHandle, findActiveKey, openDb } from "../../db";
+import { createChain, type RunningWorker, startWorker } from "../../workers";
+import { type Anvil, startAnvil } from "./anvil";
+
+export interface StackOptions {
+  /** Folder for PGlite data, chain state and dev.json. */
+  dataDir?: string;
+  /** Real Postgres instead of PGlite. */
+  databaseUrl?: string;
+  /** An already open database (tests); the stack does not close it. */
+  db?: DbHandle;
+  /** Use this chain instead of starting anvil (then OPERATOR_KEY and addresses are needed). */
+  rpcUrl?: string;
+  operatorKey?: Hex;
+  tournament?: Address;
+  token?: Address;
+  port?: number;
+  anvilPort?: number;
+  demoAccounts?: number;
+  /** Keep the database and chain in memory only (tests). */
+  ephemeral?: boolean;
+  logLevel?: "debug" | "info" | "warn" | "error" | "silent";
+  workerPollMs?: number;
+  settleBatch?: number;
+}
+
+export interface DevAccount {
+  address: Address;
+  privateKey: Hex;
+  apiKey: string;
+}
+
+/** The shape of `.tourney/dev.json`. */
+export interface DevInfo {
+  api: string;
+  operatorKey: string;
+  rpcUrl: string;
+  chainId: number;
+  contracts: { token: Address; tournament: Address };
+  accounts: DevAccount[];
+  /** The operator's chain account (deployer, admin and operator of the tournament). */
+  operator: { address: Address; privateKey: Hex };
+}
+
+export interface Stack {
+  info: DevInfo;
+  db: DbHandle;
+  api: RunningApi;
+  worker: RunningWorker;
+  anvil?: Anvil;
+  stop(): Promise<void>;
+}
+
+const TEST_TOKENS = parseEther("100000");
+const REWARD_POOL = parseEther("1000000");
+
+/** Starts the whole local stack: chain, contracts, database, API and worker. */
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const dataDir = resolve(opts.dataDir ?? ".tourney");
+  if (!opts.ephemeral) mkdirSync(dataDir, { recursive: true });
+  const logger = jsonLogger(opts.logLevel ?? "info");
+  const demo = opts.demoAccounts ?? 3;
+  const devPath = join(dataDir, "dev.json");
+  const previous: DevInfo | undefined =
+    !opts.ephemeral && existsSync(devPath) ? JSON.parse(readFileSync(devPath, "utf8")) : undefined;
+
+  // Chain: anvil with a mnemonic generated on first start and kept (0600) beside its state.
+  let anvil: Anvil | undefined;
+  let rpcUrl = opts.rpcUrl;
+  let mnemonic: string | undefined;
+  if (!rpcUrl) {
+    mnemonic = opts.ephemeral ? generateMnemonic(english) : loadOrCreateMnemonic(dataDir);
+    anvil = await startAnvil({
+      port: opts.anvilPort,
+      mnemonic,
+      accounts: demo + 1,
+      stateFile: opts.ephemeral ? undefined : join(dataDir, "anvil-state.json"),
+    });
+    rpcUrl = anvil.rpcUrl;
+  }
+  const cleanup: (() => Promise<void>)[] = [];
+  if (anvil) cleanup.push(() => anvil.stop());
+  try {
+    const keyAt = (i: number) => {
+      if (!mnemonic) throw new Error("OPERATOR_KEY is required with RPC_URL");
+      const acct = mnemonicToAccount(mnemonic, { addressIndex: i });
+      return `0x${Buffer.from(acct.getHdKey().privateKey!).toString("hex")}` as Hex;
+    };
+    const operatorKey = opts.operatorKey ?? keyAt(0);
+    const transport = http(rpcUrl);
+    const publicClient = createPublicClient({ chain: foundry, transport });
+    const chainId = await publicClient.getChainId();
+
+    // Contracts: reuse the ones from the last start if the chain still has them.
+    let contracts =
+      opts.tournament && opts.token
+        ? { tournament: opts.tournament, token: opts.token }
+        : undefined;
+    if (!contracts && previous && previous.rpcUrl === rpcUrl) {
+      const code = await publicClient.getCode({ address: previous.contracts.tournament });
+      if (code && code !== "0x") contracts = previous.contracts;
+    }
+    const fresh = !contracts;
+    if (!contracts)
+      contracts = await deployContracts({ rpcUrl, deployerKey: operatorKey, chainId });
+
+    // Database.
+    const db =
+      opts.db ??
+      (await openDb({
+        url: opts.databaseUrl,
+        dataDir: opts.ephemeral ? "memory://" : join(dataDir, "pgdata"),
+      }));
+    if (!opts.db) cleanup.unshift(() => db.close());
+
+    // Accounts: the operator key and one data scientist per funded anvil account.
+    const reuse = async (secret: string | undefined) =>
+      secret ? await findActiveKey(db.db, secret) : undefined;
+    const opKey = previous?.operatorKey;
+    const operatorApiKey = (await reuse(opKey))
+      ? opKey!
+      : (await createAccount(db.db, "operator", ["read", "submit", "operator"])).secret;
+    const accounts: DevAccount[] = [];
+    for (let i = 1; i <= (mnemonic ? demo : 0); i++) {
+      const privateKey = keyAt(i);
+      const address = mnemonicToAccount(mnemonic!, { addressIndex: i }).address;
+      const old = previous?.accounts.find((a) => a.address === address)?.apiKey;
+      const apiKey = (await reuse(old)) ? old! : (await createAccount(db.db, `demo-${i}`)).secret;
+      accounts.push({ address, privateKey, apiKey });
+    }
+    if (fresh)
+      await fundDemo(
+        rpcUrl,
+        operatorKey,
+        contracts,
+        accounts.map((a) => a.address),
+      );
+
+    // Worker and API.
+    const chain = createChain({ rpcUrl, operatorKey, tournament: contracts.tournament });
+    const worker = startWorker(
+      { db: db.db, chain, logger, settleBatch: opts.settleBatch ?? 200 },
+      { pollMs: opts.workerPollMs },
+    );
+    cleanup.unshift(() => worker.stop());
+    const api = await serveApi({
+      db: db.db,
+      config: parseApiConfig({
+        PORT: String(opts.port ?? 8787),
+        LOG_LEVEL: opts.logLevel ?? "info",
+      }),
+      logger,
+      probes: {
+        chain: async () => ({
+          ok: true,
+          detail: { block: Number(await publicClient.getBlockNumber()) },
+        }),
+        worker: async () => {
+          const age = Date.now() - worker.lastBeat().getTime();
+          return { ok: age < 15_000, detail: { id: worker.id, lastBeatMsAgo: age } };
+        },
+      },
+    });
+    cleanup.unshift(() => api.close());
+
+    const info: DevInfo = {
+      api: api.url,
+      operatorKey: operatorApiKey,
+      rpcUrl,
+      chainId,
+      contracts,
+      accounts,
+      operator: { address: chain.operator, privateKey: operatorKey },
+    };
+    if (!opts.ephemeral)
+      writeFileSync(devPath, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+
+    let stopped = false;
+    return {
+      info,
+      db,
+      api,
+      worker,
+      anvil,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        for (const fn of cleanup) await fn().catch(() => {});
+      },
+    };
+  } catch (err) {
+    for (const fn of cleanup) await fn().catch(() => {});
+    throw err;
+  }
+}
+
+function loadOrCreateMnemonic(dataDir: string): string {
+  const path = join(dataDir, "mnemonic");
+  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  const mnemonic = generateMnemonic(english);
+  writeFileSync(path, `${mnemonic}\n`, { mode: 0o600 });
+  return mnemonic;
+}
+
+/** Mints test tokens to each demo account and fills the reward pool. */
+async function fundDemo(
+  rpcUrl: string,
+  operatorKey: Hex,
+  contracts: { token: Address; tournament: Address },
+  addresses: Address[],
+): Promise<void> {
+  const { privateKeyToAccount } = await import("viem/accounts");
+  const account = privateKeyToAccount(operatorKey);
+  const transport = http(rpcUrl);
+  const publicClient = createPublicClient({ chain: foundry, transport });
+  const wallet = createWalletClient({
+    chain: { ...foundry, id: await publicClient.getChainId() },
+    transport,
+    account,
+  });
+  const wait = (hash: Hex) => publicClient.waitForTransactionReceipt({ hash });
+  for (const to of addresses) {
+    await wait(
+      await wallet.writeContract({
+        address: contracts.token,
+        abi: stakeTokenAbi,
+        functionName: "mint",
+        args: [to, TEST_TOKENS],
+      }),
+    );
+  }
+  await wait(
+    await wallet.writeContract({
+      address: contracts.token,
+      abi: stakeTokenAbi,
+      functionName: "mint",
+      args: [account.address, REWARD_POOL],
+    }),
+  );
+  await wait(
+    await wallet.writeContract({
+      address: contracts.token,
+      abi: stakeTokenAbi,
+      functionName: "approve",
+      args: [contracts.tournament, REWARD_POOL],
+    }),
+  );
+  await wait(
+    await wallet.writeContract({
+      address: contracts.tournament,
+      abi: tournamentAbi,
+      functionName: "fundRewards",
+      args: [REWARD_POOL],
+    }),
+  );
+}

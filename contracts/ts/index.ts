@@ -1,0 +1,7 @@
+export { type Deployment, type DeployOptions, deployContracts } from "./deploy";
+export {
+  stakeTokenAbi,
+  stakeTokenBytecode,
+  tournamentAbi,
+  tournamentBytecode,
+} from "./generated/abi";

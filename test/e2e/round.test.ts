@@ -1,0 +1,220 @@
+import { type Hex, parseEther } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Stack, startStack } from "../../cli/dev/stack";
+import { corr as numeraiCorr, payoutAmount, payoutRatio } from "../../scoring";
+import { stakerClient } from "../helpers/chain";
+import { dbTargets } from "../helpers/db";
+
+/** A deterministic pseudo-random stream, so the round is the same every run. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const N = 60;
+const rand = rng(7);
+const ids = Array.from({ length: N }, (_, i) => `id${String(i).padStart(3, "0")}`);
+const features = ids.map(() => [rand(), rand()]);
+const targets = ids.map(() => [0, 0.25, 0.5, 0.75, 1][Math.floor(rand() * 5)]!);
+// Model A leans toward the targets, model B against them.
+const predsA = targets.map((t) => Math.min(1, Math.max(0, 0.5 * t + 0.5 * rand())));
+const predsB = targets.map((t) => Math.min(1, Math.max(0, 1 - 0.6 * t - 0.4 * rand())));
+
+const csv = (header: string, rows: (string | number)[][]) =>
+  `${header}\n${rows.map((r) => r.join(",")).join("\n")}\n`;
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+for (const target of dbTargets()) {
+  describe(`thin round end to end (anvil + ${target.name})`, () => {
+    let stack: Stack;
+    let call: (
+      method: string,
+      path: string,
+      init?: { key?: string; json?: unknown; body?: RequestInit["body"]; type?: string },
+    ) => Promise<{ status: number; data: any }>;
+
+    beforeAll(async () => {
+      const db = await target.open();
+      stack = await startStack({
+        ephemeral: true,
+        db,
+        port: 0,
+        demoAccounts: 2,
+        logLevel: "silent",
+        workerPollMs: 50,
+      });
+      const closeDb = stack.stop;
+      stack.stop = async () => {
+        await closeDb();
+        await db.close();
+      };
+      call = async (method, path, init = {}) => {
+        const headers: Record<string, string> = {};
+        if (init.key) headers.authorization = `Bearer ${init.key}`;
+        let body = init.body;
+        if (init.json !== undefined) {
+          headers["content-type"] = "application/json";
+          body = JSON.stringify(init.json);
+        }
+        if (init.type) headers["content-type"] = init.type;
+        const res = await fetch(`${stack.info.api}${path}`, { method, headers, body });
+        const text = await res.text();
+        return { status: res.status, data: text ? JSON.parse(text) : null };
+      };
+    });
+    afterAll(async () => {
+      await stack?.stop();
+    });
+
+    it("opens, takes submissions and stakes, resolves, scores and settles on chain", async () => {
+      const { info } = stack;
+      const health = await call("GET", "/health");
+      expect(health.status, JSON.stringify(health.data)).toBe(200);
+      expect(Object.keys(health.data.checks).sort()).toEqual(["chain", "db", "worker"]);
+
+      // Operator opens a round.
+      const live = new FormData();
+      live.set(
+        "live",
+        new File(
+          [
+            csv(
+              "id,feature_0,feature_1",
+              ids.map((id, i) => [id, ...features[i]!]),
+            ),
+          ],
+          "live.csv",
+        ),
+      );
+      live.set("closesAt", new Date(Date.now() + 3_600_000).toISOString());
+      live.set("resolvesAt", new Date(Date.now() + 7_200_000).toISOString());
+      live.set("stakeThreshold", "1000000");
+      const opened = await call("POST", "/v1/rounds", { key: info.operatorKey, body: live });
+      expect(opened.status, JSON.stringify(opened.data)).toBe(201);
+      const n = opened.data.number as number;
+
+      // Two data scientists create models and submit over HTTP.
+      const [alice, bob] = info.accounts as [(typeof info.accounts)[0], (typeof info.accounts)[0]];
+      const modelA = (
+        await call("POST", "/v1/models", { key: alice.apiKey, json: { name: "alpha" } })
+      ).data.id as Hex;
+      const modelB = (await call("POST", "/v1/models", { key: bob.apiKey, json: { name: "beta" } }))
+        .data.id as Hex;
+      for (const [key, model, preds] of [
+        [alice.apiKey, modelA, predsA],
+        [bob.apiKey, modelB, predsB],
+      ] as const) {
+        const res = await call("POST", `/v1/models/${model}/submissions`, {
+          key,
+          type: "text/csv",
+          body: csv(
+            "id,prediction",
+            ids.map((id, i) => [id, preds[i]!]),
+          ),
+        });
+        expect(res.status, JSON.stringify(res.data)).toBe(201);
+        expect(res.data.selected).toBe(true);
+      }
+
+      // Two stakers stake on chain.
+      const stakeA = parseEther("1000");
+      const stakeB = parseEther("2500");
+      const sa = stakerClient(info.rpcUrl, info.chainId, alice.privateKey, info.contracts);
+      const sb = stakerClient(info.rpcUrl, info.chainId, bob.privateKey, info.contracts);
+      await until("round opened on chain", async () =>
+        (await call("GET", `/v1/rounds/${n}`)).data.transactions.open ? true : undefined,
+      );
+      await sa.stake(modelA, stakeA);
+      await sb.stake(modelB, stakeB);
+
+      // Close: the worker commits the submissions root on chain, fixing stakes at risk.
+      expect((await call("POST", `/v1/rounds/${n}/close`, { key: info.operatorKey })).status).toBe(
+        200,
+      );
+      const closed = await until("round closed on chain", async () => {
+        const r = (await call("GET", `/v1/rounds/${n}`)).data;
+        return r.transactions.close ? r : undefined;
+      });
+      expect(closed.submissionsRoot).toMatch(/^0x[0-9a-f]{64}$/);
+
+      const beforeA = await sa.modelAssets(modelA);
+      const beforeB = await sb.modelAssets(modelB);
+      const supplyBefore = await sa.totalSupply();
+
+      // Resolve with targets: the worker scores and settles.
+      const form = new FormData();
+      form.set(
+        "targets",
+        new File(
+          [
+            csv(
+              "id,target",
+              ids.map((id, i) => [id, targets[i]!]),
+            ),
+          ],
+          "targets.csv",
+        ),
+      );
+      const resolved = await call("POST", `/v1/rounds/${n}/resolve`, {
+        key: info.operatorKey,
+        body: form,
+      });
+      expect(resolved.status, JSON.stringify(resolved.data)).toBe(202);
+      const settled = await until("round settled", async () => {
+        const s = (await call("GET", `/v1/rounds/${n}/scores`)).data;
+        return s.status === "settled" ? s : undefined;
+      });
+
+      // Stored scores are the scoring library's numbers on the same data.
+      const byModel = new Map(settled.scores.map((s: any) => [s.modelId, s]));
+      const a: any = byModel.get(modelA);
+      const b: any = byModel.get(modelB);
+      const tgt = { ids, values: Float64Array.from(targets) };
+      expect(a.corr).toBeCloseTo(numeraiCorr({ ids, values: Float64Array.from(predsA) }, tgt), 12);
+      expect(b.corr).toBeCloseTo(numeraiCorr({ ids, values: Float64Array.from(predsB) }, tgt), 12);
+      expect(a.corr).toBeGreaterThan(0);
+      expect(b.corr).toBeLessThan(0);
+      expect(a.stakeAtRisk).toBe(stakeA.toString());
+      expect(b.stakeAtRisk).toBe(stakeB.toString());
+
+      // Payouts follow from the scores with the round's parameters...
+      const params = {
+        payoutCap: BigInt(closed.payout.payoutCap),
+        corrMultiplier: BigInt(closed.payout.corrMultiplier),
+        mmcMultiplier: BigInt(closed.payout.mmcMultiplier),
+        stakeThreshold: BigInt(closed.payout.stakeThreshold),
+      };
+      const total = stakeA + stakeB;
+      const expectA = payoutAmount(
+        stakeA,
+        payoutRatio({ corr: a.corr, mmc: a.mmc ?? 0 }, total, params),
+      );
+      const expectB = payoutAmount(
+        stakeB,
+        payoutRatio({ corr: b.corr, mmc: b.mmc ?? 0 }, total, params),
+      );
+      expect(a.payout).toBe(expectA.toString());
+      expect(b.payout).toBe(expectB.toString());
+      expect(expectA).toBeGreaterThan(0n);
+      expect(expectB).toBeLessThan(0n);
+
+      // ...and the chain moved stakes by exactly those amounts: A paid, B burnt.
+      expect((await sa.modelAssets(modelA)) - beforeA).toBe(expectA);
+      expect((await sb.modelAssets(modelB)) - beforeB).toBe(expectB);
+      expect(supplyBefore - (await sa.totalSupply())).toBe(-expectB);
+      expect(a.settleTx).toMatch(/^0x/);
+    });
+  });
+}

@@ -1,0 +1,71 @@
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  type Hash,
+  type Hex,
+  http,
+  type PublicClient,
+  type WalletClient,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { foundry } from "viem/chains";
+import { tournamentAbi } from "../../contracts/ts";
+
+export interface ChainConfig {
+  rpcUrl: string;
+  /** The operator's key: it opens, closes, resolves and settles rounds. */
+  operatorKey: Hex;
+  tournament: Address;
+  /** Blocks to wait on top of a transaction's block before it counts as done. */
+  confirmations?: number;
+}
+
+export interface Chain {
+  publicClient: PublicClient;
+  walletClient: WalletClient;
+  operator: Address;
+  tournament: Address;
+  /** Sends an operator transaction to the tournament and waits until it is mined and confirmed. */
+  send(functionName: string, args: readonly unknown[]): Promise<Hash>;
+  /** Reads a tournament view. */
+  read<T>(functionName: string, args?: readonly unknown[]): Promise<T>;
+}
+
+export function createChain(cfg: ChainConfig): Chain {
+  const transport = http(cfg.rpcUrl, { batch: { batchSize: 200 }, retryCount: 5, retryDelay: 300 });
+  const account = privateKeyToAccount(cfg.operatorKey);
+  const publicClient = createPublicClient({ chain: foundry, transport }) as PublicClient;
+  const walletClient = createWalletClient({ chain: foundry, transport, account });
+  return {
+    publicClient,
+    walletClient,
+    operator: account.address,
+    tournament: cfg.tournament,
+    async send(functionName, args) {
+      const chainId = await publicClient.getChainId();
+      const hash = await walletClient.writeContract({
+        address: cfg.tournament,
+        abi: tournamentAbi,
+        functionName: functionName as never,
+        args: args as never,
+        account,
+        chain: { ...foundry, id: chainId },
+      });
+      const receipt = await publicClient.waitForTransactionReceipt({
+        hash,
+        confirmations: cfg.confirmations ?? 1,
+      });
+      if (receipt.status !== "success") throw new Error(`${functionName} reverted in ${hash}`);
+      return hash;
+    },
+    async read<T>(functionName: string, args: readonly unknown[] = []) {
+      return (await publicClient.readContract({
+        address: cfg.tournament,
+        abi: tournamentAbi,
+        functionName: functionName as never,
+        args: args as never,
+      })) as T;
+    },
+  };
+}

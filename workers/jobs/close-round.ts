@@ -1,0 +1,28 @@
+import { getRound, selectedSubmissions, transitionRound, updateRound } from "../../db";
+import { submissionsTree } from "../chain/merkle";
+import { chainRoundStatus } from "../chain/rounds";
+import { ChainRoundStatus, type JobContext, NotReady } from "../context";
+
+/**
+ * Closes a round: stops on-time submissions, commits the Merkle root of the selected submissions
+ * on chain, which also fixes every model's stake at risk.
+ */
+export async function closeRound(ctx: JobContext, payload: { round: number }) {
+  const n = payload.round;
+  let round = await getRound(ctx.db, n);
+  if (!round) throw new Error(`round ${n} not found`);
+  if (round.closeTx) return;
+  if (!round.openTx) throw new NotReady(`round ${n} is not open on chain yet`);
+  if (round.status === "open") {
+    await transitionRound(ctx.db, n, "open", "closed", { closedAt: new Date() });
+    round = (await getRound(ctx.db, n))!;
+  }
+  const subs = await selectedSubmissions(ctx.db, n);
+  const root = subs.length > 0 ? submissionsTree(subs).root : `0x${"0".repeat(64)}`;
+  let tx: string | null = null;
+  if ((await chainRoundStatus(ctx.chain, n)) === ChainRoundStatus.Open) {
+    tx = await ctx.chain.send("closeRound", [BigInt(n), root]);
+  }
+  await updateRound(ctx.db, n, { closeTx: tx ?? "recovered", submissionsRoot: root });
+  ctx.logger.info("round closed on chain", { round: n, submissions: subs.length, root, tx });
+}

@@ -1,0 +1,27 @@
+import { getRound, updateRound } from "../../db";
+import { chainRoundStatus } from "../chain/rounds";
+import { ChainRoundStatus, type JobContext } from "../context";
+
+/** Records a new round on chain: its live data hash and payout parameters. */
+export async function openRound(ctx: JobContext, payload: { round: number }) {
+  const round = await getRound(ctx.db, payload.round);
+  if (!round) throw new Error(`round ${payload.round} not found`);
+  if (round.openTx) return;
+  let tx: string | null = null;
+  if ((await chainRoundStatus(ctx.chain, round.number)) === ChainRoundStatus.None) {
+    tx = await ctx.chain.send("openRound", [
+      BigInt(round.number),
+      `0x${round.liveSha256}`,
+      {
+        closesAt: BigInt(Math.floor(round.closesAt.getTime() / 1000)),
+        resolvesAt: BigInt(Math.floor(round.resolvesAt.getTime() / 1000)),
+        payoutCap: BigInt(round.payoutCap),
+        corrMultiplier: BigInt(round.corrMultiplier),
+        mmcMultiplier: BigInt(round.mmcMultiplier),
+        stakeThreshold: BigInt(round.stakeThreshold),
+      },
+    ]);
+  }
+  await updateRound(ctx.db, round.number, { openTx: tx ?? "recovered" });
+  ctx.logger.info("round opened on chain", { round: round.number, tx });
+}

@@ -1,0 +1,112 @@
+import { randomBytes } from "node:crypto";
+import { claimJob, completeJob, failJob, beat as heartbeat, type Job } from "../db";
+import { type JobContext, NotReady } from "./context";
+import { closeRound } from "./jobs/close-round";
+import { openRound } from "./jobs/open-round";
+import { scoreRoundJob } from "./jobs/score-round";
+import { settleRound } from "./jobs/settle-round";
+
+type Handler = (ctx: JobContext, payload: { round: number }) => Promise<void>;
+
+/** Job kinds and their handlers. */
+export const handlers: Record<string, Handler> = {
+  "round.open": openRound,
+  "round.close": closeRound,
+  "round.score": scoreRoundJob,
+  "round.settle": settleRound,
+};
+
+export interface WorkerOptions {
+  /** Idle wait between polls when the queue is empty, ms. */
+  pollMs?: number;
+  workerId?: string;
+}
+
+export interface RunningWorker {
+  id: string;
+  /** When the loop last completed a poll: a stale value means the worker is stuck or dead. */
+  lastBeat(): Date;
+  /** Runs jobs until none is ready (tests use this to step the worker deterministically). */
+  drain(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Runs one claimed job, recording success, a retry, or a final failure. */
+export async function runJob(ctx: JobContext, job: Job): Promise<void> {
+  const handler = handlers[job.kind];
+  try {
+    if (!handler) throw new Error(`no handler for job kind '${job.kind}'`);
+    await handler(ctx, job.payload as { round: number });
+    await completeJob(ctx.db, job);
+  } catch (err) {
+    if (err instanceof NotReady) {
+      // Waiting on an earlier step is not a failure: do not spend an attempt on it.
+      await failJob(ctx.db, { ...job, attempts: 0 }, err.message, err.retryInMs);
+      return;
+    }
+    const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    ctx.logger.error("job failed", {
+      job: job.id,
+      kind: job.kind,
+      attempt: job.attempts,
+      err: message,
+    });
+    await failJob(ctx.db, job, message);
+  }
+}
+
+/** Starts the polling loop. */
+export function startWorker(ctx: JobContext, opts: WorkerOptions = {}): RunningWorker {
+  const id = opts.workerId ?? `w_${randomBytes(4).toString("hex")}`;
+  const pollMs = opts.pollMs ?? 250;
+  let beat = new Date();
+  let written = 0;
+  let jobsDone = 0;
+  let stopping = false;
+  let wake: (() => void) | null = null;
+
+  const step = async (): Promise<boolean> => {
+    if (Date.now() - written > 2_000) {
+      await heartbeat(ctx.db, id, jobsDone);
+      written = Date.now();
+    }
+    const job = await claimJob(ctx.db, id);
+    beat = new Date();
+    if (!job) return false;
+    await runJob(ctx, job);
+    jobsDone++;
+    return true;
+  };
+
+  const loop = (async () => {
+    while (!stopping) {
+      let worked = false;
+      try {
+        worked = await step();
+      } catch (err) {
+        ctx.logger.warn("worker poll failed", { err: String(err) });
+      }
+      if (!worked && !stopping) {
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, pollMs);
+        });
+      }
+    }
+  })();
+
+  return {
+    id,
+    lastBeat: () => beat,
+    async drain() {
+      let n = 0;
+      while (await step()) n++;
+      return n;
+    },
+    async stop() {
+      stopping = true;
+      wake?.();
+      await loop;
+    },
+  };
+}
