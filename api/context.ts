@@ -2,10 +2,8 @@ import type { Account, ApiKey, ApiScope, Db } from "../db";
 import type { ApiConfig } from "./env";
 import type { Logger } from "./logger";
 
-export interface HealthProbe {
-  /** A short status string and whether it counts as healthy. */
-  (): Promise<{ ok: boolean; detail?: unknown }>;
-}
+/** A health check: whether it counts as healthy, and what it saw. */
+export type HealthProbe = () => Promise<{ ok: boolean; detail?: unknown }>;
 
 /** What the app needs from the outside world, built once by its entry point. */
 export interface AppServices {

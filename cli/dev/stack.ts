@@ -14,7 +14,7 @@ import { parseApiConfig } from "../../api/env";
 import { jsonLogger } from "../../api/logger";
 import { type RunningApi, serveApi } from "../../api/node";
 import { deployContracts, stakeTokenAbi, tournamentAbi } from "../../contracts/ts";
-import { type ApiKey, createAccount, type DbHandle, findActiveKey, openDb } from "../../db";
+import { createAccount, type DbHandle, findActiveKey, openDb } from "../../db";
 import { createChain, type RunningWorker, startWorker } from "../../workers";
 import { type Anvil, startAnvil } from "./anvil";
 
