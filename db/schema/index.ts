@@ -4,5 +4,6 @@ export * from "./jobs";
 export * from "./models";
 export * from "./rounds";
 export * from "./scores";
+export * from "./stakes";
 export * from "./submissions";
 export * from "./workers";

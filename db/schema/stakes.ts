@@ -1,0 +1,79 @@
+import { bigint, boolean, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { timestamps, uint } from "./columns";
+
+/** How far the chain indexer has read: the last indexed block and its hash (reorg check). */
+export const chainCursor = pgTable("chain_cursor", {
+  id: text("id").primaryKey(),
+  block: bigint("block", { mode: "number" }).notNull(),
+  blockHash: text("block_hash").notNull(),
+  ...timestamps,
+});
+
+/** Every tournament event, as read from chain (the indexer's raw log). */
+export const chainEvents = pgTable(
+  "chain_events",
+  {
+    block: bigint("block", { mode: "number" }).notNull(),
+    blockHash: text("block_hash").notNull(),
+    txHash: text("tx_hash").notNull(),
+    logIndex: integer("log_index").notNull(),
+    name: text("name").notNull(),
+    modelId: text("model_id"),
+    account: text("account"),
+    roundId: integer("round_id"),
+    /** Decoded arguments, bigints as decimal strings. */
+    args: text("args").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.txHash, t.logIndex] }),
+    index("chain_events_block_idx").on(t.block),
+    index("chain_events_model_idx").on(t.modelId),
+    index("chain_events_account_idx").on(t.account),
+  ],
+);
+
+/** A staker's position in a model, refreshed from chain whenever an event touches it. */
+export const positions = pgTable(
+  "positions",
+  {
+    modelId: text("model_id").notNull(),
+    staker: text("staker").notNull(),
+    shares: uint("shares").notNull(),
+    assets: uint("assets").notNull(),
+    block: bigint("block", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.modelId, t.staker] }),
+    index("positions_staker_idx").on(t.staker),
+  ],
+);
+
+/** A model's pool on chain: total assets and shares, and the active (at-risk-able) part. */
+export const modelStakes = pgTable("model_stakes", {
+  modelId: text("model_id").primaryKey(),
+  totalAssets: uint("total_assets").notNull(),
+  totalShares: uint("total_shares").notNull(),
+  activeAssets: uint("active_assets").notNull(),
+  block: bigint("block", { mode: "number" }).notNull(),
+});
+
+/** Unstake requests as indexed from chain. */
+export const unstakeRequests = pgTable(
+  "unstake_requests",
+  {
+    requestId: integer("request_id").primaryKey(),
+    modelId: text("model_id").notNull(),
+    staker: text("staker").notNull(),
+    shares: uint("shares").notNull(),
+    releaseRound: integer("release_round").notNull(),
+    withdrawn: boolean("withdrawn").notNull().default(false),
+    withdrawnAssets: uint("withdrawn_assets"),
+    block: bigint("block", { mode: "number" }).notNull(),
+  },
+  (t) => [index("unstake_requests_staker_idx").on(t.staker)],
+);
+
+export type Position = typeof positions.$inferSelect;
+export type ModelStake = typeof modelStakes.$inferSelect;
+export type UnstakeRequestRow = typeof unstakeRequests.$inferSelect;
+export type ChainEvent = typeof chainEvents.$inferSelect;
