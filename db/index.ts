@@ -1,6 +1,7 @@
 export * from "./client";
 export * from "./ids";
 export * from "./queries/accounts";
+export * from "./queries/chain-index";
 export * from "./queries/idempotency";
 export * from "./queries/jobs";
 export * from "./queries/models";

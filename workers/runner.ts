@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { claimJob, completeJob, failJob, beat as heartbeat, type Job } from "../db";
 import { type JobContext, NotReady } from "./context";
+import { type IndexerOptions, indexOnce } from "./indexer";
 import { closeRound } from "./jobs/close-round";
 import { openRound } from "./jobs/open-round";
 import { scoreRoundJob } from "./jobs/score-round";
@@ -20,6 +21,8 @@ export interface WorkerOptions {
   /** Idle wait between polls when the queue is empty, ms. */
   pollMs?: number;
   workerId?: string;
+  /** Follow the chain's events into the database every `everyMs` (default on, 1 s). */
+  indexer?: (IndexerOptions & { everyMs?: number }) | false;
 }
 
 export interface RunningWorker {
@@ -65,7 +68,20 @@ export function startWorker(ctx: JobContext, opts: WorkerOptions = {}): RunningW
   let stopping = false;
   let wake: (() => void) | null = null;
 
+  const indexer = opts.indexer === false ? null : { everyMs: 1_000, ...opts.indexer };
+  let indexedAt = 0;
+  const index = async () => {
+    if (!indexer || Date.now() - indexedAt < indexer.everyMs) return;
+    indexedAt = Date.now();
+    try {
+      await indexOnce(ctx.db, ctx.chain, indexer);
+    } catch (err) {
+      ctx.logger.warn("indexer pass failed", { err: String(err) });
+    }
+  };
+
   const step = async (): Promise<boolean> => {
+    await index();
     if (Date.now() - written > 2_000) {
       await heartbeat(ctx.db, id, jobsDone);
       written = Date.now();

@@ -36,6 +36,28 @@ export function stakerClient(
         }),
       );
     },
+    /** Requests an unstake; returns the request id from the UnstakeRequested event. */
+    async requestUnstake(modelId: Hex, amount: bigint): Promise<bigint> {
+      const { result, request } = await publicClient.simulateContract({
+        address: c.tournament,
+        abi: tournamentAbi,
+        functionName: "requestUnstake",
+        args: [modelId, amount],
+        account,
+      });
+      await wait(await wallet.writeContract(request));
+      return result;
+    },
+    async withdraw(requestId: bigint) {
+      await wait(
+        await wallet.writeContract({
+          address: c.tournament,
+          abi: tournamentAbi,
+          functionName: "withdraw",
+          args: [requestId],
+        }),
+      );
+    },
     async modelAssets(modelId: Hex): Promise<bigint> {
       const [totalAssets] = await publicClient.readContract({
         address: c.tournament,

@@ -28,14 +28,18 @@ export interface Chain {
   tournament: Address;
   /** Sends an operator transaction to the tournament and waits until it is mined and confirmed. */
   send(functionName: string, args: readonly unknown[]): Promise<Hash>;
-  /** Reads a tournament view. */
-  read<T>(functionName: string, args?: readonly unknown[]): Promise<T>;
+  /** Reads a tournament view, at the latest block or at `blockNumber`. */
+  read<T>(functionName: string, args?: readonly unknown[], blockNumber?: bigint): Promise<T>;
 }
 
 export function createChain(cfg: ChainConfig): Chain {
   const transport = http(cfg.rpcUrl, { batch: { batchSize: 200 }, retryCount: 5, retryDelay: 300 });
   const account = privateKeyToAccount(cfg.operatorKey);
-  const publicClient = createPublicClient({ chain: foundry, transport }) as PublicClient;
+  const publicClient = createPublicClient({
+    chain: foundry,
+    transport,
+    cacheTime: 0,
+  }) as PublicClient;
   const walletClient = createWalletClient({ chain: foundry, transport, account });
   return {
     publicClient,
@@ -59,12 +63,13 @@ export function createChain(cfg: ChainConfig): Chain {
       if (receipt.status !== "success") throw new Error(`${functionName} reverted in ${hash}`);
       return hash;
     },
-    async read<T>(functionName: string, args: readonly unknown[] = []) {
+    async read<T>(functionName: string, args: readonly unknown[] = [], blockNumber?: bigint) {
       return (await publicClient.readContract({
         address: cfg.tournament,
         abi: tournamentAbi,
         functionName: functionName as never,
         args: args as never,
+        blockNumber,
       })) as T;
     },
   };
