@@ -21,6 +21,8 @@ export interface WorkerOptions {
   /** Idle wait between polls when the queue is empty, ms. */
   pollMs?: number;
   workerId?: string;
+  /** A job left running this long by a worker that died is taken over (default 60 s). */
+  staleMs?: number;
   /** Follow the chain's events into the database every `everyMs` (default on, 1 s). */
   indexer?: (IndexerOptions & { everyMs?: number }) | false;
 }
@@ -86,7 +88,7 @@ export function startWorker(ctx: JobContext, opts: WorkerOptions = {}): RunningW
       await heartbeat(ctx.db, id, jobsDone);
       written = Date.now();
     }
-    const job = await claimJob(ctx.db, id);
+    const job = await claimJob(ctx.db, id, opts.staleMs);
     beat = new Date();
     if (!job) return false;
     await runJob(ctx, job);

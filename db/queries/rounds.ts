@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { type NewRound, type Round, type RoundStatus, rounds } from "../schema";
-import { enqueueJob } from "./jobs";
+import { enqueueJob, rescheduleJob } from "./jobs";
 
 export type NewRoundInput = Omit<NewRound, "number" | "status" | "opensAt">;
 
@@ -73,4 +73,31 @@ export async function transitionRound(
 
 export async function updateRound(db: Db, number: number, patch: Partial<NewRound>) {
   await db.update(rounds).set(patch).where(eq(rounds.number, number));
+}
+
+/** Closes an open round now (submissions after this are late) and runs its close job now. */
+export async function closeRoundNow(db: Db, number: number): Promise<boolean> {
+  const closed = await transitionRound(db, number, "open", "closed", { closedAt: new Date() });
+  if (closed) await rescheduleJob(db, `round.close:${number}`, new Date());
+  return closed;
+}
+
+/** Publishes a closed round's targets and queues its scoring, atomically. */
+export async function publishTargets(
+  db: Db,
+  number: number,
+  targetsCsv: string,
+  targetsSha256: string,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    const moved = await transitionRound(t, number, "closed", "resolved", {
+      targetsCsv,
+      targetsSha256,
+      resolvedAt: new Date(),
+    });
+    if (moved)
+      await enqueueJob(t, "round.score", { round: number }, { key: `round.score:${number}` });
+    return moved;
+  });
 }

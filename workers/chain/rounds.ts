@@ -16,15 +16,20 @@ export async function stakesAtRisk(
 }
 
 /** Models already settled on chain in a round: settlement checks this, so a retry never repeats one. */
-export async function settledModels(chain: Chain, round: number): Promise<Set<string>> {
-  const logs = await chain.publicClient.getContractEvents({
-    address: chain.tournament,
-    abi: (await import("../../contracts/ts")).tournamentAbi,
-    eventName: "ModelSettled",
-    args: { roundId: BigInt(round) } as never,
-    fromBlock: 0n,
-  });
-  return new Set(
-    logs.map((l) => (l as unknown as { args: { modelId: string } }).args.modelId.toLowerCase()),
+export async function settledModels(chain: Chain, round: number, modelIds: string[]): Promise<Set<string>> {
+  const flags = await Promise.all(
+    modelIds.map((id) => chain.read<boolean>("isSettled", [BigInt(round), id])),
   );
+  return new Set(modelIds.filter((_, i) => flags[i]).map((id) => id.toLowerCase()));
+}
+
+/** The round as recorded on chain (roots and hashes included). */
+export async function chainRound(chain: Chain, round: number) {
+  return chain.read<{
+    status: number;
+    submissionsRoot: string;
+    scoresRoot: string;
+    liveDataHash: string;
+    targetsHash: string;
+  }>("round", [BigInt(round)]);
 }

@@ -1,6 +1,6 @@
 import { getRound, selectedSubmissions, transitionRound, updateRound } from "../../db";
 import { submissionsTree } from "../chain/merkle";
-import { chainRoundStatus } from "../chain/rounds";
+import { chainRound, chainRoundStatus } from "../chain/rounds";
 import { ChainRoundStatus, type JobContext, NotReady } from "../context";
 
 /**
@@ -22,6 +22,12 @@ export async function closeRound(ctx: JobContext, payload: { round: number }) {
   let tx: string | null = null;
   if ((await chainRoundStatus(ctx.chain, n)) === ChainRoundStatus.Open) {
     tx = await ctx.chain.send("closeRound", [BigInt(n), root]);
+  } else {
+    // Closed by an earlier attempt that died before recording it: the chain's root must be ours.
+    const onChain = (await chainRound(ctx.chain, n)).submissionsRoot.toLowerCase();
+    if (onChain !== root.toLowerCase()) {
+      throw new Error(`round ${n}: chain has submissions root ${onChain}, database gives ${root}`);
+    }
   }
   await updateRound(ctx.db, n, { closeTx: tx ?? "recovered", submissionsRoot: root });
   ctx.logger.info("round closed on chain", { round: n, submissions: subs.length, root, tx });

@@ -41,7 +41,11 @@ export async function settleRound(ctx: JobContext, payload: { round: number }) {
     status = ChainRoundStatus.Resolved;
   }
   if (status === ChainRoundStatus.Resolved) {
-    const done = await settledModels(ctx.chain, n);
+    const done = await settledModels(
+      ctx.chain,
+      n,
+      scores.map((s) => s.modelId),
+    );
     const pending = scores.filter((s) => !done.has(s.modelId.toLowerCase()));
     for (let i = 0; i < pending.length; i += ctx.settleBatch) {
       const batch = pending.slice(i, i + ctx.settleBatch);
