@@ -52,7 +52,12 @@ export function createApp(services: AppServices): App {
     const requestId = c.get("requestId");
     if (err instanceof ApiError) return c.json(errorBody(err, requestId), err.status);
     if (err instanceof HTTPException) {
-      const code = err.status === 413 ? "payload_too_large" : "bad_request";
+      const code =
+        err.status === 413
+          ? "payload_too_large"
+          : err.status === 415
+            ? "unsupported_media_type"
+            : "bad_request";
       return c.json(errorBody(new ApiError(code, err.message), requestId), err.status);
     }
     services.logger.error("unhandled", { requestId, err: String((err as Error).stack ?? err) });

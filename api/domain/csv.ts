@@ -45,6 +45,22 @@ function splitLine(line: string): string[] {
 
 /** Parses a finite number, or returns NaN for anything else ("", "nan", "1e", "Infinity"). */
 export function parseNumber(cell: string): number {
-  if (cell === "" || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(cell)) return Number.NaN;
-  return Number(cell);
+  return isNumberCell(cell) ? Number(cell) : Number.NaN;
+}
+
+/**
+ * Whether a cell is a plain decimal number (`[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?`). Over this
+ * alphabet `Number()` accepts exactly that grammar, so checking the characters and that `Number`
+ * gives a number is enough, and several times faster than a regular expression per cell.
+ */
+export function isNumberCell(cell: string): boolean {
+  const n = cell.length;
+  if (n === 0) return false;
+  let digits = false;
+  for (let i = 0; i < n; i++) {
+    const c = cell.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits = true;
+    else if (c !== 46 && c !== 101 && c !== 69 && c !== 43 && c !== 45) return false;
+  }
+  return digits && !Number.isNaN(Number(cell));
 }

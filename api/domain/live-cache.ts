@@ -1,18 +1,47 @@
 import type { Round } from "../../db";
 import { parseLive } from "./live";
 
-/** Parsed live ids per round, so each submission does not re-parse the round's live file. */
-const cache = new Map<string, ReadonlySet<string>>();
+/**
+ * A round's live ids, prepared once per round for every submission: the ids in canonical
+ * order (JS string order) and each id's position in it, so canonicalising a submission places
+ * values by position instead of sorting.
+ */
+export interface LiveIndex {
+  readonly size: number;
+  /** Live ids sorted as the canonical file lists them. */
+  readonly sorted: readonly string[];
+  /** Position of each live id in `sorted`. */
+  readonly pos: ReadonlyMap<string, number>;
+  has(id: string): boolean;
+}
 
-export function liveIdSet(
-  round: Pick<Round, "number" | "liveSha256" | "liveCsv">,
-): ReadonlySet<string> {
-  const key = `${round.number}:${round.liveSha256}`;
-  let ids = cache.get(key);
-  if (!ids) {
-    ids = new Set(parseLive(new TextEncoder().encode(round.liveCsv)).ids);
+const cache = new Map<string, LiveIndex>();
+
+export function liveIndexKey(round: Pick<Round, "number" | "liveSha256">): string {
+  return `${round.number}:${round.liveSha256}`;
+}
+
+/** The cached index of a round, if this process has built it already. */
+export function cachedLiveIndex(round: Pick<Round, "number" | "liveSha256">) {
+  return cache.get(liveIndexKey(round));
+}
+
+/** Parsed live ids per round, so each submission does not re-parse the round's live file. */
+export function liveIndex(round: Pick<Round, "number" | "liveSha256" | "liveCsv">): LiveIndex {
+  const key = liveIndexKey(round);
+  let index = cache.get(key);
+  if (!index) {
+    const sorted = parseLive(new TextEncoder().encode(round.liveCsv)).ids.sort();
+    const pos = new Map<string, number>();
+    for (let i = 0; i < sorted.length; i++) pos.set(sorted[i]!, i);
+    index = { size: sorted.length, sorted, pos, has: (id) => pos.has(id) };
     if (cache.size > 64) cache.clear();
-    cache.set(key, ids);
+    cache.set(key, index);
   }
-  return ids;
+  return index;
+}
+
+/** The live ids of a round as a set-like view (targets validation). */
+export function liveIdSet(round: Pick<Round, "number" | "liveSha256" | "liveCsv">) {
+  return liveIndex(round);
 }

@@ -1,5 +1,7 @@
 import { ApiError } from "../errors";
 import { parseCsv, parseNumber } from "./csv";
+import { readParquetColumns } from "./parquet";
+import { isParquet } from "./predictions";
 
 export interface LiveData {
   ids: string[];
@@ -33,8 +35,51 @@ export function parseLive(bytes: Uint8Array): LiveData {
   return { ids, features: header.slice(1) };
 }
 
+/**
+ * A live file as uploaded (CSV, or Parquet recognised by its `PAR1` magic) as the CSV the round
+ * stores and serves. CSV is kept byte for byte. Parquet is converted: `id` first, then the other
+ * columns in file order, numbers in shortest form; the round's `liveSha256` is the hash of that
+ * CSV, since it is the file anyone downloads and checks.
+ */
+export async function liveUploadCsv(
+  bytes: Uint8Array,
+): Promise<{ csv: Uint8Array; format: "csv" | "parquet" }> {
+  if (!isParquet(bytes)) return { csv: bytes, format: "csv" };
+  const t = await readParquetColumns(bytes, "invalid_live_file", (names) => {
+    if (!names.includes("id")) {
+      throw new ApiError("invalid_live_file", "Live file needs an 'id' column", { columns: names });
+    }
+    return ["id", ...names.filter((n) => n !== "id")];
+  });
+  const lines = new Array<string>(t.rows + 1);
+  lines[0] = t.names.join(",");
+  for (let r = 0; r < t.rows; r++) {
+    const cells = new Array<string>(t.names.length);
+    for (let c = 0; c < t.names.length; c++) {
+      const v = t.columns[c]![r];
+      const text =
+        typeof v === "string" || typeof v === "number" || typeof v === "bigint" ? String(v) : "";
+      if (c > 0 && typeof v !== "number" && typeof v !== "bigint") {
+        throw new ApiError("invalid_live_file", `Non-numeric feature value in row ${r}`, {
+          index: r,
+          column: t.names[c],
+        });
+      }
+      if (text.includes(",") || text.includes("\n")) {
+        throw new ApiError("invalid_live_file", `Cell in row ${r} contains a comma or newline`);
+      }
+      cells[c] = text;
+    }
+    lines[r + 1] = cells.join(",");
+  }
+  return { csv: new TextEncoder().encode(`${lines.join("\n")}\n`), format: "parquet" };
+}
+
 /** Validates a targets file `id,target` against the round's live ids. */
-export function parseTargets(bytes: Uint8Array, liveIds: ReadonlySet<string>) {
+export function parseTargets(
+  bytes: Uint8Array,
+  liveIds: { has(id: string): boolean; readonly size: number },
+) {
   const { header, rows } = parseCsv(bytes, "invalid_targets_file");
   if (header.length !== 2 || header[0] !== "id" || header[1] !== "target") {
     throw new ApiError("invalid_targets_file", "Header must be 'id,target'");

@@ -1,5 +1,6 @@
 import { ApiError } from "../errors";
-import { parseCsv, parseNumber } from "./csv";
+import type { LiveIndex } from "./live-cache";
+import type { PredictionRows } from "./predictions";
 
 export interface CanonicalSubmission {
   /** `id,prediction` for the round's live ids, sorted by id, numbers in shortest form. */
@@ -10,47 +11,50 @@ export interface CanonicalSubmission {
 
 const MAX_REPORTED = 5;
 
-/** Validates a submission against a round's live ids (SCORING.md rules) and canonicalises it. */
-export function canonicalSubmission(
-  bytes: Uint8Array,
-  liveIds: ReadonlySet<string>,
-): CanonicalSubmission {
-  const { header, rows } = parseCsv(bytes, "invalid_submission_headers");
-  const col =
-    header.indexOf("prediction") >= 0
-      ? header.indexOf("prediction")
-      : header.indexOf("probability");
-  const idCol = header.indexOf("id");
-  if (idCol < 0 || col < 0) {
-    throw new ApiError(
-      "invalid_submission_headers",
-      "Header must have 'id' and one of 'prediction' / 'probability'",
-      { header },
-    );
-  }
-  const values = new Map<string, number>();
-  const badValues: { line: number; id: string; value: string }[] = [];
+/**
+ * Validates predictions against a round's live ids (SCORING.md rules) and canonicalises them.
+ * Whatever format the rows came in, the same numbers give the same canonical CSV (and hash).
+ * Checks in order: every value finite within [0, 1]; no duplicate ids; every live id present;
+ * not all equal. Each failure reports the first few offending rows.
+ */
+export function canonicalSubmission(rows: PredictionRows, live: LiveIndex): CanonicalSubmission {
+  const { ids, values: input } = rows;
+  const n = live.size;
+  const values = new Float64Array(n);
+  const seen = new Uint8Array(n);
+  let extras: Set<string> | undefined;
+  const badValues: Record<string, unknown>[] = [];
   const duplicates: string[] = [];
+  let found = 0;
   let extraIds = 0;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    const id = row[idCol]!;
-    const v = parseNumber(row[col]!);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    const v = input[i]!;
     if (!(v >= 0 && v <= 1)) {
-      if (badValues.length < MAX_REPORTED) badValues.push({ line: i + 2, id, value: row[col]! });
+      if (badValues.length < MAX_REPORTED)
+        badValues.push({ ...rows.where(i), id, value: rows.raw(i) });
       continue;
     }
-    if (values.has(id)) {
-      if (duplicates.length < MAX_REPORTED) duplicates.push(id);
-      continue;
-    }
-    if (!liveIds.has(id)) {
+    const p = live.pos.get(id);
+    if (p === undefined) {
+      extras ??= new Set();
+      if (extras.has(id)) {
+        if (duplicates.length < MAX_REPORTED) duplicates.push(id);
+        continue;
+      }
+      extras.add(id);
       extraIds++;
       continue;
     }
-    values.set(id, v);
+    if (seen[p] === 1) {
+      if (duplicates.length < MAX_REPORTED) duplicates.push(id);
+      continue;
+    }
+    seen[p] = 1;
+    values[p] = v;
+    found++;
     if (v < min) min = v;
     if (v > max) max = v;
   }
@@ -64,23 +68,23 @@ export function canonicalSubmission(
   if (duplicates.length > 0) {
     throw new ApiError("invalid_submission_ids", "Duplicate ids", { duplicates });
   }
-  if (values.size < liveIds.size) {
+  if (found < n) {
     const missing: string[] = [];
-    for (const id of liveIds) {
-      if (!values.has(id)) missing.push(id);
-      if (missing.length >= MAX_REPORTED) break;
+    for (let p = 0; p < n && missing.length < MAX_REPORTED; p++) {
+      if (seen[p] === 0) missing.push(live.sorted[p]!);
     }
     throw new ApiError(
       "invalid_submission_ids",
-      `Missing ${liveIds.size - values.size} of the round's ${liveIds.size} live ids`,
+      `Missing ${n - found} of the round's ${n} live ids`,
       { missing },
     );
   }
   if (min === max) {
     throw new ApiError("invalid_submission_values", "Predictions must not all be equal (zero std)");
   }
-  const ids = [...values.keys()].sort();
-  let csv = "id,prediction\n";
-  for (const id of ids) csv += `${id},${values.get(id)}\n`;
-  return { csv, extraIds };
+  const parts = new Array<string>(n + 1);
+  parts[0] = "id,prediction";
+  const sorted = live.sorted;
+  for (let p = 0; p < n; p++) parts[p + 1] = `${sorted[p]},${values[p]}`;
+  return { csv: `${parts.join("\n")}\n`, extraIds };
 }

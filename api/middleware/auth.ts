@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { ApiScope } from "../../db";
-import { findActiveKey } from "../../db";
+import { findActiveKey, getModel } from "../../db";
 import type { AppEnv, AuthInfo } from "../context";
 import { ApiError } from "../errors";
 
@@ -27,4 +27,16 @@ export function requireAuth(c: Context<AppEnv>, scope: ApiScope): AuthInfo {
     });
   }
   return auth;
+}
+
+/**
+ * The model `id` when the caller may act on it: 401/403 as `requireAuth` for `scope`, 404 for
+ * an unknown model, 403 for another account's model.
+ */
+export async function requireOwnedModel(c: Context<AppEnv>, id: string, scope: ApiScope) {
+  const auth = requireAuth(c, scope);
+  const model = await getModel(c.get("services").db, id);
+  if (!model) throw new ApiError("not_found", "No such model");
+  if (model.accountId !== auth.account.id) throw new ApiError("forbidden", "Not your model");
+  return { auth, model };
 }

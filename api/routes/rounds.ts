@@ -13,7 +13,7 @@ import {
 import type { App } from "../app";
 import { readFormFile } from "../domain/body";
 import { sha256Hex } from "../domain/hash";
-import { parseLive, parseTargets } from "../domain/live";
+import { liveUploadCsv, parseLive, parseTargets } from "../domain/live";
 import { liveIdSet } from "../domain/live-cache";
 import { ApiError, errorResponses } from "../errors";
 import { requireAuth } from "../middleware/auth";
@@ -75,7 +75,13 @@ const json = (schema: z.ZodType) => ({ "application/json": { schema } });
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, "a non-negative decimal number");
 
 const OpenForm = z.object({
-  live: z.any().openapi({ type: "string", format: "binary", description: "CSV: id + features" }),
+  live: z.any().openapi({
+    type: "string",
+    format: "binary",
+    description:
+      "CSV (id + numeric features) or Parquet (same columns; stored and served as CSV, and " +
+      "liveSha256 is the hash of that CSV)",
+  }),
   closesAt: z.iso.datetime({ offset: true }),
   resolvesAt: z.iso.datetime({ offset: true }),
   payoutCap: decimal.optional().openapi({ example: "0.05" }),
@@ -221,13 +227,14 @@ export function register(app: App) {
       const resolvesAt = new Date(f.resolvesAt);
       if (!(closesAt < resolvesAt))
         throw new ApiError("validation_failed", "closesAt must be before resolvesAt");
-      parseLive(bytes);
+      const { csv } = await liveUploadCsv(bytes);
+      parseLive(csv);
       const cap = toWad(f.payoutCap, "50000000000000000");
       if (BigInt(cap) > 10n ** 18n)
         throw new ApiError("validation_failed", "payoutCap must be at most 1");
       const round = await createRound(c.get("services").db, {
-        liveCsv: new TextDecoder().decode(bytes),
-        liveSha256: sha256Hex(bytes),
+        liveCsv: new TextDecoder().decode(csv),
+        liveSha256: sha256Hex(csv),
         closesAt,
         resolvesAt,
         payoutCap: cap,

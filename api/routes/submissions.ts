@@ -1,14 +1,22 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { desc, eq, inArray } from "drizzle-orm";
-import { createSubmission, getModel, modelSubmissions, rounds } from "../../db";
+import {
+  getModel,
+  intakeRound,
+  modelSubmissionsPage,
+  roundLiveCsv,
+  storeSubmission,
+  submissionById,
+} from "../../db";
 import type { App } from "../app";
 import { readBody } from "../domain/body";
 import { sha256Hex } from "../domain/hash";
-import { liveIdSet } from "../domain/live-cache";
+import { cachedLiveIndex, type LiveIndex, liveIndex } from "../domain/live-cache";
+import { predictionFormat, readPredictions } from "../domain/predictions";
 import { canonicalSubmission } from "../domain/submission";
 import { ApiError, errorResponses } from "../errors";
-import { requireAuth } from "../middleware/auth";
+import { requireOwnedModel } from "../middleware/auth";
 import { ModelId } from "./models";
+import { nextCursor, pageQuery } from "./pages";
 
 const Created = z
   .object({
@@ -18,19 +26,75 @@ const Created = z
     selected: z.boolean(),
     late: z.boolean(),
     extraIds: z.number().openapi({ description: "rows whose id is not in the round (ignored)" }),
+    format: z.enum(["csv", "parquet", "json"]).openapi({ description: "how the upload was read" }),
   })
   .openapi("CreatedSubmission");
+
+const SubmissionMeta = z
+  .object({
+    id: z.string(),
+    modelId: z.string(),
+    round: z.number(),
+    sha256: z.string(),
+    selected: z.boolean(),
+    late: z.boolean(),
+    createdAt: z.string(),
+  })
+  .openapi("Submission");
+
+const SubmissionId = z.string().regex(/^sub_[0-9a-f]{32}$/, "a submission id (sub_...)");
+
+/**
+ * JSON predictions, documented as a plain schema (not zod) so no JSON validator runs: the body is
+ * read by the same code as CSV and Parquet, which reports rows the way the other formats do.
+ */
+const RowsForm = {
+  type: "object" as const,
+  required: ["predictions"],
+  properties: {
+    predictions: {
+      type: "array" as const,
+      items: {
+        type: "object" as const,
+        required: ["id", "prediction"],
+        properties: { id: { type: "string" as const }, prediction: { type: "number" as const } },
+      },
+    },
+  },
+};
+const ColumnsForm = {
+  type: "object" as const,
+  required: ["ids", "predictions"],
+  properties: {
+    ids: { type: "array" as const, items: { type: "string" as const } },
+    predictions: { type: "array" as const, items: { type: "number" as const } },
+  },
+};
+const JsonPredictions = { oneOf: [RowsForm, ColumnsForm] };
+const Binary = { type: "string" as const, format: "binary" };
 
 export const submit = createRoute({
   method: "post",
   path: "/v1/models/{id}/submissions",
   tags: ["submissions"],
-  summary: "Submit predictions (CSV id,prediction) for the open round",
+  summary: "Submit predictions for the open round (CSV, Parquet or JSON)",
+  description:
+    "CSV `id,prediction` (or `probability`), Parquet with the same columns " +
+    "(`application/vnd.apache.parquet`, or `application/octet-stream` starting with `PAR1`), or " +
+    "JSON. Every format goes through the same validation and canonicalisation: the same numbers " +
+    "give the same canonical CSV and SHA-256. `?round=` targets a given round (late if not open).",
   security: [{ bearer: [] }],
   request: {
     params: z.object({ id: ModelId }),
     query: z.object({ round: z.coerce.number().int().positive().optional() }),
-    body: { content: { "text/csv": { schema: z.string() } } },
+    body: {
+      content: {
+        "text/csv": { schema: z.string() },
+        "application/json": { schema: JsonPredictions },
+        "application/vnd.apache.parquet": { schema: Binary },
+        "application/octet-stream": { schema: Binary },
+      },
+    },
   },
   responses: {
     201: { description: "Stored", content: { "application/json": { schema: Created } } },
@@ -42,74 +106,99 @@ export const list = createRoute({
   method: "get",
   path: "/v1/models/{id}/submissions",
   tags: ["submissions"],
-  summary: "A model's submissions, newest first",
-  request: { params: z.object({ id: ModelId }) },
+  summary: "A model's submissions, newest first (cursor pagination)",
+  request: { params: z.object({ id: ModelId }), query: pageQuery(100, 1000) },
   responses: {
     200: {
       description: "Submissions",
       content: {
         "application/json": {
           schema: z.object({
-            submissions: z.array(
-              z.object({
-                id: z.string(),
-                round: z.number(),
-                sha256: z.string(),
-                selected: z.boolean(),
-                late: z.boolean(),
-                createdAt: z.string(),
-              }),
-            ),
+            submissions: z.array(SubmissionMeta),
+            nextCursor: z.string().nullable(),
           }),
         },
       },
     },
-    ...errorResponses(404),
+    ...errorResponses(400, 404),
   },
+});
+
+export const get = createRoute({
+  method: "get",
+  path: "/v1/models/{id}/submissions/{sid}",
+  tags: ["submissions"],
+  summary: "One submission's metadata",
+  request: { params: z.object({ id: ModelId, sid: SubmissionId }) },
+  responses: {
+    200: {
+      description: "The submission",
+      content: { "application/json": { schema: SubmissionMeta } },
+    },
+    ...errorResponses(400, 404),
+  },
+});
+
+const metaJson = (s: {
+  id: string;
+  modelId: string;
+  round: number;
+  sha256: string;
+  selected: boolean;
+  late: boolean;
+  createdAt: Date;
+}) => ({
+  id: s.id,
+  modelId: s.modelId,
+  round: s.round,
+  sha256: s.sha256,
+  selected: s.selected,
+  late: s.late,
+  createdAt: s.createdAt.toISOString(),
 });
 
 export function register(app: App) {
   app.openapi(submit, async (c) => {
-    const auth = requireAuth(c, "submit");
-    const db = c.get("services").db;
-    const model = await getModel(db, c.req.valid("param").id);
-    if (!model) throw new ApiError("not_found", "No such model");
-    if (model.accountId !== auth.account.id) throw new ApiError("forbidden", "Not your model");
-    const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-    if (type !== "text/csv") {
-      throw new ApiError("unsupported_media_type", "Send predictions as text/csv (id,prediction)");
-    }
+    const { model } = await requireOwnedModel(c, c.req.valid("param").id, "submit");
+    const { db, now } = c.get("services");
     const bytes = await readBody(c);
-    const wanted = c.req.valid("query").round;
-    // The open round, or (for a late submission) the newest closed one still unresolved.
-    const candidates = await db
-      .select()
-      .from(rounds)
-      .where(wanted ? eq(rounds.number, wanted) : inArray(rounds.status, ["open", "closed"]))
-      .orderBy(desc(rounds.number))
-      .limit(2);
-    const round = candidates.find((r) => r.status === "open") ?? candidates[0];
-    if (!round || !["open", "closed", "resolved", "scored", "settled"].includes(round.status)) {
-      throw new ApiError("round_not_open", "No round takes submissions now");
+    const format = predictionFormat(c.req.header("content-type"), bytes);
+    if (!format) {
+      throw new ApiError(
+        "unsupported_media_type",
+        "Send predictions as text/csv, application/json or application/vnd.apache.parquet",
+      );
     }
-    const now = c.get("services").now?.() ?? new Date();
-    const late = round.status !== "open" || now >= round.closesAt;
-    const canon = canonicalSubmission(bytes, liveIdSet(round));
-    const sub = await createSubmission(db, {
-      modelId: model.id,
-      round: round.number,
-      canonicalCsv: canon.csv,
-      sha256: sha256Hex(canon.csv),
-      late,
-    });
+    const round = await intakeRound(db, c.req.valid("query").round);
+    if (!round) throw new ApiError("round_not_open", "No round takes submissions now");
+    const rows = await readPredictions(format, bytes);
+    let live: LiveIndex | undefined = cachedLiveIndex(round);
+    if (!live) {
+      const liveCsv = await roundLiveCsv(db, round.number);
+      if (liveCsv === undefined) throw new ApiError("round_not_open", "The round is gone");
+      live = liveIndex({ ...round, liveCsv });
+    }
+    const canon = canonicalSubmission(rows, live);
+    const sub = await storeSubmission(
+      db,
+      {
+        modelId: model.id,
+        round: round.number,
+        canonicalCsv: canon.csv,
+        sha256: sha256Hex(canon.csv),
+      },
+      now,
+    );
+    if (!sub) throw new ApiError("round_not_open", "The round is gone");
     return c.json(
       {
         id: sub.id,
         round: sub.round,
         sha256: sub.sha256,
         selected: sub.selected,
-        late,
+        late: sub.late,
         extraIds: canon.extraIds,
+        format,
       },
       201,
     );
@@ -119,10 +208,22 @@ export function register(app: App) {
     const db = c.get("services").db;
     const model = await getModel(db, c.req.valid("param").id);
     if (!model) throw new ApiError("not_found", "No such model");
-    const rows = await modelSubmissions(db, model.id);
+    const { limit, cursor } = c.req.valid("query");
+    const rows = await modelSubmissionsPage(db, model.id, { cursor, limit: limit + 1 });
+    const page = rows.slice(0, limit);
     return c.json(
-      { submissions: rows.map((s) => ({ ...s, createdAt: s.createdAt.toISOString() })) },
+      {
+        submissions: page.map(metaJson),
+        nextCursor: nextCursor(rows, limit, (s) => s.id),
+      },
       200,
     );
+  });
+
+  app.openapi(get, async (c) => {
+    const { id, sid } = c.req.valid("param");
+    const sub = await submissionById(c.get("services").db, id.toLowerCase(), sid);
+    if (!sub) throw new ApiError("not_found", "No such submission of this model");
+    return c.json(metaJson(sub), 200);
   });
 }

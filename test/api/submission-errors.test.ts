@@ -74,8 +74,8 @@ for (const target of dbTargets()) {
       ]);
     });
 
-    it("needs text/csv", async () => {
-      const res = await submit("{}", "application/json");
+    it("needs CSV, JSON or Parquet", async () => {
+      const res = await submit("<x/>", "application/xml");
       expect(res.status).toBe(415);
       expect(res.data.error.code).toBe("unsupported_media_type");
     });
