@@ -37,6 +37,8 @@ pragma solidity 0.8.30;
 ///   `burn`, or by a transfer to 0x…dEaD if it has none). A burn is only capped by the model's
 ///   current assets, which can only bind if overlapping rounds' caps sum above 100%.
 /// - payout = stakeAtRisk * ratio / 1e18, signed, rounded toward zero; |ratio| <= payoutCap.
+/// - Limits: a model's total assets and total shares each fit in 104 bits (about 2e31 wei,
+///   20 trillion tokens of 18 decimals); an operation that would exceed them reverts.
 interface ITournament {
     enum RoundStatus {
         None,
@@ -120,6 +122,10 @@ interface ITournament {
         uint256 indexed roundId, bytes32 indexed modelId, uint256 stakeAtRisk, int256 ratio, int256 payout
     );
     event RoundFinalized(uint256 indexed roundId, uint256 paid, uint256 burnt, uint256 returnedToPool);
+    /// The contract was paused by `account` (same signature as OpenZeppelin's Pausable).
+    event Paused(address account);
+    /// The contract was unpaused by `account` (same signature as OpenZeppelin's Pausable).
+    event Unpaused(address account);
 
     /* ERRORS */
 
@@ -139,6 +145,10 @@ interface ITournament {
     error AlreadySettled(uint256 roundId, bytes32 modelId);
     error PayoutsExceedDeclared(uint256 roundId, uint256 declared, uint256 total);
     error StakeAtRiskUnavailable(uint256 roundId, bytes32 modelId);
+    /// The operation is stopped while paused, or `pause` was called while paused.
+    error EnforcedPause();
+    /// `unpause` was called while not paused.
+    error ExpectedPause();
 
     /* STAKING */
 
@@ -187,13 +197,19 @@ interface ITournament {
     /// returns the unpaid reserve to the pool and releases unstake requests waiting for it.
     function finalizeRound(uint256 roundId) external;
 
-    /// @notice Pauses staking, unstake requests and round operations. Only PAUSER_ROLE.
+    /// @notice Pauses staking (`stake`, `stakeWithPermit`), `requestUnstake` and every round
+    /// operation (open, close, resolve, settle, finalize): they revert EnforcedPause. `withdraw`
+    /// and `fundRewards` still work, so released stake can always leave. Only PAUSER_ROLE;
+    /// reverts EnforcedPause if already paused.
     function pause() external;
 
-    /// @notice Unpauses. Only PAUSER_ROLE.
+    /// @notice Unpauses. Only PAUSER_ROLE; reverts ExpectedPause if not paused.
     function unpause() external;
 
     /* VIEWS */
+
+    /// @notice Whether the contract is paused (see `pause`).
+    function paused() external view returns (bool);
 
     /// @notice A model's active stake when `roundId` closed: 0 before the round closes. Exact
     /// until the model is settled in the round; afterwards it reverts StakeAtRiskUnavailable
@@ -208,6 +224,11 @@ interface ITournament {
 
     /// @notice A staker's active shares of a model and their current value in tokens.
     function positionOf(bytes32 modelId, address staker) external view returns (uint256 shares, uint256 assets);
+
+    /// @notice A model's shares pending unstake: requested, still in the pool (part of
+    /// `totalShares`, not active) until their release round is finalized and they are converted.
+    /// Every staker's `positionOf` shares plus this make the model's `totalShares`.
+    function pendingShares(bytes32 modelId) external view returns (uint256);
 
     /// @notice An unstake request.
     function unstakeRequest(uint256 requestId) external view returns (UnstakeRequest memory);

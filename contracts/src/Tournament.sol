@@ -7,7 +7,6 @@ import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC2
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ITournament} from "./ITournament.sol";
@@ -16,9 +15,11 @@ import {ShareMath} from "./libraries/ShareMath.sol";
 
 /// @title Tournament
 /// @notice Stakes on models, rounds committed on chain, payouts and burns by score.
-/// @dev See ITournament for the accounting rules. Storage layout is chosen for `settle`: a model
-/// settles reading two slots (pool and shares) and writing one (the pool).
-contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTransient {
+/// @dev See ITournament for the accounting rules. Storage layout is chosen for `settle` and
+/// `stake`: a model settles reading two slots (pool and pending) and writing one (the pool); a
+/// stake writes the pool and the staker's shares and only reads the pending slot. The pause flag
+/// shares the clock's slot, which every paused operation reads anyway.
+contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using Checkpoints for Checkpoints.Trace208;
     using SafeCast for uint256;
@@ -29,17 +30,20 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
     /// Marks a request converted at once (no release bucket).
     uint64 private constant NO_BUCKET = type(uint64).max;
 
-    /// A model's pool, and its latest active-stake checkpoint (the "head") kept inline.
+    /// A model's pool (one slot). Its active stake (see `_active`) is the model's latest
+    /// checkpoint (the "head"), valid from `headClock` on; it is derived, not stored, as every
+    /// change to the pool or its pending shares moves `headClock` to the current clock.
     struct Pool {
         uint104 totalAssets;
-        uint104 headActive;
+        uint104 totalShares;
         uint24 headClock;
+        /// Seq of the latest round the model was settled in.
         uint24 settledSeq;
     }
 
-    struct PoolShares {
-        uint112 total;
-        uint112 pending;
+    /// Pending unstake shares of a model: part of `totalShares`, not active.
+    struct Pending {
+        uint104 shares;
         /// Release seq of the oldest unreleased bucket; 0 if none.
         uint32 nextReleaseSeq;
     }
@@ -74,6 +78,8 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
         uint24 finalizedSeq;
         /// Rounds closed and not finalized: while any, superseded checkpoints are kept.
         uint24 closedUnfinalized;
+        /// Staking, unstake requests and round operations stopped (see `pause`).
+        bool paused;
     }
 
     /// @notice The stake token.
@@ -82,7 +88,7 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
     /* STORAGE */
 
     mapping(bytes32 modelId => Pool) private _pools;
-    mapping(bytes32 modelId => PoolShares) private _poolShares;
+    mapping(bytes32 modelId => Pending) private _pending;
     mapping(bytes32 modelId => mapping(address staker => uint256 shares)) private _shares;
     mapping(bytes32 modelId => Checkpoints.Trace208) private _history;
     mapping(bytes32 modelId => Queue) private _queues;
@@ -90,7 +96,7 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
     mapping(uint256 requestId => Request) private _requests;
     mapping(uint256 roundId => Round) private _rounds;
     mapping(uint256 seq => uint256 roundId) private _roundIdOf;
-    Clock private _clock = Clock(1, 0, 0, 0);
+    Clock private _clock = Clock(1, 0, 0, 0, false);
     uint256 private _rewardPool;
     uint256 private _reserved;
     uint256 private _released;
@@ -106,7 +112,7 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
     /* STAKING */
 
     /// @inheritdoc ITournament
-    function stake(bytes32 modelId, uint256 amount) external nonReentrant whenNotPaused {
+    function stake(bytes32 modelId, uint256 amount) external nonReentrant {
         _stake(modelId, amount);
     }
 
@@ -114,8 +120,8 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
     function stakeWithPermit(bytes32 modelId, uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
         external
         nonReentrant
-        whenNotPaused
     {
+        if (_clock.paused) revert EnforcedPause();
         // A permit front-run by someone else still leaves the allowance in place: go on if so
         // (transferFrom fails below otherwise).
         try IERC20Permit(address(token)).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
@@ -123,32 +129,28 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
     }
 
     function _stake(bytes32 modelId, uint256 amount) private {
+        Clock memory c = _unpausedClock();
         if (amount == 0) revert ZeroAmount();
-        Clock memory c = _clock;
-        (Pool memory p, PoolShares memory s) = _loadReleased(modelId, c);
-        uint256 shares = ShareMath.toSharesDown(amount, p.totalAssets, s.total);
+        (Pool memory p, Pending memory s, bool pendingChanged) = _load(modelId, c);
+        uint256 shares = ShareMath.toSharesDown(amount, p.totalAssets, p.totalShares);
         if (shares == 0) revert ZeroShares(amount);
         p.totalAssets = (p.totalAssets + amount).toUint104();
-        s.total = (s.total + shares).toUint112();
+        p.totalShares = (p.totalShares + shares).toUint104();
         _shares[modelId][msg.sender] += shares;
-        _store(modelId, p, s, c, c.closedUnfinalized > 0);
+        _pools[modelId] = p;
+        if (pendingChanged) _pending[modelId] = s;
         emit Staked(modelId, msg.sender, amount, shares);
         token.safeTransferFrom(msg.sender, address(this), amount);
     }
 
     /// @inheritdoc ITournament
-    function requestUnstake(bytes32 modelId, uint256 amount)
-        external
-        nonReentrant
-        whenNotPaused
-        returns (uint256 requestId)
-    {
+    function requestUnstake(bytes32 modelId, uint256 amount) external nonReentrant returns (uint256 requestId) {
+        Clock memory c = _unpausedClock();
         if (amount == 0) revert ZeroAmount();
-        Clock memory c = _clock;
-        (Pool memory p, PoolShares memory s) = _loadReleased(modelId, c);
+        (Pool memory p, Pending memory s,) = _load(modelId, c);
         uint256 owned = _shares[modelId][msg.sender];
         uint256 shares =
-            amount == type(uint256).max ? owned : ShareMath.toSharesUp(amount, p.totalAssets, s.total);
+            amount == type(uint256).max ? owned : ShareMath.toSharesUp(amount, p.totalAssets, p.totalShares);
         if (shares == 0) revert ZeroShares(amount);
         if (shares > owned) revert InsufficientShares(shares, owned);
         // Checked above: shares <= owned.
@@ -163,19 +165,23 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
         uint24 release = c.latestSeq > c.finalizedSeq ? c.latestSeq : 0;
         if (release == 0) {
             // No unfinalized round: the shares are at risk nowhere, convert them now.
-            uint256 assets = ShareMath.toAssetsDown(shares, p.totalAssets, s.total);
-            p.totalAssets -= uint104(assets);
-            s.total -= uint112(shares);
+            uint256 assets = ShareMath.toAssetsDown(shares, p.totalAssets, p.totalShares);
+            // shares <= owned <= totalShares; assets <= totalAssets (rounding down).
+            unchecked {
+                p.totalAssets -= uint104(assets);
+                p.totalShares -= uint104(shares);
+            }
             q.bucket = NO_BUCKET;
             q.assets = uint112(assets);
             _released += assets;
         } else {
             q.bucket = _enqueue(modelId, release, shares);
             q.releaseSeq = release;
-            s.pending = (s.pending + shares).toUint112();
+            s.shares = (s.shares + shares).toUint104();
             if (s.nextReleaseSeq == 0) s.nextReleaseSeq = release;
         }
-        _store(modelId, p, s, c, c.closedUnfinalized > 0);
+        _pools[modelId] = p;
+        _pending[modelId] = s;
         emit UnstakeRequested(requestId, modelId, msg.sender, shares, _roundIdOf[release]);
     }
 
@@ -193,8 +199,9 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
                 Clock memory c = _clock;
                 if (b.releaseSeq > c.finalizedSeq) revert NotReleased(requestId, _roundIdOf[b.releaseSeq]);
                 // Released but not yet converted: convert every due bucket of the model now.
-                (Pool memory p, PoolShares memory s) = _loadReleased(modelId, c);
-                _store(modelId, p, s, c, c.closedUnfinalized > 0);
+                (Pool memory p, Pending memory s,) = _load(modelId, c);
+                _pools[modelId] = p;
+                _pending[modelId] = s;
             }
             // The bucket's remaining assets are owed to its remaining shares; the last request
             // out takes the rounding dust.
@@ -225,9 +232,8 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
     function openRound(uint256 roundId, bytes32 liveDataHash, RoundParams calldata params)
         external
         onlyRole(OPERATOR_ROLE)
-        whenNotPaused
     {
-        Clock memory c = _clock;
+        Clock memory c = _unpausedClock();
         uint256 latest = _roundIdOf[c.latestSeq];
         if (roundId <= latest) revert RoundIdNotIncreasing(roundId, latest);
         if (params.payoutCap > PayoutMath.WAD) revert PayoutCapTooHigh(params.payoutCap);
@@ -244,24 +250,26 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
     }
 
     /// @inheritdoc ITournament
-    function closeRound(uint256 roundId, bytes32 submissionsRoot) external onlyRole(OPERATOR_ROLE) whenNotPaused {
+    function closeRound(uint256 roundId, bytes32 submissionsRoot) external onlyRole(OPERATOR_ROLE) {
+        Clock memory c = _unpausedClock();
         Round storage r = _expect(roundId, RoundStatus.Open);
-        Clock memory c = _clock;
         r.status = RoundStatus.Closed;
         r.closedAt = uint64(block.timestamp);
-        r.closeClock = c.tick;
+        uint24 closeClock = c.tick;
+        r.closeClock = closeClock;
         r.submissionsRoot = submissionsRoot;
-        _clock.tick = c.tick + 1;
-        _clock.closedUnfinalized = c.closedUnfinalized + 1;
-        emit RoundClosed(roundId, submissionsRoot, c.tick);
+        c.tick = closeClock + 1;
+        c.closedUnfinalized += 1;
+        _clock = c;
+        emit RoundClosed(roundId, submissionsRoot, closeClock);
     }
 
     /// @inheritdoc ITournament
     function resolveRound(uint256 roundId, bytes32 targetsHash, bytes32 scoresRoot, uint256 totalPositivePayout)
         external
         onlyRole(OPERATOR_ROLE)
-        whenNotPaused
     {
+        if (_clock.paused) revert EnforcedPause();
         Round storage r = _expect(roundId, RoundStatus.Closed);
         uint256 pool = _rewardPool;
         uint256 reserved = totalPositivePayout < pool ? totalPositivePayout : pool;
@@ -298,12 +306,11 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
     function settle(uint256 roundId, bytes32[] calldata modelIds, int256[] calldata payoutRatios)
         external
         onlyRole(OPERATOR_ROLE)
-        whenNotPaused
         nonReentrant
     {
+        Clock memory c = _unpausedClock();
         if (modelIds.length != payoutRatios.length) revert LengthMismatch(modelIds.length, payoutRatios.length);
-        Round storage r = _expectNext(roundId);
-        Clock memory c = _clock;
+        Round storage r = _expectNext(roundId, c);
         Batch memory b = Batch({
             roundId: roundId,
             clock: c,
@@ -338,11 +345,13 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
         if (PayoutMath.abs(ratio) > b.cap) revert RatioAboveCap(modelId, ratio, b.cap);
         Pool memory p = _pools[modelId];
         if (p.settledSeq >= b.seq) revert AlreadySettled(b.roundId, modelId);
-        uint256 atRisk = _activeAt(modelId, p, b.closeClock);
-        PoolShares memory s = _poolShares[modelId];
+        Pending memory s = _pending[modelId];
+        uint256 atRisk =
+            p.headClock <= b.closeClock ? _active(p, s) : _history[modelId].upperLookupRecent(b.closeClock);
+        _touch(modelId, p, s, b.clock.tick, b.keepHistory);
         // Requests released by earlier rounds leave the pool before this round's result.
-        bool sharesChanged = s.nextReleaseSeq != 0 && s.nextReleaseSeq <= b.clock.finalizedSeq;
-        if (sharesChanged) _release(modelId, p, s, b.clock.finalizedSeq);
+        bool released = s.nextReleaseSeq != 0 && s.nextReleaseSeq <= b.clock.finalizedSeq;
+        if (released) _release(modelId, p, s, b.clock.finalizedSeq);
         int256 payout = PayoutMath.payout(atRisk, ratio);
         if (payout > 0) {
             uint256 owed = uint256(payout);
@@ -362,49 +371,63 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
             payout = -int256(loss);
         }
         p.settledSeq = b.seq;
-        _checkpoint(modelId, p, s, b.clock.tick, b.keepHistory);
         _pools[modelId] = p;
-        if (sharesChanged) _poolShares[modelId] = s;
+        if (released) _pending[modelId] = s;
         emit ModelSettled(b.roundId, modelId, atRisk, ratio, payout);
     }
 
     /// @inheritdoc ITournament
-    function finalizeRound(uint256 roundId) external onlyRole(OPERATOR_ROLE) whenNotPaused {
-        Round storage r = _expectNext(roundId);
-        uint256 dust = r.reserved - r.paid;
+    function finalizeRound(uint256 roundId) external onlyRole(OPERATOR_ROLE) {
+        Clock memory c = _unpausedClock();
+        Round storage r = _expectNext(roundId, c);
+        uint256 paid = r.paid;
+        uint256 dust = r.reserved - paid;
         r.status = RoundStatus.Settled;
         r.finalizedAt = uint64(block.timestamp);
-        Clock memory c = _clock;
-        _clock.finalizedSeq = r.seq;
-        _clock.closedUnfinalized = c.closedUnfinalized - 1;
-        _reserved -= dust;
-        _rewardPool += dust;
-        emit RoundFinalized(roundId, r.paid, r.burnt, dust);
+        c.finalizedSeq = r.seq;
+        // The round is closed (it is resolved): it is counted in closedUnfinalized.
+        unchecked {
+            c.closedUnfinalized -= 1;
+        }
+        _clock = c;
+        if (dust > 0) {
+            _reserved -= dust;
+            _rewardPool += dust;
+        }
+        emit RoundFinalized(roundId, paid, r.burnt, dust);
     }
 
     /// @inheritdoc ITournament
     function pause() external onlyRole(PAUSER_ROLE) {
-        _pause();
+        if (_clock.paused) revert EnforcedPause();
+        _clock.paused = true;
+        emit Paused(msg.sender);
     }
 
     /// @inheritdoc ITournament
     function unpause() external onlyRole(PAUSER_ROLE) {
-        _unpause();
+        if (!_clock.paused) revert ExpectedPause();
+        _clock.paused = false;
+        emit Unpaused(msg.sender);
     }
 
     /* VIEWS */
+
+    /// @inheritdoc ITournament
+    function paused() external view returns (bool) {
+        return _clock.paused;
+    }
 
     /// @inheritdoc ITournament
     function stakeAtRisk(uint256 roundId, bytes32 modelId) external view returns (uint256) {
         Round storage r = _rounds[roundId];
         if (r.status < RoundStatus.Closed) return 0;
         Pool memory p = _pools[modelId];
-        if (r.status == RoundStatus.Settled || p.settledSeq >= r.seq) {
-            // Untouched since the close, the head is still exact; otherwise it may be pruned.
-            if (p.headClock <= r.closeClock) return p.headActive;
-            revert StakeAtRiskUnavailable(roundId, modelId);
-        }
-        return _activeAt(modelId, p, r.closeClock);
+        // Untouched since the close, the pool's active stake is still the round's.
+        if (p.headClock <= r.closeClock) return _active(p, _pending[modelId]);
+        // Once the model is settled in the round its history may have been pruned.
+        if (r.status == RoundStatus.Settled || p.settledSeq >= r.seq) revert StakeAtRiskUnavailable(roundId, modelId);
+        return _history[modelId].upperLookupRecent(r.closeClock);
     }
 
     /// @inheritdoc ITournament
@@ -414,14 +437,19 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
         returns (uint256 totalAssets, uint256 totalShares, uint256 activeAssets)
     {
         Pool memory p = _pools[modelId];
-        PoolShares memory s = _poolShares[modelId];
-        return (p.totalAssets, s.total, _active(p, s));
+        return (p.totalAssets, p.totalShares, _active(p, _pending[modelId]));
     }
 
     /// @inheritdoc ITournament
     function positionOf(bytes32 modelId, address staker) external view returns (uint256 shares, uint256 assets) {
         shares = _shares[modelId][staker];
-        assets = ShareMath.toAssetsDown(shares, _pools[modelId].totalAssets, _poolShares[modelId].total);
+        Pool memory p = _pools[modelId];
+        assets = ShareMath.toAssetsDown(shares, p.totalAssets, p.totalShares);
+    }
+
+    /// @inheritdoc ITournament
+    function pendingShares(bytes32 modelId) external view returns (uint256) {
+        return _pending[modelId].shares;
     }
 
     /// @inheritdoc ITournament
@@ -482,32 +510,54 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
 
     /* INTERNAL: rounds */
 
+    function _unpausedClock() private view returns (Clock memory c) {
+        c = _clock;
+        if (c.paused) revert EnforcedPause();
+    }
+
     function _expect(uint256 roundId, RoundStatus expected) private view returns (Round storage r) {
         r = _rounds[roundId];
         if (r.status != expected) revert WrongRoundStatus(roundId, r.status, expected);
     }
 
     /// The round must be resolved and the next to finalize (rounds settle in opening order).
-    function _expectNext(uint256 roundId) private view returns (Round storage r) {
+    function _expectNext(uint256 roundId, Clock memory c) private view returns (Round storage r) {
         r = _expect(roundId, RoundStatus.Resolved);
-        uint24 previous = r.seq - 1;
-        if (_clock.finalizedSeq != previous) revert PreviousRoundNotSettled(roundId, _roundIdOf[previous]);
+        // A resolved round has seq >= 1.
+        uint24 previous;
+        unchecked {
+            previous = r.seq - 1;
+        }
+        if (c.finalizedSeq != previous) revert PreviousRoundNotSettled(roundId, _roundIdOf[previous]);
     }
 
     /* INTERNAL: model pools */
 
-    /// Loads a model's pool, converting unstake buckets whose release round is finalized.
-    function _loadReleased(bytes32 modelId, Clock memory c)
+    /// Loads a model's pool about to change: moves its head to the current clock, then converts
+    /// unstake buckets whose release round is finalized. The caller stores the pool, and the
+    /// pending slot when `pendingChanged`.
+    function _load(bytes32 modelId, Clock memory c)
         private
-        returns (Pool memory p, PoolShares memory s)
+        returns (Pool memory p, Pending memory s, bool pendingChanged)
     {
         p = _pools[modelId];
-        s = _poolShares[modelId];
-        if (s.nextReleaseSeq != 0 && s.nextReleaseSeq <= c.finalizedSeq) _release(modelId, p, s, c.finalizedSeq);
+        s = _pending[modelId];
+        _touch(modelId, p, s, c.tick, c.closedUnfinalized > 0);
+        pendingChanged = s.nextReleaseSeq != 0 && s.nextReleaseSeq <= c.finalizedSeq;
+        if (pendingChanged) _release(modelId, p, s, c.finalizedSeq);
+    }
+
+    /// Before a change to the pool: a head from an earlier clock is pushed to the history if a
+    /// closed, unfinalized round may still read it, and the head moves to the current clock.
+    function _touch(bytes32 modelId, Pool memory p, Pending memory s, uint24 tick, bool keepHistory) private {
+        if (p.headClock == tick) return;
+        // headClock 0: the model never changed, its active stake was 0 at every clock.
+        if (keepHistory && p.headClock != 0) _history[modelId].push(p.headClock, uint208(_active(p, s)));
+        p.headClock = tick;
     }
 
     /// Converts due buckets (release seq <= finalizedSeq) at the current share price, oldest first.
-    function _release(bytes32 modelId, Pool memory p, PoolShares memory s, uint24 finalizedSeq) private {
+    function _release(bytes32 modelId, Pool memory p, Pending memory s, uint24 finalizedSeq) private {
         Queue storage q = _queues[modelId];
         uint64 head = q.head;
         uint64 tail = q.tail;
@@ -518,12 +568,12 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
             next = b.releaseSeq;
             if (next > finalizedSeq) break;
             uint256 shares = b.shares;
-            uint256 assets = ShareMath.toAssetsDown(shares, p.totalAssets, s.total);
+            uint256 assets = ShareMath.toAssetsDown(shares, p.totalAssets, p.totalShares);
             // Pending shares are part of the totals; assets <= totalAssets (rounding down).
             unchecked {
                 p.totalAssets -= uint104(assets);
-                s.total -= uint112(shares);
-                s.pending -= uint112(shares);
+                p.totalShares -= uint104(shares);
+                s.shares -= uint104(shares);
             }
             b.releaseSeq = 0;
             b.assets = uint112(assets);
@@ -551,35 +601,9 @@ contract Tournament is ITournament, AccessControl, Pausable, ReentrancyGuardTran
         b.shares = (b.shares + shares).toUint112();
     }
 
-    function _store(bytes32 modelId, Pool memory p, PoolShares memory s, Clock memory c, bool keepHistory) private {
-        _checkpoint(modelId, p, s, c.tick, keepHistory);
-        _pools[modelId] = p;
-        _poolShares[modelId] = s;
-    }
-
-    /// Sets the head checkpoint to the pool's active stake now; a head from an earlier clock is
-    /// pushed to the history only if a closed, unfinalized round may still read it.
-    function _checkpoint(bytes32 modelId, Pool memory p, PoolShares memory s, uint24 tick, bool keepHistory)
-        private
-    {
-        if (p.headClock != tick) {
-            if (keepHistory && (p.headClock != 0 || p.headActive != 0)) {
-                _history[modelId].push(p.headClock, p.headActive);
-            }
-            p.headClock = tick;
-        }
-        p.headActive = uint104(_active(p, s));
-    }
-
-    /// The model's active stake as of clock `at` (the latest checkpoint at or before it).
-    function _activeAt(bytes32 modelId, Pool memory p, uint24 at) private view returns (uint256) {
-        if (p.headClock <= at) return p.headActive;
-        return _history[modelId].upperLookupRecent(at);
-    }
-
     /// Active assets: the value of the shares not pending unstake (<= totalAssets).
-    function _active(Pool memory p, PoolShares memory s) private pure returns (uint256) {
-        return ShareMath.toAssetsDown(s.total - s.pending, p.totalAssets, s.total);
+    function _active(Pool memory p, Pending memory s) private pure returns (uint256) {
+        return ShareMath.toAssetsDown(p.totalShares - s.shares, p.totalAssets, p.totalShares);
     }
 
     /// Burns through the token's `burn` when it has one, else sends to the dead address.
