@@ -41,6 +41,10 @@ contract GasTest is BaseTest {
         tournament.stakeWithPermit(MODEL_A, 500e18, block.timestamp + 1, v, r, s);
         vm.snapshotGasLastCall("stakeWithPermit");
 
+        vm.prank(carol);
+        tournament.fundRewards(1000e18);
+        vm.snapshotGasLastCall("fundRewards");
+
         // No round yet: converted at once, withdrawable at once.
         vm.prank(alice);
         uint256 now_ = tournament.requestUnstake(MODEL_A, 100e18);
@@ -99,6 +103,35 @@ contract GasTest is BaseTest {
             finalize(id);
             next += n;
         }
+    }
+
+    /// Rounds overlap in production (one closes while earlier ones await resolution): a
+    /// model's first change after a close then keeps its previous checkpoint in the history.
+    function test_gas_overlappingRounds() public {
+        uint256 n = 100;
+        bytes32[] memory ids = new bytes32[](n);
+        int256[] memory ratios = new int256[](n);
+        for (uint256 i; i < n; ++i) {
+            ids[i] = model(i);
+            ratios[i] = ratio(i);
+            stakeAs(alice, ids[i], 1000e18);
+        }
+        openRound(1);
+        closeRound(1);
+        openRound(2);
+        stakeAs(bob, ids[0], 1000e18);
+        vm.snapshotGasLastCall("stake/first-change-after-a-close");
+        closeRound(2);
+        resolveRound(1, 1000e18);
+        vm.prank(admin);
+        tournament.settle(1, ids, ratios);
+        vm.snapshotValue("settle/model@100/another-round-closed", vm.snapshotGasLastCall("settle@100/overlap/total") / n);
+        finalize(1);
+        resolveRound(2, 1000e18);
+        vm.prank(admin);
+        tournament.settle(2, ids, ratios);
+        vm.snapshotValue("settle/model@100/from-history", vm.snapshotGasLastCall("settle@100/history/total") / n);
+        finalize(2);
     }
 
     function _permit(address owner, uint256 value, uint256 deadline)
