@@ -1,0 +1,213 @@
+import { existsSync, openAsBlob } from "node:fs";
+import type { Round, RoundStatus } from "../../api/client";
+import {
+  apiOptions,
+  apiOptionsHelp,
+  CliError,
+  expectPositionals,
+  intOption,
+  parseWhen,
+  parseWithPositionals,
+  printJson,
+  runWith,
+} from "../args";
+import { type Command, UsageError } from "../command";
+import { apiContext } from "../config";
+import { color } from "../ui";
+import { countdown } from "./rounds";
+
+const usage = `Usage: tourney round open --live FILE --closes-at WHEN --resolves-at WHEN [payout options] [options]
+       tourney round close --round N [options]
+       tourney round resolve --round N --targets FILE [options]
+       tourney round status [--round N] [--wait STATUS] [--timeout SECONDS] [options]
+
+Operator commands (the key needs the "operator" scope, except for status).
+
+  open      open the next round with its live file (CSV: id + features); the worker records its
+            SHA-256 and payout parameters on chain
+  close     close a round now (the worker commits the submissions Merkle root on chain)
+  resolve   publish a closed round's targets (CSV: id,target); scoring and settlement follow
+  status    a round's state, hashes and transactions (default: the current round, else the
+            newest); --wait polls until the round reaches STATUS (or a later one)
+
+Options:
+  --live FILE              live data (open)
+  --closes-at WHEN         ISO date-time, or relative: +30m, +2h, +7d (open)
+  --resolves-at WHEN       ISO date-time or relative, after --closes-at (open)
+  --payout-cap X           largest |payout / stake|, decimal (default 0.05)
+  --corr-multiplier X      weight of CORR in the payout (default 0.5)
+  --mmc-multiplier X       weight of MMC in the payout (default 2)
+  --stake-threshold X      total stake (tokens) above which payouts scale down (default 72000)
+  --round N                round number
+  --targets FILE           targets (resolve)
+  --wait STATUS            open, closed, resolved, scored or settled (status)
+  --timeout SECONDS        how long --wait waits (default 120)
+${apiOptionsHelp}
+
+--json: open prints {"number", "status", "liveSha256"}; close and status print a Round (status
+        adds "scores": N); resolve prints {"number", "status", "targetsSha256"}`;
+
+const ORDER: RoundStatus[] = ["open", "closed", "resolved", "scored", "settled"];
+
+function describe(r: Round, scoreCount?: number): string {
+  const line = (k: string, v: string | null) => `${k.padEnd(17)}${v ?? "-"}\n`;
+  const p = r.payout;
+  const wad = (s: string) => String(Number(s) / 1e18);
+  return (
+    `${color.bold(`Round ${r.number}`)} ${r.status}\n` +
+    line("opens at", r.opensAt) +
+    line("closes at", `${r.closesAt}${r.status === "open" ? ` (${countdown(r.closesAt)})` : ""}`) +
+    line("resolves at", r.resolvesAt) +
+    line("live sha256", r.liveSha256) +
+    line("targets sha256", r.targetsSha256) +
+    line("submissions root", r.submissionsRoot) +
+    line("scores root", r.scoresRoot) +
+    line(
+      "payout",
+      `cap ${wad(p.payoutCap)}, corr x${wad(p.corrMultiplier)}, mmc x${wad(p.mmcMultiplier)}, threshold ${wad(p.stakeThreshold)}`,
+    ) +
+    line("open tx", r.transactions.open) +
+    line("close tx", r.transactions.close) +
+    line("resolve tx", r.transactions.resolve) +
+    line("finalize tx", r.transactions.finalize) +
+    (scoreCount === undefined ? "" : line("scores", String(scoreCount)))
+  );
+}
+
+async function fileBlob(path: string, flag: string): Promise<Blob> {
+  if (!existsSync(path)) throw new CliError(`${flag}: no such file: ${path}`, "no_file");
+  return openAsBlob(path, { type: "text/csv" });
+}
+
+export const round: Command = {
+  name: "round",
+  summary: "Operator: open, close, resolve a round; show its status",
+  usage,
+  async run(argv) {
+    const parsed = parseWithPositionals(argv, {
+      ...apiOptions,
+      live: { type: "string" },
+      "closes-at": { type: "string" },
+      "resolves-at": { type: "string" },
+      "payout-cap": { type: "string" },
+      "corr-multiplier": { type: "string" },
+      "mmc-multiplier": { type: "string" },
+      "stake-threshold": { type: "string" },
+      round: { type: "string" },
+      targets: { type: "string" },
+      wait: { type: "string" },
+      timeout: { type: "string" },
+    });
+    if (!parsed) {
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    }
+    const { values: v, positionals } = parsed;
+    const [sub, ...rest] = positionals;
+    expectPositionals(rest, []);
+    const json = Boolean(v.json);
+    const n = intOption(v.round, "round");
+    const needRound = () => {
+      if (!n) throw new UsageError("--round is required");
+      return n;
+    };
+
+    if (sub === "open") {
+      if (!v.live) throw new UsageError("--live is required");
+      if (!v["closes-at"]) throw new UsageError("--closes-at is required");
+      if (!v["resolves-at"]) throw new UsageError("--resolves-at is required");
+      const now = Date.now();
+      const closesAt = parseWhen(v["closes-at"], "closes-at", now);
+      const resolvesAt = parseWhen(v["resolves-at"], "resolves-at", now);
+      for (const k of ["payout-cap", "corr-multiplier", "mmc-multiplier", "stake-threshold"]) {
+        const x = v[k as "payout-cap"];
+        if (x !== undefined && !/^\d+(\.\d+)?$/.test(x))
+          throw new UsageError(`--${k} must be a non-negative decimal number`);
+      }
+      return runWith(json, async () => {
+        const { client } = apiContext(v, true);
+        const res = await client.rounds.open({
+          live: await fileBlob(v.live!, "--live"),
+          closesAt,
+          resolvesAt,
+          payoutCap: v["payout-cap"],
+          corrMultiplier: v["corr-multiplier"],
+          mmcMultiplier: v["mmc-multiplier"],
+          stakeThreshold: v["stake-threshold"],
+        });
+        if (json) printJson(res);
+        else
+          process.stdout.write(
+            `${color.green("Opened")} round ${res.number}\nlive sha256 ${res.liveSha256}\ncloses at   ${closesAt}\n`,
+          );
+        return 0;
+      });
+    }
+
+    if (sub === "close") {
+      const num = needRound();
+      return runWith(json, async () => {
+        const { client } = apiContext(v, true);
+        const r = await client.rounds.close(num);
+        if (json) printJson(r);
+        else
+          process.stdout.write(
+            `${color.green("Closed")} round ${num}; the worker commits the submissions root on chain\n`,
+          );
+        return 0;
+      });
+    }
+
+    if (sub === "resolve") {
+      const num = needRound();
+      if (!v.targets) throw new UsageError("--targets is required");
+      return runWith(json, async () => {
+        const { client } = apiContext(v, true);
+        const res = await client.rounds.resolve(num, await fileBlob(v.targets!, "--targets"));
+        if (json) printJson(res);
+        else
+          process.stdout.write(
+            `${color.green("Resolved")} round ${num}: scoring and settlement queued\ntargets sha256 ${res.targetsSha256}\n`,
+          );
+        return 0;
+      });
+    }
+
+    if (sub === "status") {
+      const wait = v.wait as RoundStatus | undefined;
+      if (wait !== undefined && !ORDER.includes(wait))
+        throw new UsageError(`--wait must be one of ${ORDER.join(", ")}`);
+      const timeout = intOption(v.timeout, "timeout") ?? 120;
+      return runWith(json, async () => {
+        const { client } = apiContext(v);
+        let num = n;
+        if (!num) {
+          const cur = await client.rounds.current().catch(() => undefined);
+          num = cur?.number ?? (await client.rounds.list({ limit: 1 })).rounds[0]?.number;
+          if (!num) throw new CliError("no rounds yet", "not_found");
+        }
+        let r = await client.rounds.get(num);
+        if (wait) {
+          const end = Date.now() + timeout * 1000;
+          while (ORDER.indexOf(r.status) < ORDER.indexOf(wait)) {
+            if (Date.now() > end)
+              throw new CliError(
+                `round ${num} is still ${r.status} after ${timeout}s (waited for ${wait})`,
+                "timeout",
+              );
+            await new Promise((res) => setTimeout(res, 250));
+            r = await client.rounds.get(num);
+          }
+        }
+        const scores = (await client.rounds.scores(num)).scores.length;
+        if (json) printJson({ ...r, scores });
+        else process.stdout.write(describe(r, scores));
+        return 0;
+      });
+    }
+
+    if (sub === undefined)
+      throw new UsageError("expected a subcommand: open, close, resolve or status");
+    throw new UsageError(`unknown subcommand "${sub}" (open, close, resolve, status)`);
+  },
+};
