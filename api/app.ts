@@ -1,11 +1,13 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv, AppServices } from "./context";
+import { memoryNonceStore } from "./domain/nonces";
 import { ApiError, errorBody } from "./errors";
 import { authenticate } from "./middleware/auth";
 import { idempotency } from "./middleware/idempotency";
 import { rateLimit } from "./middleware/rate-limit";
 import * as accounts from "./routes/accounts";
+import * as diagnostics from "./routes/diagnostics";
 import * as docs from "./routes/docs";
 import * as health from "./routes/health";
 import * as keys from "./routes/keys";
@@ -13,12 +15,19 @@ import * as leaderboard from "./routes/leaderboard";
 import * as models from "./routes/models";
 import * as rounds from "./routes/rounds";
 import * as scores from "./routes/scores";
+import * as stakes from "./routes/stakes";
 import * as submissions from "./routes/submissions";
+import * as verify from "./routes/verify";
+import * as wallet from "./routes/wallet";
 
 export type App = OpenAPIHono<AppEnv>;
 
 /** Builds the Hono app; the Node and Workers entries both serve this. */
-export function createApp(services: AppServices): App {
+export function createApp(input: AppServices): App {
+  const services: AppServices = {
+    ...input,
+    nonces: input.nonces ?? memoryNonceStore(input.config.SIWE_NONCE_TTL_SECONDS * 1000),
+  };
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
@@ -71,11 +80,15 @@ export function createApp(services: AppServices): App {
     health,
     accounts,
     keys,
+    wallet,
     models,
     submissions,
+    diagnostics,
     rounds,
     scores,
+    stakes,
     leaderboard,
+    verify,
     docs,
   ]) {
     r.register(app);

@@ -1,4 +1,5 @@
 import type { Account, ApiKey, ApiScope, Db } from "../db";
+import type { NonceStore } from "./domain/nonces";
 import type { ApiConfig } from "./env";
 import type { Logger } from "./logger";
 
@@ -11,6 +12,8 @@ export interface AppServices {
   config: ApiConfig;
   logger: Logger;
   now?: () => Date;
+  /** SIWE nonces; an in-memory store per app when absent. */
+  nonces?: NonceStore;
   /** Extra health checks (chain, worker) supplied by whoever runs the stack. */
   probes?: Record<string, HealthProbe>;
 }

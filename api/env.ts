@@ -12,6 +12,12 @@ export const ApiConfigSchema = z.object({
     .default(50 * 1024 * 1024),
   /** Requests per minute per API key (or per address without a key). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /** SIWE: the domain wallet-link messages must name; default the request's host. */
+  SIWE_DOMAIN: z.string().min(1).optional(),
+  /** SIWE: the chain id messages must name, when set. */
+  SIWE_CHAIN_ID: z.coerce.number().int().positive().optional(),
+  /** SIWE: how long a wallet nonce stays valid, seconds. */
+  SIWE_NONCE_TTL_SECONDS: z.coerce.number().int().positive().default(600),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

@@ -19,6 +19,8 @@ export const errorStatus = {
   invalid_submission_ids: 422,
   invalid_live_file: 422,
   invalid_targets_file: 422,
+  invalid_wallet_proof: 422,
+  invalid_diagnostics: 422,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createApiKey, revokeApiKey } from "../../db";
+import { accountKeys, createApiKey, revokeApiKey } from "../../db";
 import type { App } from "../app";
 import { ApiError, errorResponses } from "../errors";
 import { requireAuth } from "../middleware/auth";
@@ -23,6 +23,31 @@ export const createKey = createRoute({
   },
 });
 
+const KeyInfo = z
+  .object({
+    id: z.string(),
+    prefix: z.string().openapi({ description: "first characters of the key, to recognise it" }),
+    scopes: z.array(Scope),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi("ApiKeyInfo");
+
+export const listKeys = createRoute({
+  method: "get",
+  path: "/v1/keys",
+  tags: ["accounts"],
+  summary: "The calling account's keys, newest first (never their secrets)",
+  security: [{ bearer: [] }],
+  responses: {
+    200: {
+      description: "Keys",
+      content: { "application/json": { schema: z.object({ keys: z.array(KeyInfo) }) } },
+    },
+    ...errorResponses(401, 403),
+  },
+});
+
 export const deleteKey = createRoute({
   method: "delete",
   path: "/v1/keys/{id}",
@@ -43,6 +68,22 @@ export function register(app: App) {
       throw new ApiError("forbidden", "A key cannot grant scopes it lacks", { extra });
     const { key, secret } = await createApiKey(c.get("services").db, auth.account.id, scopes);
     return c.json({ id: key.id, apiKey: secret, scopes: key.scopes }, 201);
+  });
+  app.openapi(listKeys, async (c) => {
+    const auth = requireAuth(c, "read");
+    const rows = await accountKeys(c.get("services").db, auth.account.id);
+    return c.json(
+      {
+        keys: rows.map((k) => ({
+          id: k.id,
+          prefix: k.prefix,
+          scopes: k.scopes,
+          createdAt: k.createdAt.toISOString(),
+          revokedAt: k.revokedAt?.toISOString() ?? null,
+        })),
+      },
+      200,
+    );
   });
   app.openapi(deleteKey, async (c) => {
     const auth = requireAuth(c, "read");

@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { leaderboard } from "../../db";
 import type { App } from "../app";
-import { errorResponses } from "../errors";
+import { ApiError, errorResponses } from "../errors";
+import { pageQuery } from "./pages";
 
 const Row = z
   .object({
@@ -20,11 +21,18 @@ export const route = createRoute({
   path: "/v1/leaderboard",
   tags: ["scores"],
   summary: "Models by reputation (mean score over their last 52 scored rounds)",
-  request: { query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
+  description:
+    "Cursor pagination: the cursor is a position in the ranking, so a page fetched after new " +
+    "scores land continues from the same rank, not the same model.",
+  request: { query: pageQuery(100, 1000) },
   responses: {
     200: {
       description: "Leaderboard",
-      content: { "application/json": { schema: z.object({ models: z.array(Row) }) } },
+      content: {
+        "application/json": {
+          schema: z.object({ models: z.array(Row), nextCursor: z.string().nullable() }),
+        },
+      },
     },
     ...errorResponses(400),
   },
@@ -32,7 +40,19 @@ export const route = createRoute({
 
 export function register(app: App) {
   app.openapi(route, async (c) => {
-    const rows = await leaderboard(c.get("services").db, 52, c.req.valid("query").limit);
-    return c.json({ models: rows.map((r, i) => ({ rank: i + 1, ...r })) }, 200);
+    const { limit, cursor } = c.req.valid("query");
+    if (cursor !== undefined && !/^\d{1,9}$/.test(cursor))
+      throw new ApiError("validation_failed", "Invalid cursor");
+    const offset = cursor === undefined ? 0 : Number(cursor);
+    // The ranking is an aggregate: read through the page (plus one row) and keep the page.
+    const rows = await leaderboard(c.get("services").db, 52, offset + limit + 1);
+    const page = rows.slice(offset, offset + limit);
+    return c.json(
+      {
+        models: page.map((r, i) => ({ rank: offset + i + 1, ...r })),
+        nextCursor: rows.length > offset + limit ? String(offset + limit) : null,
+      },
+      200,
+    );
   });
 }

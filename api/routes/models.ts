@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createModel, getModel, getModelByName } from "../../db";
+import { accountModels, createModel, getModel, getModelByName } from "../../db";
 import type { App } from "../app";
 import { ApiError, errorResponses } from "../errors";
 import { requireAuth } from "../middleware/auth";
@@ -45,6 +45,21 @@ export const get = createRoute({
   },
 });
 
+export const mine = createRoute({
+  method: "get",
+  path: "/v1/models",
+  tags: ["models"],
+  summary: "The calling account's models, by name",
+  security: [{ bearer: [] }],
+  responses: {
+    200: {
+      description: "Models",
+      content: { "application/json": { schema: z.object({ models: z.array(ModelSchema) }) } },
+    },
+    ...errorResponses(401, 403),
+  },
+});
+
 const toJson = (m: { id: string; name: string; accountId: string; createdAt: Date }) => ({
   id: m.id,
   name: m.name,
@@ -61,6 +76,11 @@ export function register(app: App) {
       throw new ApiError("conflict", `Model name '${name}' is taken`);
     const model = await createModel(db, auth.account.id, name);
     return c.json(toJson(model), 201);
+  });
+  app.openapi(mine, async (c) => {
+    const auth = requireAuth(c, "read");
+    const rows = await accountModels(c.get("services").db, auth.account.id);
+    return c.json({ models: rows.map(toJson) }, 200);
   });
   app.openapi(get, async (c) => {
     const model = await getModel(c.get("services").db, c.req.valid("param").id);

@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { getModel, getRound, modelScores, roundScores, type Score } from "../../db";
+import { getModel, getRound, modelScoresPage, roundScoresPage, type Score } from "../../db";
 import type { App } from "../app";
 import { ApiError, errorResponses } from "../errors";
 import { ModelId } from "./models";
+import { nextCursor, pageQuery } from "./pages";
 
 const ScoreSchema = z
   .object({
@@ -32,14 +33,22 @@ export const byRound = createRoute({
   method: "get",
   path: "/v1/rounds/{number}/scores",
   tags: ["scores"],
-  summary: "Every model's scores and payout in a round",
-  request: { params: z.object({ number: z.coerce.number().int().positive() }) },
+  summary: "Every model's scores and payout in a round, by model id (cursor pagination)",
+  request: {
+    params: z.object({ number: z.coerce.number().int().positive() }),
+    query: pageQuery(1000, 1000),
+  },
   responses: {
     200: {
       description: "Scores",
       content: {
         "application/json": {
-          schema: z.object({ round: z.number(), status: z.string(), scores: z.array(ScoreSchema) }),
+          schema: z.object({
+            round: z.number(),
+            status: z.string(),
+            scores: z.array(ScoreSchema),
+            nextCursor: z.string().nullable(),
+          }),
         },
       },
     },
@@ -51,14 +60,18 @@ export const byModel = createRoute({
   method: "get",
   path: "/v1/models/{id}/scores",
   tags: ["scores"],
-  summary: "A model's scores per round, newest first",
-  request: { params: z.object({ id: ModelId }) },
+  summary: "A model's scores per round, newest first (cursor pagination)",
+  request: { params: z.object({ id: ModelId }), query: pageQuery(1000, 1000) },
   responses: {
     200: {
       description: "Scores",
       content: {
         "application/json": {
-          schema: z.object({ modelId: z.string(), scores: z.array(ScoreSchema) }),
+          schema: z.object({
+            modelId: z.string(),
+            scores: z.array(ScoreSchema),
+            nextCursor: z.string().nullable(),
+          }),
         },
       },
     },
@@ -66,21 +79,43 @@ export const byModel = createRoute({
   },
 });
 
+const badCursor = () => new ApiError("validation_failed", "Invalid cursor");
+
 export function register(app: App) {
   app.openapi(byRound, async (c) => {
     const db = c.get("services").db;
     const n = c.req.valid("param").number;
+    const { limit, cursor } = c.req.valid("query");
+    if (cursor !== undefined && !ModelId.safeParse(cursor).success) throw badCursor();
     const round = await getRound(db, n);
     if (!round) throw new ApiError("not_found", `No round ${n}`);
-    const rows = await roundScores(db, n);
-    return c.json({ round: n, status: round.status, scores: rows.map(scoreJson) }, 200);
+    const rows = await roundScoresPage(db, n, { cursor, limit: limit + 1 });
+    return c.json(
+      {
+        round: n,
+        status: round.status,
+        scores: rows.slice(0, limit).map(scoreJson),
+        nextCursor: nextCursor(rows, limit, (s) => s.modelId),
+      },
+      200,
+    );
   });
   app.openapi(byModel, async (c) => {
     const db = c.get("services").db;
+    const { limit, cursor } = c.req.valid("query");
+    if (cursor !== undefined && !/^[1-9]\d{0,9}$/.test(cursor)) throw badCursor();
     const model = await getModel(db, c.req.valid("param").id);
     if (!model) throw new ApiError("not_found", "No such model");
+    const rows = await modelScoresPage(db, model.id, {
+      cursor: cursor === undefined ? undefined : Number(cursor),
+      limit: limit + 1,
+    });
     return c.json(
-      { modelId: model.id, scores: (await modelScores(db, model.id)).map(scoreJson) },
+      {
+        modelId: model.id,
+        scores: rows.slice(0, limit).map(scoreJson),
+        nextCursor: nextCursor(rows, limit, (s) => String(s.round)),
+      },
       200,
     );
   });

@@ -5,7 +5,7 @@ import {
   modelSubmissionsPage,
   roundLiveCsv,
   storeSubmission,
-  submissionById,
+  submissionMetaById,
 } from "../../db";
 import type { App } from "../app";
 import { readBody } from "../domain/body";
@@ -222,7 +222,7 @@ export function register(app: App) {
 
   app.openapi(get, async (c) => {
     const { id, sid } = c.req.valid("param");
-    const sub = await submissionById(c.get("services").db, id.toLowerCase(), sid);
+    const sub = await submissionMetaById(c.get("services").db, id.toLowerCase(), sid);
     if (!sub) throw new ApiError("not_found", "No such submission of this model");
     return c.json(metaJson(sub), 200);
   });

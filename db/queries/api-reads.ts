@@ -41,7 +41,7 @@ export async function modelSubmissionsPage(db: Db, modelId: string, page: PageOp
 }
 
 /** One submission's metadata (not its content). */
-export async function submissionById(db: Db, modelId: string, id: string) {
+export async function submissionMetaById(db: Db, modelId: string, id: string) {
   const [row] = await db
     .select(submissionMeta)
     .from(submissions)

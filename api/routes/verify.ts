@@ -1,0 +1,144 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { submissionsTree } from "../../contracts/ts/merkle";
+import { getRound, roundScoredSubmissions, selectedSubmissions, submissionById } from "../../db";
+import type { App } from "../app";
+import { ApiError, errorResponses } from "../errors";
+import { ModelId } from "./models";
+
+const Hex32 = z.string().regex(/^0x[0-9a-f]{64}$/);
+
+const Receipt = z
+  .object({
+    round: z.number(),
+    submissionId: z.string(),
+    leaf: z.object({ modelId: Hex32, sha256: Hex32 }),
+    included: z
+      .boolean()
+      .openapi({ description: "whether this submission is in the committed tree" }),
+    proof: z.array(Hex32),
+    root: Hex32.nullable().openapi({
+      description: "the round's submissions root, as sent on chain",
+    }),
+    closeTx: z.string().nullable(),
+  })
+  .openapi("Receipt");
+
+export const receipt = createRoute({
+  method: "get",
+  path: "/v1/models/{id}/submissions/{sid}/receipt",
+  tags: ["verify"],
+  summary: "Merkle proof that a submission is (or is not) in the round's on-chain commitment",
+  request: { params: z.object({ id: ModelId, sid: z.string() }) },
+  responses: {
+    200: { description: "Receipt", content: { "application/json": { schema: Receipt } } },
+    ...errorResponses(404, 409),
+  },
+});
+
+export const bundle = createRoute({
+  method: "get",
+  path: "/v1/rounds/{number}/bundle",
+  tags: ["verify"],
+  summary:
+    "Everything needed to recompute a resolved round (live ids, targets, submissions, stakes, params)",
+  request: { params: z.object({ number: z.coerce.number().int().positive() }) },
+  responses: {
+    200: {
+      description: "Round bundle (JSON, with a manifest of SHA-256 hashes)",
+      content: { "application/json": { schema: z.any() } },
+    },
+    ...errorResponses(404, 409),
+  },
+});
+
+export function register(app: App) {
+  app.openapi(receipt, async (c) => {
+    const { id, sid } = c.req.valid("param");
+    const db = c.get("services").db;
+    const sub = await submissionById(db, id, sid);
+    if (!sub) throw new ApiError("not_found", "No such submission for this model");
+    const round = await getRound(db, sub.round);
+    if (!round?.submissionsRoot) {
+      throw new ApiError("round_state", `Round ${sub.round} is not closed on chain yet`);
+    }
+    const selected = await selectedSubmissions(db, sub.round);
+    const tree = submissionsTree(selected);
+    const leaf = { modelId: sub.modelId as `0x${string}`, sha256: `0x${sub.sha256}` };
+    let proof: string[] = [];
+    let included = false;
+    for (const [i, v] of tree.entries()) {
+      if (v[0] === leaf.modelId && v[1] === leaf.sha256) {
+        proof = tree.getProof(i);
+        included = true;
+      }
+    }
+    return c.json(
+      {
+        round: sub.round,
+        submissionId: sub.id,
+        leaf,
+        included,
+        proof,
+        root: round.submissionsRoot,
+        closeTx: round.closeTx,
+      },
+      200,
+    );
+  });
+
+  app.openapi(bundle, async (c) => {
+    const n = c.req.valid("param").number;
+    const db = c.get("services").db;
+    const round = await getRound(db, n);
+    if (!round) throw new ApiError("not_found", `No round ${n}`);
+    if (round.status !== "scored" && round.status !== "settled") {
+      throw new ApiError(
+        "round_state",
+        `Round ${n} is ${round.status}: its bundle is published once it is scored`,
+      );
+    }
+    const rows = await roundScoredSubmissions(db, n);
+    return c.json(
+      {
+        version: 1,
+        round: n,
+        status: round.status,
+        params: {
+          payoutCap: round.payoutCap,
+          corrMultiplier: round.corrMultiplier,
+          mmcMultiplier: round.mmcMultiplier,
+          stakeThreshold: round.stakeThreshold,
+        },
+        manifest: {
+          liveSha256: round.liveSha256,
+          targetsSha256: round.targetsSha256,
+          submissionsRoot: round.submissionsRoot,
+          scoresRoot: round.scoresRoot,
+        },
+        transactions: {
+          open: round.openTx,
+          close: round.closeTx,
+          resolve: round.resolveTx,
+          finalize: round.finalizeTx,
+        },
+        live: round.liveCsv,
+        targets: round.targetsCsv,
+        submissions: rows.map(({ score, submission }) => ({
+          modelId: score.modelId,
+          submissionId: submission.id,
+          sha256: submission.sha256,
+          csv: submission.canonicalCsv,
+        })),
+        scores: rows.map(({ score }) => ({
+          modelId: score.modelId,
+          corr: score.corr,
+          mmc: score.mmc,
+          stakeAtRisk: score.stakeAtRisk,
+          ratioWad: score.ratioWad,
+          payout: score.payout,
+        })),
+      },
+      200,
+    );
+  });
+}
