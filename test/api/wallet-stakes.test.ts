@@ -1,0 +1,178 @@
+import { eq } from "drizzle-orm";
+import { getAddress } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { createSiweMessage } from "viem/siwe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accounts, type DbHandle, modelStakes, positions, unstakeRequests } from "../../db";
+import { dbTargets } from "../helpers/db";
+import { type World, world } from "./world";
+
+for (const target of dbTargets()) {
+  describe(`wallet linking (SIWE) and stakes on ${target.name}`, () => {
+    let h: DbHandle;
+    let w: World;
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    beforeAll(async () => {
+      h = await target.open();
+      w = await world(h);
+    });
+    afterAll(async () => {
+      await h?.close();
+    });
+
+    const signIn = async (
+      key: string,
+      signer = wallet,
+      patch: Partial<Parameters<typeof createSiweMessage>[0]> = {},
+    ) => {
+      const issued = await w.api.call("POST", "/v1/wallet/nonce", { key });
+      expect(issued.status, JSON.stringify(issued.data)).toBe(201);
+      const message = createSiweMessage({
+        domain: issued.data.domain,
+        address: signer.address,
+        uri: "http://localhost/",
+        version: "1",
+        chainId: 31337,
+        nonce: issued.data.nonce,
+        issuedAt: new Date(),
+        ...patch,
+      });
+      return { message, signature: await signer.signMessage({ message }) };
+    };
+    const link = (key: string, body: { message: string; signature: string }) =>
+      w.api.call("POST", "/v1/wallet", { key, json: body });
+
+    it("links a wallet with a signed SIWE message", async () => {
+      const proof = await signIn(w.key);
+      const res = await link(w.key, proof);
+      expect(res.status, JSON.stringify(res.data)).toBe(200);
+      expect(res.data).toEqual({ accountId: w.ownerAccountId, walletAddress: wallet.address });
+      const [row] = await h.db.select().from(accounts).where(eq(accounts.id, w.ownerAccountId));
+      expect(row!.walletAddress).toBe(wallet.address.toLowerCase());
+    });
+
+    it("refuses a replayed nonce", async () => {
+      const proof = await signIn(w.key);
+      expect((await link(w.key, proof)).status).toBe(200);
+      const again = await link(w.key, proof);
+      expect(again.status).toBe(422);
+      expect(again.data.error).toMatchObject({
+        code: "invalid_wallet_proof",
+        details: { reason: "nonce" },
+      });
+    });
+
+    it("refuses another account's nonce, a wrong domain, a wrong signer and an expired message", async () => {
+      const cases: [string, () => Promise<{ message: string; signature: string }>][] = [
+        ["nonce", () => signIn(w.otherKey)],
+        ["domain", () => signIn(w.key, wallet, { domain: "evil.example" })],
+        [
+          "signature",
+          async () => {
+            const proof = await signIn(w.key);
+            const stranger = privateKeyToAccount(generatePrivateKey());
+            return { ...proof, signature: await stranger.signMessage({ message: proof.message }) };
+          },
+        ],
+        ["message", () => signIn(w.key, wallet, { expirationTime: new Date(Date.now() - 1000) })],
+        ["message", async () => ({ message: "hello", signature: "0x1234" })],
+      ];
+      for (const [reason, make] of cases) {
+        const res = await link(w.key, await make());
+        expect(res.status, `${reason}: ${JSON.stringify(res.data)}`).toBe(422);
+        expect(res.data.error).toMatchObject({ code: "invalid_wallet_proof", details: { reason } });
+      }
+    });
+
+    it("refuses an address already linked to another account", async () => {
+      const res = await link(w.otherKey, await signIn(w.otherKey));
+      expect(res.status, JSON.stringify(res.data)).toBe(409);
+      expect(res.data.error.code).toBe("conflict");
+    });
+
+    it("serves a staker's positions and unstake requests, and a model's pool", async () => {
+      const staker = wallet.address.toLowerCase();
+      const another = privateKeyToAccount(generatePrivateKey()).address.toLowerCase();
+      await h.db.insert(positions).values([
+        {
+          modelId: w.modelId,
+          staker,
+          shares: "1000000000000000000000",
+          assets: "1050000000000000000000",
+          block: 7,
+        },
+        { modelId: w.modelId, staker: another, shares: "5", assets: "5", block: 7 },
+        { modelId: w.otherModelId, staker, shares: "2", assets: "3", block: 8 },
+      ]);
+      await h.db.insert(modelStakes).values({
+        modelId: w.modelId,
+        totalAssets: "1050000000000000000005",
+        totalShares: "1000000000000000000005",
+        activeAssets: "1000000000000000000000",
+        block: 9,
+      });
+      await h.db.insert(unstakeRequests).values({
+        requestId: 1,
+        modelId: w.modelId,
+        staker,
+        shares: "10",
+        releaseRound: 4,
+        block: 9,
+      });
+      const mine = await w.api.call("GET", `/v1/stakes?address=${staker}`);
+      expect(mine.status, JSON.stringify(mine.data)).toBe(200);
+      expect(mine.data.address).toBe(wallet.address);
+      expect(mine.data.positions).toEqual(
+        [
+          {
+            modelId: w.modelId,
+            staker: wallet.address,
+            shares: "1000000000000000000000",
+            assets: "1050000000000000000000",
+          },
+          { modelId: w.otherModelId, staker: wallet.address, shares: "2", assets: "3" },
+        ].sort((a, b) => a.modelId.localeCompare(b.modelId)),
+      );
+      expect(mine.data.unstakeRequests).toEqual([
+        {
+          requestId: 1,
+          modelId: w.modelId,
+          staker: wallet.address,
+          shares: "10",
+          releaseRound: 4,
+          withdrawn: false,
+          withdrawnAssets: null,
+        },
+      ]);
+      // Without ?address the linked wallet of the caller is used.
+      const linked = await w.api.call("GET", "/v1/stakes", { key: w.key });
+      expect(linked.data).toEqual(mine.data);
+
+      const pool = await w.api.call("GET", `/v1/models/${w.modelId}/stakes`);
+      expect(pool.status).toBe(200);
+      expect(pool.data).toMatchObject({
+        modelId: w.modelId,
+        totalAssets: "1050000000000000000005",
+        totalShares: "1000000000000000000005",
+        activeAssets: "1000000000000000000000",
+        block: 9,
+      });
+      expect(pool.data.positions.map((p: { staker: string }) => p.staker).sort()).toEqual(
+        [wallet.address, getAddress(another)].sort(),
+      );
+      expect(pool.data.unstakeRequests).toHaveLength(1);
+      const empty = await w.api.call("GET", `/v1/models/${w.otherModelId}/stakes`);
+      expect(empty.data).toMatchObject({ totalAssets: "0", totalShares: "0", block: null });
+    });
+
+    it("answers stake errors", async () => {
+      const bad = await w.api.call("GET", "/v1/stakes?address=0x123");
+      expect(bad.status).toBe(400);
+      expect(bad.data.error.code).toBe("validation_failed");
+      const none = await w.api.call("GET", "/v1/stakes");
+      expect(none.status).toBe(400);
+      const unknown = await w.api.call("GET", `/v1/models/0x${"12".repeat(32)}/stakes`);
+      expect(unknown.status).toBe(404);
+    });
+  });
+}
