@@ -248,7 +248,10 @@ interface ITournament {
     /// @notice A round's record.
     function round(uint256 roundId) external view returns (Round memory);
 
-    /// @notice Whether `modelId` has been settled in `roundId`.
+    /// @notice Whether `modelId` can no longer be settled in `roundId` because it was settled in
+    /// it or in a later round (models settle in round order). Exact while the round is not
+    /// finalized; for a finalized round, a model skipped in it reads true once it settles in a
+    /// later round. The per-round record is the ModelSettled events.
     function isSettled(uint256 roundId, bytes32 modelId) external view returns (bool);
 
     /// @notice The highest round id opened so far (0: none).
