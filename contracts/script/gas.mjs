@@ -37,11 +37,11 @@ const ORDER = [
 // Goals of the staking issue (whole transaction gas).
 const GOALS = { stake: 80_000, "settle/model@1000": 15_000 };
 
-const run = spawnSync(
-  forge,
-  ["test", "--match-path", "test/gas/*.t.sol", "--isolate", "--json"],
-  { cwd: contracts, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
-);
+const run = spawnSync(forge, ["test", "--match-path", "test/gas/*.t.sol", "--isolate", "--json"], {
+  cwd: contracts,
+  encoding: "utf8",
+  maxBuffer: 256 * 1024 * 1024,
+});
 if (run.error) {
   console.error(`could not run forge: ${run.error.message}`);
   process.exit(1);
