@@ -14,6 +14,8 @@ export interface DeployOptions {
   chainId?: number;
   /** Use an existing stake token instead of deploying the test token. */
   token?: Address;
+  /** Receipt polling interval, ms (default 250; anvil mines at once). */
+  pollingInterval?: number;
 }
 
 export interface Deployment {
@@ -25,7 +27,10 @@ export interface Deployment {
 export async function deployContracts(opts: DeployOptions): Promise<Deployment> {
   const account = privateKeyToAccount(opts.deployerKey);
   const transport = http(opts.rpcUrl);
-  const publicClient = createPublicClient({ transport });
+  const publicClient = createPublicClient({
+    transport,
+    pollingInterval: opts.pollingInterval ?? 250,
+  });
   const chain = { ...foundry, id: opts.chainId ?? (await publicClient.getChainId()) };
   const wallet = createWalletClient({ chain, transport, account });
   const deployed = async (hash: Hex) => {

@@ -5,3 +5,4 @@ export {
   tournamentAbi,
   tournamentBytecode,
 } from "./generated/abi";
+export { EMPTY_ROOT, type ScoreLeaf, scoresTree, submissionsTree } from "./merkle";
