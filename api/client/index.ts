@@ -280,6 +280,20 @@ export function createClient(options: ClientOptions) {
 
   const enc = encodeURIComponent;
 
+  /** Every item of a cursor-paged list (`?cursor=&limit=`, `nextCursor`); one page on servers without paging. */
+  async function all<T>(path: string, field: string, limit = 100): Promise<T[]> {
+    const out: T[] = [];
+    let cursor: string | null | undefined;
+    const sep = path.includes("?") ? "&" : "?";
+    do {
+      const q = `${sep}limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ""}`;
+      const page = await json<Record<string, unknown>>("GET", `${path}${q}`);
+      out.push(...((page[field] as T[]) ?? []));
+      cursor = page.nextCursor as string | null | undefined;
+    } while (cursor);
+    return out;
+  }
+
   return {
     baseUrl: base,
 
@@ -316,12 +330,12 @@ export function createClient(options: ClientOptions) {
         const body = await json<{ models: Model[] } | Model[]>("GET", "/v1/models");
         return Array.isArray(body) ? body : body.models;
       },
-      submissions: async (id: string): Promise<Submission[]> =>
-        (await json<{ submissions: Submission[] }>("GET", `/v1/models/${enc(id)}/submissions`))
-          .submissions,
-      scores: async (id: string): Promise<Score[]> =>
-        (await json<{ modelId: string; scores: Score[] }>("GET", `/v1/models/${enc(id)}/scores`))
-          .scores,
+      /** Every submission of a model, newest first (follows the pages). */
+      submissions: (id: string): Promise<Submission[]> =>
+        all<Submission>(`/v1/models/${enc(id)}/submissions`, "submissions"),
+      /** Every score of a model, newest round first (follows the pages). */
+      scores: (id: string): Promise<Score[]> =>
+        all<Score>(`/v1/models/${enc(id)}/scores`, "scores"),
     },
 
     /** Posts predictions (CSV `id,prediction`) for the open round, or for `opts.round`. */
@@ -426,13 +440,31 @@ export function createClient(options: ClientOptions) {
           { body: form },
         );
       },
-      scores: (n: number) =>
-        json<{ round: number; status: RoundStatus; scores: Score[] }>(
-          "GET",
-          `/v1/rounds/${n}/scores`,
-        ),
+      /** Every model's score in a round (follows the pages). */
+      scores: async (
+        n: number,
+      ): Promise<{ round: number; status: RoundStatus; scores: Score[] }> => {
+        const first = await json<{
+          round: number;
+          status: RoundStatus;
+          scores: Score[];
+          nextCursor?: string | null;
+        }>("GET", `/v1/rounds/${n}/scores?limit=500`);
+        const scores = [...first.scores];
+        let cursor = first.nextCursor;
+        while (cursor) {
+          const page = await json<{ scores: Score[]; nextCursor?: string | null }>(
+            "GET",
+            `/v1/rounds/${n}/scores?limit=500&cursor=${enc(cursor)}`,
+          );
+          scores.push(...page.scores);
+          cursor = page.nextCursor;
+        }
+        return { round: first.round, status: first.status, scores };
+      },
     },
 
+    /** The top `limit` models by reputation (one page). */
     leaderboard: async (limit?: number): Promise<LeaderboardRow[]> =>
       (
         await json<{ models: LeaderboardRow[] }>(

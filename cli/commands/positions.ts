@@ -44,16 +44,12 @@ export const positions: Command = {
     if (v.address && !isAddress(v.address, { strict: false }))
       throw new UsageError(`--address is not an address: ${v.address}`);
     return runWith(Boolean(v.json), async () => {
-      const staker: Address = v.address
-        ? getAddress(v.address)
-        : (
-            await loadSigner(v).catch(() => {
-              throw new CliError(
-                "whose positions? pass --address, or set TOURNEY_PRIVATE_KEY / --keystore",
-                "no_address",
-              );
-            })
-          ).address;
+      if (!v.address && !v.keystore && !process.env.TOURNEY_PRIVATE_KEY)
+        throw new CliError(
+          "whose positions? pass --address, or set TOURNEY_PRIVATE_KEY / --keystore",
+          "no_address",
+        );
+      const staker: Address = v.address ? getAddress(v.address) : (await loadSigner(v)).address;
       const api = apiContext(v);
       const only = v.model ? await resolveModel(api, v.model) : undefined;
       const ctx = await chainContext(v);
