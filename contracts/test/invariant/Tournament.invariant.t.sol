@@ -2,72 +2,127 @@
 pragma solidity 0.8.30;
 
 import {StakeToken} from "../../src/StakeToken.sol";
+import {ITournament} from "../../src/ITournament.sol";
 import {Tournament} from "../../src/Tournament.sol";
 import {InvariantTest} from "../utils/Test.sol";
 import {Handler} from "./Handler.sol";
 
+/// @notice Accounting invariants over random sequences of stakes, unstakes, withdrawals, rounds,
+/// settlements (random ratios within the cap, random model subsets), funding and pauses.
 contract TournamentInvariantTest is InvariantTest {
-    StakeToken internal token;
-    Tournament internal tournament;
     Handler internal handler;
+    Tournament internal tournament;
+    StakeToken internal token;
 
     function setUp() public {
-        address admin = makeAddr("admin");
-        token = new StakeToken(admin);
-        tournament = new Tournament(token, admin);
-        handler = new Handler(token, tournament, admin);
-        vm.startPrank(admin);
-        token.grantRole(token.MINTER_ROLE(), address(handler));
-        tournament.grantRole(tournament.OPERATOR_ROLE(), address(handler));
-        tournament.grantRole(tournament.PAUSER_ROLE(), address(handler));
-        vm.stopPrank();
+        handler = new Handler();
+        tournament = handler.tournament();
+        token = handler.token();
         targetContract(address(handler));
+        bytes4[] memory selectors = new bytes4[](11);
+        selectors[0] = Handler.stake.selector;
+        selectors[1] = Handler.requestUnstake.selector;
+        selectors[2] = Handler.withdraw.selector;
+        selectors[3] = Handler.fundRewards.selector;
+        selectors[4] = Handler.togglePause.selector;
+        selectors[5] = Handler.openRound.selector;
+        selectors[6] = Handler.closeRound.selector;
+        selectors[7] = Handler.resolveRound.selector;
+        selectors[8] = Handler.settle.selector;
+        selectors[9] = Handler.finalizeRound.selector;
+        // Staking twice as often as pausing.
+        selectors[10] = Handler.stake.selector;
+        targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
-    /// Every token the contract holds is a model's, owed to a released request, in the pool or
-    /// reserved for a round.
-    function invariant_balanceMatchesAccounting() public view {
+    /// The contract's tokens are exactly the models' assets, the reward pool, rewards reserved
+    /// for unfinalized rounds and released unstakes not withdrawn yet.
+    function invariant_tokenBalanceMatchesBooks() public view {
         uint256 models;
-        for (uint256 i; i < 3; ++i) {
-            (uint256 a,,) = tournament.modelStake(handler.model(i));
-            models += a;
-        }
-        uint256 expected = models + tournament.releasedAssets() + tournament.rewardPool() + tournament.reservedRewards();
-        assertEq(token.balanceOf(address(tournament)), expected, "balance == models + released + pool + reserved");
-    }
-
-    /// Stake is conserved: deposits + payouts - burns == what is still staked or owed + withdrawn.
-    function invariant_stakeConserved() public view {
-        (uint256 paid, uint256 burnt) = handler.totalPaidAndBurnt();
-        uint256 models;
-        for (uint256 i; i < 3; ++i) {
-            (uint256 a,,) = tournament.modelStake(handler.model(i));
+        for (uint256 m; m < handler.modelCount(); ++m) {
+            (uint256 a,,) = tournament.modelStake(handler.model(m));
             models += a;
         }
         assertEq(
-            handler.totalDeposited() + paid - burnt,
-            models + tournament.releasedAssets() + handler.totalWithdrawn(),
-            "deposits + paid - burnt"
+            token.balanceOf(address(tournament)),
+            models + tournament.rewardPool() + tournament.reservedRewards() + tournament.releasedAssets(),
+            "balance == models + pool + reserved + released"
         );
     }
 
-    /// No staker takes out more than they put in plus everything ever paid to models.
-    function invariant_noStakerWithdrawsMoreThanDepositedPlusPaid() public view {
-        (uint256 paid,) = handler.totalPaidAndBurnt();
-        for (uint256 i; i < 3; ++i) {
-            address a = handler.actor(i);
-            assertLe(handler.withdrawnBy(a), handler.deposited(a) + paid, "withdrawn <= deposited + paid");
+    /// Stake is conserved: in the pools, released or withdrawn, it is what was deposited plus
+    /// payouts minus burns; rewards are what was funded minus payouts.
+    function invariant_conservation() public view {
+        uint256 models;
+        for (uint256 m; m < handler.modelCount(); ++m) {
+            (uint256 a,,) = tournament.modelStake(handler.model(m));
+            models += a;
+        }
+        assertEq(
+            models + tournament.releasedAssets() + handler.totalWithdrawn(),
+            handler.totalDeposited() + handler.totalPaid() - handler.totalBurnt(),
+            "staked + released + withdrawn == deposited + paid - burnt"
+        );
+        assertEq(
+            tournament.rewardPool() + tournament.reservedRewards(),
+            handler.funded() - handler.totalPaid(),
+            "rewards == funded - paid"
+        );
+    }
+
+    /// No staker takes out more than deposited plus its share of payouts minus its share of
+    /// burns; rounding only ever favours the protocol (slack: one wei per call for the dust that
+    /// other stakers' releases leave in the pool).
+    function invariant_noStakerTakesMoreThanEntitled() public view {
+        for (uint256 a; a < handler.actorCount(); ++a) {
+            uint256 value;
+            for (uint256 m; m < handler.modelCount(); ++m) {
+                (, uint256 v) = tournament.positionOf(handler.model(m), handler.actor(a));
+                value += v;
+            }
+            int256 take = int256(handler.withdrawn(a) + value);
+            int256 bound_ = handler.entitled(a) + int256(handler.calls());
+            assertTrue(take <= bound_, string.concat("actor takes more than entitled: ", vm.toString(a)));
         }
     }
 
-    /// Nothing that must revert (double settle, settle after finalize, paused stake moves) went through.
-    function invariant_nothingForbiddenSucceeded() public view {
-        assertTrue(!handler.broken(), handler.brokenWhy());
+    /// Shares add up per model: every staker's shares plus pending shares are the total.
+    function invariant_sharesAddUp() public view {
+        for (uint256 m; m < handler.modelCount(); ++m) {
+            bytes32 id = handler.model(m);
+            uint256 sum = tournament.pendingShares(id);
+            for (uint256 a; a < handler.actorCount(); ++a) {
+                (uint256 s,) = tournament.positionOf(id, handler.actor(a));
+                sum += s;
+            }
+            (,uint256 total,) = tournament.modelStake(id);
+            assertEq(sum, total, "positions + pending == totalShares");
+        }
     }
 
-    /// The reward pool never pays more than was funded.
-    function invariant_rewardsBounded() public view {
-        (uint256 paid,) = handler.totalPaidAndBurnt();
-        assertLe(paid + tournament.rewardPool() + tournament.reservedRewards(), handler.funded(), "paid <= funded");
+    /// Each model settles at most once per round; finalized rounds and paused calls move nothing
+    /// (the handler tries them and records any success).
+    function invariant_settlementAndPauseRules() public view {
+        assertEq(bytes(handler.violation()).length, 0, handler.violation());
+        uint256 n = handler.roundCount();
+        for (uint256 i; i < n; ++i) {
+            uint256 id = handler.rounds(i);
+            for (uint256 m; m < handler.modelCount(); ++m) {
+                uint256 c = handler.settleCount(id, m);
+                assertLe(c, 1, "settled at most once");
+                bool settled = tournament.isSettled(id, handler.model(m));
+                if (c == 1) assertTrue(settled, "isSettled after settlement");
+                // Unfinalized rounds are exact; a model skipped in a finalized round reads as
+                // settled once it settles in a later round (see ITournament.isSettled).
+                if (i >= handler.finalizedCount()) assertTrue(settled == (c == 1), "isSettled matches");
+            }
+            ITournament.Round memory r = tournament.round(id);
+            assertTrue(
+                (i < handler.finalizedCount()) == (r.status == ITournament.RoundStatus.Settled),
+                "finalized in opening order"
+            );
+            assertLe(r.paid, r.reserved, "paid within reserve");
+            assertLe(r.declared, r.totalPositivePayout, "declared within total");
+        }
     }
 }
