@@ -19,6 +19,7 @@ import * as stakes from "./routes/stakes";
 import * as submissions from "./routes/submissions";
 import * as verify from "./routes/verify";
 import * as wallet from "./routes/wallet";
+import { web } from "./web";
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -93,5 +94,6 @@ export function createApp(input: AppServices): App {
   ]) {
     r.register(app);
   }
+  app.route("/", web());
   return app;
 }
