@@ -24,7 +24,9 @@ describe("contract bindings", () => {
   }, 300_000);
 
   it("expose the functions the worker calls", () => {
-    const names = new Set<string>(tournamentAbi.filter((x) => x.type === "function").map((x) => x.name));
+    const names = new Set<string>(
+      tournamentAbi.filter((x) => x.type === "function").map((x) => x.name),
+    );
     for (const fn of [
       "stake",
       "stakeWithPermit",
