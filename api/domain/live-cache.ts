@@ -12,6 +12,8 @@ export interface LiveIndex {
   readonly sorted: readonly string[];
   /** Position of each live id in `sorted`. */
   readonly pos: ReadonlyMap<string, number>;
+  /** Position in `sorted` of the live file's row i (files often come back in that order). */
+  readonly fileOrder: Int32Array;
   has(id: string): boolean;
 }
 
@@ -31,10 +33,12 @@ export function liveIndex(round: Pick<Round, "number" | "liveSha256" | "liveCsv"
   const key = liveIndexKey(round);
   let index = cache.get(key);
   if (!index) {
-    const sorted = parseLive(new TextEncoder().encode(round.liveCsv)).ids.sort();
+    const fileIds = parseLive(new TextEncoder().encode(round.liveCsv)).ids;
+    const sorted = [...fileIds].sort();
     const pos = new Map<string, number>();
     for (let i = 0; i < sorted.length; i++) pos.set(sorted[i]!, i);
-    index = { size: sorted.length, sorted, pos, has: (id) => pos.has(id) };
+    const fileOrder = Int32Array.from(fileIds, (id) => pos.get(id)!);
+    index = { size: sorted.length, sorted, pos, fileOrder, has: (id) => pos.has(id) };
     if (cache.size > 64) cache.clear();
     cache.set(key, index);
   }

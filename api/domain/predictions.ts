@@ -15,6 +15,11 @@ export interface PredictionRows {
   raw(i: number): string;
   /** Where row i is in the upload: `{line}` (1-based, header is line 1) or `{index}` (0-based). */
   where(i: number): { line: number } | { index: number };
+  /**
+   * The cell's text when it is already exactly `String(values[i])` (the canonical form), so
+   * canonicalisation can reuse it instead of formatting the number again; else undefined.
+   */
+  canonicalText?(i: number): string | undefined;
 }
 
 export type PredictionFormat = "csv" | "parquet" | "json";
@@ -125,8 +130,51 @@ export function readCsvPredictions(bytes: Uint8Array): PredictionRows {
     );
   }
   const values = new Float64Array(cells.length);
-  for (let i = 0; i < cells.length; i++) values[i] = parseCell(cells[i]!);
-  return { ids, values, raw: (i) => cells[i]!, where: (i) => ({ line: i + 2 }) };
+  const canonical = new Uint8Array(cells.length);
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i]!;
+    const v = shortDecimal(cell);
+    if (v >= 0) {
+      values[i] = v;
+      canonical[i] = 1;
+    } else values[i] = parseCell(cell);
+  }
+  return {
+    ids,
+    values,
+    raw: (i) => cells[i]!,
+    where: (i) => ({ line: i + 2 }),
+    canonicalText: (i) => (canonical[i] === 1 ? cells[i] : undefined),
+  };
+}
+
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k); // exact doubles up to 1e22
+
+/**
+ * The value of a cell written as `0`, `1` or `0.d…d` (no trailing zero, at most 15 significant
+ * digits, at most 5 zeros after the point), else -1. For such a cell, m / 10^k with both exact
+ * is one correctly rounded division, i.e. exactly `Number(cell)`; and since two decimals of at
+ * most 15 significant digits never share a double, the cell is also exactly `String(value)`
+ * (JS prints the shortest round-tripping digits, in plain notation from 1e-6 up). The common
+ * case of a prediction file, parsed and printed without `Number` or `String`.
+ */
+export function shortDecimal(cell: string): number {
+  const n = cell.length;
+  if (n === 1) {
+    const c = cell.charCodeAt(0);
+    return c === 48 ? 0 : c === 49 ? 1 : -1;
+  }
+  if (n < 3 || n > 22 || cell.charCodeAt(0) !== 48 || cell.charCodeAt(1) !== 46) return -1;
+  let m = 0;
+  let zeros = 0;
+  for (let i = 2; i < n; i++) {
+    const d = cell.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    if (m === 0 && d === 0) zeros++;
+    m = m * 10 + d;
+  }
+  if (m === 0 || cell.charCodeAt(n - 1) === 48 || zeros > 5 || n - 2 - zeros > 15) return -1;
+  return m / POW10[n - 2]!;
 }
 
 function cellsOf(line: string): string[] {

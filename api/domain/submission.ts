@@ -21,11 +21,14 @@ export function canonicalSubmission(rows: PredictionRows, live: LiveIndex): Cano
   const { ids, values: input } = rows;
   const n = live.size;
   const values = new Float64Array(n);
+  // The input row each live id came from, to reuse its text when it is already canonical.
+  const from = new Int32Array(n);
   const seen = new Uint8Array(n);
   let extras: Set<string> | undefined;
   const badValues: Record<string, unknown>[] = [];
   const duplicates: string[] = [];
   let found = 0;
+  let last = -1;
   let extraIds = 0;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
@@ -37,7 +40,11 @@ export function canonicalSubmission(rows: PredictionRows, live: LiveIndex): Cano
         badValues.push({ ...rows.where(i), id, value: rows.raw(i) });
       continue;
     }
-    const p = live.pos.get(id);
+    // Rows usually come in the live file's order or sorted: try those positions before hashing.
+    let p: number | undefined = live.fileOrder[i];
+    if (p === undefined || live.sorted[p] !== id) {
+      p = live.sorted[last + 1] === id ? last + 1 : live.pos.get(id);
+    }
     if (p === undefined) {
       extras ??= new Set();
       if (extras.has(id)) {
@@ -54,6 +61,8 @@ export function canonicalSubmission(rows: PredictionRows, live: LiveIndex): Cano
     }
     seen[p] = 1;
     values[p] = v;
+    from[p] = i;
+    last = p;
     found++;
     if (v < min) min = v;
     if (v > max) max = v;
@@ -85,6 +94,9 @@ export function canonicalSubmission(rows: PredictionRows, live: LiveIndex): Cano
   const parts = new Array<string>(n + 1);
   parts[0] = "id,prediction";
   const sorted = live.sorted;
-  for (let p = 0; p < n; p++) parts[p + 1] = `${sorted[p]},${values[p]}`;
+  const text = rows.canonicalText;
+  for (let p = 0; p < n; p++) {
+    parts[p + 1] = `${sorted[p]},${text?.(from[p]!) ?? String(values[p])}`;
+  }
   return { csv: `${parts.join("\n")}\n`, extraIds };
 }

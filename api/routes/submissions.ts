@@ -159,8 +159,13 @@ const metaJson = (s: {
 
 export function register(app: App) {
   app.openapi(submit, async (c) => {
-    const { model } = await requireOwnedModel(c, c.req.valid("param").id, "submit");
     const { db, now } = c.get("services");
+    const received = now?.() ?? new Date();
+    // The model (ownership) and the round are independent lookups: one round trip of time.
+    const [{ model }, round] = await Promise.all([
+      requireOwnedModel(c, c.req.valid("param").id, "submit"),
+      intakeRound(db, c.req.valid("query").round),
+    ]);
     const bytes = await readBody(c);
     const format = predictionFormat(c.req.header("content-type"), bytes);
     if (!format) {
@@ -169,7 +174,6 @@ export function register(app: App) {
         "Send predictions as text/csv, application/json or application/vnd.apache.parquet",
       );
     }
-    const round = await intakeRound(db, c.req.valid("query").round);
     if (!round) throw new ApiError("round_not_open", "No round takes submissions now");
     const rows = await readPredictions(format, bytes);
     let live: LiveIndex | undefined = cachedLiveIndex(round);
@@ -187,7 +191,7 @@ export function register(app: App) {
         canonicalCsv: canon.csv,
         sha256: sha256Hex(canon.csv),
       },
-      now,
+      received,
     );
     if (!sub) throw new ApiError("round_not_open", "The round is gone");
     return c.json(

@@ -1,7 +1,7 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { newId } from "../ids";
-import { type RoundStatus, rounds, submissions } from "../schema";
+import { type RoundStatus, rounds } from "../schema";
 
 /** The few round columns a submission needs (not the live file itself). */
 export interface IntakeRound {
@@ -57,50 +57,60 @@ export interface StoredSubmission {
 }
 
 /**
- * Stores a submission and decides whether it is late in the same transaction: the round row is
- * read `FOR SHARE`, so a close (an UPDATE of that row) waits for this transaction, or this one
- * waits for the close and then sees the round closed. A submission racing a close is therefore
- * either on time and selected before the close commits (so the close's commitment includes it),
- * or late. Late means the round is no longer open or `now()` (taken after the lock) is past
- * `closesAt`. An on-time submission becomes the selected one for its model and round.
- * Returns undefined (and writes nothing) when the round does not exist.
+ * Stores a submission and decides whether it is late in the same transaction.
+ *
+ * The round row is read `FOR SHARE`: a close (an UPDATE of that row) waits for this transaction,
+ * or this one waits for the close and then reads the round closed. A submission racing a close
+ * is therefore either on time and selected before the close commits (so the close's commitment
+ * includes it), or late. Late means the round is no longer open or `now` (when the request came
+ * in) is at or past `closesAt`.
+ *
+ * The model row is locked too (`FOR NO KEY UPDATE`, which foreign-key checks do not wait for),
+ * so two submissions of one model are stored one after the other: the second statement then
+ * runs on a snapshot that sees the first one's row and clears its selection. Without it, both
+ * could stay selected. An on-time submission becomes the selected one for its model and round.
+ * Returns undefined (and writes nothing) when the round or model does not exist.
  */
 export async function storeSubmission(
   db: Db,
   input: IntakeSubmission,
-  now: () => Date = () => new Date(),
+  now: Date = new Date(),
 ): Promise<StoredSubmission | undefined> {
   return db.transaction(async (tx) => {
-    const [round] = await tx
-      .select({ status: rounds.status, closesAt: rounds.closesAt })
-      .from(rounds)
-      .where(eq(rounds.number, input.round))
-      .for("share");
-    if (!round) return undefined;
-    const late = round.status !== "open" || now() >= round.closesAt;
-    if (!late) {
-      await tx
-        .update(submissions)
-        .set({ selected: false })
-        .where(
-          and(
-            eq(submissions.modelId, input.modelId),
-            eq(submissions.round, input.round),
-            eq(submissions.selected, true),
-          ),
-        );
-    }
-    const [row] = await tx
-      .insert(submissions)
-      .values({ id: newId("sub"), ...input, selected: !late, late })
-      .returning({
-        id: submissions.id,
-        round: submissions.round,
-        sha256: submissions.sha256,
-        selected: submissions.selected,
-        late: submissions.late,
-        createdAt: submissions.createdAt,
-      });
-    return row!;
+    const locked = rowsOf(
+      await tx.execute(sql`
+        select (r.status <> 'open' or r.closes_at <= ${now.toISOString()}::timestamptz) as late
+        from rounds r, models m
+        where r.number = ${input.round} and m.id = ${input.modelId}
+        for share of r for no key update of m`),
+    );
+    if (locked.length === 0) return undefined;
+    const late = locked[0]!.late as boolean;
+    const id = newId("sub");
+    const inserted = rowsOf(
+      await tx.execute(sql`
+        with cleared as (
+          update submissions set selected = false
+          where model_id = ${input.modelId} and round = ${input.round} and selected
+            and ${!late}
+        )
+        insert into submissions (id, model_id, round, canonical_csv, sha256, selected, late)
+        values (${id}, ${input.modelId}, ${input.round}, ${input.canonicalCsv}, ${input.sha256},
+          ${!late}, ${late})
+        returning id, round, sha256, selected, late, created_at`),
+    );
+    const row = inserted[0]!;
+    return {
+      id: row.id as string,
+      round: Number(row.round),
+      sha256: row.sha256 as string,
+      selected: row.selected as boolean,
+      late: row.late as boolean,
+      createdAt: new Date(row.created_at as string | Date),
+    };
   });
+}
+
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  return Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows;
 }

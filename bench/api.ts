@@ -1,0 +1,121 @@
+/**
+ * API submission benchmark (not a test): `npm run bench:api [-- --seconds 10 --connections 32
+ * --rows 5000 --pool 16]`.
+ *
+ * Starts the Node server (api/node.ts) against a fresh database on real Postgres (created from
+ * TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test, dropped at the end), opens
+ * a round with `rows` live ids, creates one account and model per connection, then drives
+ * `rows`-row CSV submissions from `connections` keep-alive connections over loopback for
+ * `seconds` (load generator in its own process: bench/api-load.mjs). Every submission goes the
+ * whole way: auth, CSV parse, validation, canonicalisation, SHA-256, insert in a transaction.
+ * Prints requests/s, p50/p90/p99 latency and the error count.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import postgres from "postgres";
+import { parseApiConfig } from "../api/env";
+import { jsonLogger } from "../api/logger";
+import { serveApi } from "../api/node";
+import { createAccount, openDb } from "../db";
+
+const { values: opts } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "10" },
+    connections: { type: "string", default: "32" },
+    rows: { type: "string", default: "5000" },
+    pool: { type: "string", default: "16" },
+  },
+});
+const SECONDS = Math.min(60, Number(opts.seconds));
+const CONNECTIONS = Number(opts.connections);
+const ROWS = Number(opts.rows);
+const POOL = Number(opts.pool);
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const dbName = `tourney_bench_${randomBytes(4).toString("hex")}`;
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database ${dbName}`);
+const url = new URL(adminUrl);
+url.pathname = `/${dbName}`;
+
+const handle = await openDb({ url: url.toString(), max: POOL });
+const api = await serveApi({
+  db: handle.db,
+  config: parseApiConfig({ PORT: "0", LOG_LEVEL: "silent", RATE_LIMIT_PER_MINUTE: "100000000" }),
+  logger: jsonLogger("silent"),
+});
+
+try {
+  const ids = Array.from({ length: ROWS }, (_, i) => `n${String(i * 7919).padStart(9, "0")}`);
+  const operator = await createAccount(handle.db, "operator", ["read", "submit", "operator"]);
+  const form = new FormData();
+  const live = `id,f1,f2\n${ids.map((id, i) => `${id},${(i % 5) / 4},${(i % 3) / 2}`).join("\n")}\n`;
+  form.set("live", new File([live], "live.csv", { type: "text/csv" }));
+  form.set("closesAt", new Date(Date.now() + 3_600_000).toISOString());
+  form.set("resolvesAt", new Date(Date.now() + 7_200_000).toISOString());
+  const opened = await fetch(`${api.url}/v1/rounds`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${operator.secret}` },
+    body: form,
+  });
+  if (opened.status !== 201) throw new Error(`open round: ${opened.status} ${await opened.text()}`);
+
+  const targets = [];
+  for (let c = 0; c < CONNECTIONS; c++) {
+    const acc = await createAccount(handle.db, `bench${c}`);
+    const res = await fetch(`${api.url}/v1/models`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${acc.secret}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: `bench-${c}` }),
+    });
+    const model = (await res.json()) as { id: string };
+    const rows = ids.map((id, i) => `${id},${(((i * 2654435761 + c * 40503) >>> 0) % 1e6) / 1e6}`);
+    targets.push({
+      path: `/v1/models/${model.id}/submissions`,
+      key: acc.secret,
+      body: `id,prediction\n${rows.join("\n")}\n`,
+    });
+  }
+  const bodyKb = Math.round(Buffer.byteLength(targets[0]!.body) / 1024);
+  console.log(
+    `bench:api  ${CONNECTIONS} connections x ${SECONDS}s, ${ROWS}-row CSV submissions (${bodyKb} KB), ` +
+      `Postgres pool ${POOL}, node ${process.version}`,
+  );
+  const stdout = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(here, "api-load.mjs")], {
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`load: ${code}`))));
+    child.stdin.end(JSON.stringify({ url: api.url, seconds: SECONDS, targets }));
+  });
+  const r = JSON.parse(stdout) as {
+    requests: number;
+    rps: number;
+    p50: number;
+    p90: number;
+    p99: number;
+    max: number;
+    errors: number;
+    statuses: Record<string, number>;
+  };
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
+  console.log(
+    `submissions: ${r.requests} in ${SECONDS}s = ${r.rps.toFixed(0)}/s  ` +
+      `p50 ${ms(r.p50)}  p90 ${ms(r.p90)}  p99 ${ms(r.p99)}  max ${ms(r.max)}  ` +
+      `errors ${r.errors}  statuses ${JSON.stringify(r.statuses)}`,
+  );
+} finally {
+  await api.close();
+  await handle.close();
+  await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+  await admin.end();
+}
