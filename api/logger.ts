@@ -8,13 +8,18 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
+/** Where log lines go: stderr on Node, the console where there is no stderr (Workers). */
+const stderr = (globalThis as { process?: { stderr?: { write(s: string): unknown } } }).process
+  ?.stderr;
+const writeLine = stderr?.write
+  ? (line: string) => stderr.write(`${line}\n`)
+  : (line: string) => console.log(line);
+
 /** Structured logs: one JSON object per line on stderr. */
 export function jsonLogger(level: LogLevel = "info", base: Record<string, unknown> = {}): Logger {
   const log = (lvl: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
     if (order[lvl] < order[level]) return;
-    process.stderr.write(
-      `${JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...base, ...fields })}\n`,
-    );
+    writeLine(JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...base, ...fields }));
   };
   return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
 }
