@@ -1,6 +1,9 @@
 import { parquetMetadata, parquetRead, parquetSchema } from "hyparquet";
 import { ApiError, type ErrorCode } from "../errors";
 
+/** More rows than any round has live ids: a bound on memory for compressed uploads. */
+export const MAX_ROWS = 5_000_000;
+
 export interface ParquetColumns {
   rows: number;
   /** The picked column names, in the order asked for. */
@@ -32,6 +35,10 @@ export async function readParquetColumns(
   const all = parquetSchema(metadata).children.map((c) => c.element.name);
   const names = pick(all);
   const rows = Number(metadata.num_rows);
+  // A small compressed file can claim (and decompress to) far more than the upload limit.
+  if (!(rows >= 0 && rows <= MAX_ROWS)) {
+    throw new ApiError(code, `Parquet file has ${rows} rows; at most ${MAX_ROWS} are read`);
+  }
   const columns = names.map(() => new Array<unknown>(rows));
   try {
     await parquetRead({

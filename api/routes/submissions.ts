@@ -14,7 +14,7 @@ import { cachedLiveIndex, type LiveIndex, liveIndex } from "../domain/live-cache
 import { predictionFormat, readPredictions } from "../domain/predictions";
 import { canonicalSubmission } from "../domain/submission";
 import { ApiError, errorResponses } from "../errors";
-import { requireOwnedModel } from "../middleware/auth";
+import { requireAuth, requireOwnedModel } from "../middleware/auth";
 import { ModelId } from "./models";
 import { nextCursor, pageQuery } from "./pages";
 
@@ -159,6 +159,7 @@ const metaJson = (s: {
 
 export function register(app: App) {
   app.openapi(submit, async (c) => {
+    requireAuth(c, "submit"); // before any database work
     const { db, now } = c.get("services");
     const received = now?.() ?? new Date();
     // The model (ownership) and the round are independent lookups: one round trip of time.
