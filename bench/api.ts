@@ -53,6 +53,13 @@ try {
   const ids = Array.from({ length: ROWS }, (_, i) => `n${String(i * 7919).padStart(9, "0")}`);
   const operator = await createAccount(handle.db, "operator", ["read", "submit", "operator"]);
   const form = new FormData();
+  // The live file lists ids in no particular order (not sorted), as real ones do; submissions
+  // come back in the live file's order.
+  ids.sort(
+    (a, b) =>
+      ((a.charCodeAt(5) * 31 + a.charCodeAt(8)) % 17) -
+      ((b.charCodeAt(5) * 31 + b.charCodeAt(8)) % 17),
+  );
   const live = `id,f1,f2\n${ids.map((id, i) => `${id},${(i % 5) / 4},${(i % 3) / 2}`).join("\n")}\n`;
   form.set("live", new File([live], "live.csv", { type: "text/csv" }));
   form.set("closesAt", new Date(Date.now() + 3_600_000).toISOString());
