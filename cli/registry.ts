@@ -18,4 +18,6 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   withdraw: async () => (await import("./commands/withdraw")).withdraw,
   positions: async () => (await import("./commands/positions")).positions,
   round: async () => (await import("./commands/round")).round,
+  verify: async () => (await import("./commands/verify")).verify,
+  "verify-receipt": async () => (await import("./commands/verify-receipt")).verifyReceiptCommand,
 };

@@ -2,6 +2,7 @@ export * from "./client";
 export * from "./ids";
 export * from "./queries/accounts";
 export * from "./queries/api-reads";
+export * from "./queries/bundle";
 export * from "./queries/chain-index";
 export * from "./queries/idempotency";
 export * from "./queries/jobs";

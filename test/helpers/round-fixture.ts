@@ -38,8 +38,14 @@ export interface RoundFixture {
  */
 export async function roundFixture(
   db: Db,
-  lc: LocalChain,
-  opts: { nModels: number; nRows: number; seed: number; stakeThreshold?: bigint },
+  _lc: LocalChain,
+  opts: {
+    nModels: number;
+    nRows: number;
+    seed: number;
+    stakeThreshold?: bigint;
+    reuse?: RoundFixture;
+  },
 ): Promise<RoundFixture> {
   const rand = rng(opts.seed);
   const ids = Array.from({ length: opts.nRows }, (_, i) => `r${String(i).padStart(5, "0")}`);
@@ -58,7 +64,9 @@ export async function roundFixture(
   const { account } = await createAccount(db, `fixture-${opts.seed}-${round.number}`);
   const models: RoundFixture["models"] = [];
   for (let m = 0; m < opts.nModels; m++) {
-    const model = await createModel(db, account.id, `m${opts.seed}_${round.number}_${m}`);
+    const model = opts.reuse
+      ? { id: opts.reuse.models[m]!.id }
+      : await createModel(db, account.id, `m${opts.seed}_${round.number}_${m}`);
     const skill = rand() * 2 - 1;
     const preds = targets.map((t) =>
       Math.min(1, Math.max(0, 0.5 + 0.3 * skill * (t - 0.5) + 0.35 * (rand() - 0.5))),

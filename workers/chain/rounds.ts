@@ -16,7 +16,11 @@ export async function stakesAtRisk(
 }
 
 /** Models already settled on chain in a round: settlement checks this, so a retry never repeats one. */
-export async function settledModels(chain: Chain, round: number, modelIds: string[]): Promise<Set<string>> {
+export async function settledModels(
+  chain: Chain,
+  round: number,
+  modelIds: string[],
+): Promise<Set<string>> {
   const flags = await Promise.all(
     modelIds.map((id) => chain.read<boolean>("isSettled", [BigInt(round), id])),
   );

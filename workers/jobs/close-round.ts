@@ -1,5 +1,5 @@
+import { submissionsTree } from "../../contracts/ts/merkle";
 import { getRound, selectedSubmissions, transitionRound, updateRound } from "../../db";
-import { submissionsTree } from "../chain/merkle";
 import { chainRound, chainRoundStatus } from "../chain/rounds";
 import { ChainRoundStatus, type JobContext, NotReady } from "../context";
 

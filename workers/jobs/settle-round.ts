@@ -1,6 +1,6 @@
+import { scoresTree } from "../../contracts/ts/merkle";
 import { getRound, markSettled, roundScores, transitionRound, updateRound } from "../../db";
 import { toWad } from "../../scoring";
-import { scoresTree } from "../chain/merkle";
 import { chainRoundStatus, settledModels } from "../chain/rounds";
 import { ChainRoundStatus, type JobContext } from "../context";
 

@@ -1,0 +1,22 @@
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+
+/** The JSON served by `GET /v1/models/:id/submissions/:sid/receipt`. */
+export interface Receipt {
+  round: number;
+  leaf: { modelId: string; sha256: string };
+  proof: string[];
+  root: string;
+}
+
+/**
+ * Checks a receipt offline: the leaf `(modelId, sha256)` with its proof hashes up to `root`
+ * (the receipt's own root, or one read from chain and passed in).
+ */
+export function verifyReceipt(r: Receipt, root = r.root): boolean {
+  return StandardMerkleTree.verify(
+    root,
+    ["bytes32", "bytes32"],
+    [r.leaf.modelId, r.leaf.sha256],
+    r.proof,
+  );
+}

@@ -1,0 +1,281 @@
+import { eq } from "drizzle-orm";
+import { createPublicClient, type Hex, http, parseEther } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Stack, startStack } from "../../cli/dev/stack";
+import { verifyReceipt } from "../../cli/verify/receipt";
+import { verifyRound } from "../../cli/verify/round";
+import { tournamentAbi } from "../../contracts/ts";
+import { rounds, scores, submissions } from "../../db/schema";
+import { stakerClient } from "../helpers/chain";
+import { rng } from "../helpers/round-fixture";
+
+const N = 80;
+const rand = rng(99);
+const ids = Array.from({ length: N }, (_, i) => `v${String(i).padStart(3, "0")}`);
+const targets = ids.map(() => [0, 0.25, 0.5, 0.75, 1][Math.floor(rand() * 5)]!);
+const csv = (header: string, rows: (string | number)[][]) =>
+  `${header}\n${rows.map((r) => r.join(",")).join("\n")}\n`;
+
+describe("verifiable rounds: bundle, receipts and tourney verify (anvil + PGlite)", () => {
+  let stack: Stack;
+  let round: number;
+  const models: Hex[] = [];
+  let api: (
+    method: string,
+    path: string,
+    init?: { key?: string; body?: RequestInit["body"]; type?: string; json?: unknown },
+  ) => Promise<any>;
+  const verify = () =>
+    verifyRound({
+      api: stack.info.api,
+      rpc: stack.info.rpcUrl,
+      tournament: stack.info.contracts.tournament,
+      round,
+    });
+  const failed = async () => (await verify()).filter((c) => !c.ok);
+
+  beforeAll(async () => {
+    stack = await startStack({
+      ephemeral: true,
+      port: 0,
+      demoAccounts: 2,
+      logLevel: "silent",
+      workerPollMs: 50,
+    });
+    const { info } = stack;
+    api = async (method, path, init = {}) => {
+      const headers: Record<string, string> = {};
+      if (init.key) headers.authorization = `Bearer ${init.key}`;
+      if (init.type) headers["content-type"] = init.type;
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers["content-type"] = "application/json";
+        body = JSON.stringify(init.json);
+      }
+      const res = await fetch(`${info.api}${path}`, { method, headers, body });
+      const text = await res.text();
+      return { status: res.status, data: text ? JSON.parse(text) : null };
+    };
+    const form = new FormData();
+    form.set(
+      "live",
+      new File(
+        [
+          csv(
+            "id,f",
+            ids.map((id) => [id, rand()]),
+          ),
+        ],
+        "live.csv",
+      ),
+    );
+    form.set("closesAt", new Date(Date.now() + 3_600_000).toISOString());
+    form.set("resolvesAt", new Date(Date.now() + 7_200_000).toISOString());
+    round = (await api("POST", "/v1/rounds", { key: info.operatorKey, body: form })).data.number;
+    for (const [k, acct] of info.accounts.entries()) {
+      for (let m = 0; m < 2; m++) {
+        const id = (
+          await api("POST", "/v1/models", { key: acct.apiKey, json: { name: `verify_${k}_${m}` } })
+        ).data.id as Hex;
+        models.push(id);
+        const skill = rand() * 2 - 1;
+        const preds = targets.map((t) =>
+          Math.min(1, Math.max(0, 0.5 + 0.3 * skill * (t - 0.5) + 0.3 * (rand() - 0.5))),
+        );
+        const res = await api("POST", `/v1/models/${id}/submissions`, {
+          key: acct.apiKey,
+          type: "text/csv",
+          body: csv(
+            "id,prediction",
+            ids.map((x, i) => [x, preds[i]!]),
+          ),
+        });
+        expect(res.status).toBe(201);
+      }
+    }
+    for (
+      let t = 0;
+      t < 100 && !(await api("GET", `/v1/rounds/${round}`)).data.transactions.open;
+      t++
+    )
+      await new Promise((r) => setTimeout(r, 50));
+    for (const [k, acct] of info.accounts.entries()) {
+      const s = stakerClient(info.rpcUrl, info.chainId, acct.privateKey, info.contracts);
+      await s.stake(models[2 * k]!, parseEther(String(500 + 700 * k)));
+      await s.stake(models[2 * k + 1]!, parseEther("250"));
+    }
+    await api("POST", `/v1/rounds/${round}/close`, { key: info.operatorKey });
+    for (
+      let t = 0;
+      t < 100 && !(await api("GET", `/v1/rounds/${round}`)).data.transactions.close;
+      t++
+    )
+      await new Promise((r) => setTimeout(r, 50));
+    const tf = new FormData();
+    tf.set(
+      "targets",
+      new File(
+        [
+          csv(
+            "id,target",
+            ids.map((id, i) => [id, targets[i]!]),
+          ),
+        ],
+        "targets.csv",
+      ),
+    );
+    expect(
+      (await api("POST", `/v1/rounds/${round}/resolve`, { key: info.operatorKey, body: tf }))
+        .status,
+    ).toBe(202);
+    for (
+      let t = 0;
+      t < 200 && (await api("GET", `/v1/rounds/${round}/scores`)).data.status !== "settled";
+      t++
+    )
+      await new Promise((r) => setTimeout(r, 50));
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("verifies an honest round end to end", async () => {
+    const checks = await verify();
+    expect(checks.map((c) => c.name)).toEqual([
+      "live data hash",
+      "targets hash",
+      "submission contents",
+      "submissions root",
+      "stakes at risk",
+      "scores",
+      "payouts",
+      "scores root",
+      "settlement events",
+    ]);
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it("gives each data scientist a receipt that proves inclusion against the chain's root", async () => {
+    const subs = (await api("GET", `/v1/models/${models[0]}/submissions`)).data.submissions;
+    const receipt = (await api("GET", `/v1/models/${models[0]}/submissions/${subs[0].id}/receipt`))
+      .data;
+    expect(receipt.included).toBe(true);
+    const chainRound = await createPublicClient({
+      transport: http(stack.info.rpcUrl),
+    }).readContract({
+      address: stack.info.contracts.tournament,
+      abi: tournamentAbi,
+      functionName: "round",
+      args: [BigInt(round)],
+    });
+    expect(verifyReceipt(receipt, chainRound.submissionsRoot)).toBe(true);
+    expect(
+      verifyReceipt(
+        { ...receipt, leaf: { ...receipt.leaf, sha256: `0x${"1".repeat(64)}` } },
+        chainRound.submissionsRoot,
+      ),
+    ).toBe(false);
+  });
+
+  it("catches a changed prediction", async () => {
+    const db = stack.db.db;
+    const [sub] = await db
+      .select()
+      .from(submissions)
+      .where(eq(submissions.modelId, models[1]!))
+      .limit(1);
+    const tampered = sub!.canonicalCsv.replace(/,(0\.\d)/, ",0.9999");
+    await db.update(submissions).set({ canonicalCsv: tampered }).where(eq(submissions.id, sub!.id));
+    try {
+      const bad = await failed();
+      expect(bad.map((c) => c.name)).toContain("submission contents");
+      expect(bad.find((c) => c.name === "submission contents")!.detail).toContain(models[1]!);
+    } finally {
+      await db
+        .update(submissions)
+        .set({ canonicalCsv: sub!.canonicalCsv })
+        .where(eq(submissions.id, sub!.id));
+    }
+    expect(await failed()).toEqual([]);
+  });
+
+  it("catches a changed target", async () => {
+    const db = stack.db.db;
+    const [r] = await db.select().from(rounds).where(eq(rounds.number, round));
+    const original = r!.targetsCsv!;
+    const flipped = targets[0] === 1 ? 0 : 1;
+    const tampered = original.replace(`v000,${targets[0]}\n`, `v000,${flipped}\n`);
+    expect(tampered).not.toBe(original);
+    await db.update(rounds).set({ targetsCsv: tampered }).where(eq(rounds.number, round));
+    const bad = await failed();
+    await db.update(rounds).set({ targetsCsv: original }).where(eq(rounds.number, round));
+    expect(bad.map((c) => c.name)).toContain("targets hash");
+    expect(await failed()).toEqual([]);
+  });
+
+  it("catches a changed payout and a changed stake", async () => {
+    const db = stack.db.db;
+    const [row] = await db.select().from(scores).where(eq(scores.modelId, models[2]!));
+    await db
+      .update(scores)
+      .set({ payout: (BigInt(row!.payout) + 1n).toString() })
+      .where(eq(scores.modelId, models[2]!));
+    let bad = await failed();
+    expect(bad.map((c) => c.name)).toContain("payouts");
+    expect(bad.find((c) => c.name === "payouts")!.detail).toContain(models[2]!);
+    await db
+      .update(scores)
+      .set({ payout: row!.payout, stakeAtRisk: (BigInt(row!.stakeAtRisk) * 2n).toString() })
+      .where(eq(scores.modelId, models[2]!));
+    bad = await failed();
+    expect(bad.map((c) => c.name)).toEqual(["stakes at risk"]);
+    expect(bad[0]!.detail).toContain(models[2]!);
+    await db
+      .update(scores)
+      .set({ stakeAtRisk: row!.stakeAtRisk })
+      .where(eq(scores.modelId, models[2]!));
+    expect(await failed()).toEqual([]);
+  });
+
+  it("runs as `tourney verify` and exits non-zero on a mismatch", async () => {
+    const { execFile } = await import("node:child_process");
+    // Asynchronous: the API the CLI talks to runs in this very process.
+    const run = () =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          "node",
+          [
+            "bin/tourney.mjs",
+            "verify",
+            "--round",
+            String(round),
+            "--api",
+            stack.info.api,
+            "--rpc",
+            stack.info.rpcUrl,
+            "--tournament",
+            stack.info.contracts.tournament,
+            "--json",
+          ],
+          { encoding: "utf8" },
+          (err, stdout, stderr) =>
+            resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const good = await run();
+    expect(good.status, good.stderr).toBe(0);
+    expect(JSON.parse(good.stdout).ok).toBe(true);
+    const db = stack.db.db;
+    const [r] = await db.select().from(rounds).where(eq(rounds.number, round));
+    await db
+      .update(rounds)
+      .set({ liveCsv: `${r!.liveCsv}v999,0.5\n` })
+      .where(eq(rounds.number, round));
+    const bad = await run();
+    await db.update(rounds).set({ liveCsv: r!.liveCsv }).where(eq(rounds.number, round));
+    expect(bad.status).toBe(1);
+    expect(
+      JSON.parse(bad.stdout).checks.find((c: { name: string }) => c.name === "live data hash").ok,
+    ).toBe(false);
+  });
+});
