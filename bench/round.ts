@@ -169,11 +169,16 @@ try {
     await chain.send("fundRewards", [parseEther("100000000")]);
   }
   const hashes: Hex[] = [];
+  for (let s = 0; s < nStakers; s++) {
+    await mint(
+      mnemonicToAccount(mnemonic, { addressIndex: s + 1 }).address,
+      parseEther("100000000"),
+    );
+  }
   await Promise.all(
     Array.from({ length: nStakers }, async (_, s) => {
       const key = keyAt(s + 1);
       const acct = mnemonicToAccount(mnemonic, { addressIndex: s + 1 });
-      await mint(acct.address, parseEther("100000000"));
       const wallet = createWalletClient({
         chain: chain.walletClient.chain,
         transport: http(anvil.rpcUrl),

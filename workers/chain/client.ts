@@ -19,6 +19,8 @@ export interface ChainConfig {
   tournament: Address;
   /** Blocks to wait on top of a transaction's block before it counts as done. */
   confirmations?: number;
+  /** How often to poll for receipts (viem's default of 4 s is far too slow on a local chain). */
+  pollingIntervalMs?: number;
 }
 
 export interface Chain {
@@ -39,6 +41,7 @@ export function createChain(cfg: ChainConfig): Chain {
     chain: foundry,
     transport,
     cacheTime: 0,
+    pollingInterval: cfg.pollingIntervalMs ?? 250,
   }) as PublicClient;
   const walletClient = createWalletClient({ chain: foundry, transport, account });
   return {
