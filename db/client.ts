@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
@@ -13,10 +12,13 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 export interface DbHandle {
   db: Db;
   driver: "pglite" | "postgres";
+  /** The connection string, for Postgres. */
+  url?: string;
   close(): Promise<void>;
 }
 
-export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "migrations");
+/** Where the committed migrations are (computed on use: Workers have no file URLs at import). */
+export const migrationsFolder = () => join(dirname(fileURLToPath(import.meta.url)), "migrations");
 
 export interface OpenDbOptions {
   /** postgres://... for a real server; absent for embedded PGlite. */
@@ -44,12 +46,13 @@ async function openPostgres(url: string, max = 10): Promise<DbHandle> {
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const sql = postgres(url, { max, onnotice: () => {} });
   const db = drizzle(sql, { schema }) as unknown as Db;
-  return { db, driver: "postgres", close: () => sql.end({ timeout: 5 }) };
+  return { db, driver: "postgres", url, close: () => sql.end({ timeout: 5 }) };
 }
 
 async function openPglite(dataDir = ".tourney/pgdata"): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
+  const { mkdirSync } = await import("node:fs");
   if (!dataDir.startsWith("memory://")) mkdirSync(resolve(dataDir), { recursive: true });
   const client = new PGlite(dataDir.startsWith("memory://") ? undefined : resolve(dataDir));
   const db = drizzle(client, { schema }) as unknown as Db;
@@ -60,10 +63,10 @@ async function runMigrations(handle: DbHandle): Promise<void> {
   if (handle.driver === "postgres") {
     const { migrate } = await import("drizzle-orm/postgres-js/migrator");
     // biome-ignore lint/suspicious/noExplicitAny: the migrator wants its driver's own db type
-    await migrate(handle.db as any, { migrationsFolder });
+    await migrate(handle.db as any, { migrationsFolder: migrationsFolder() });
   } else {
     const { migrate } = await import("drizzle-orm/pglite/migrator");
     // biome-ignore lint/suspicious/noExplicitAny: the migrator wants its driver's own db type
-    await migrate(handle.db as any, { migrationsFolder });
+    await migrate(handle.db as any, { migrationsFolder: migrationsFolder() });
   }
 }

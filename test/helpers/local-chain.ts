@@ -9,6 +9,7 @@ export interface LocalChain {
   anvil: Anvil;
   chain: Chain;
   chainId: number;
+  operatorKey: Hex;
   contracts: { token: Hex; tournament: Hex };
   /** Funded staker keys (index 1..n of a fresh mnemonic). */
   stakers: Hex[];
@@ -65,6 +66,7 @@ export async function localChain(n = 3, tokensEach = parseEther("1000000")): Pro
     anvil,
     chain,
     chainId,
+    operatorKey,
     contracts,
     stakers,
     staker: (i) => stakerClient(anvil.rpcUrl, chainId, stakers[i]!, contracts),

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRound, type DbHandle, getRound } from "../../db";
+import { runDue } from "../../workers/cloudflare";
+import { dbTargets } from "../helpers/db";
+import { type LocalChain, localChain } from "../helpers/local-chain";
+
+// The Cloudflare entry reaches Postgres by URL, so this suite runs on the real server only.
+for (const target of dbTargets().filter((t) => t.name === "postgres")) {
+  describe("Cloudflare jobs entry (cron / queue) on Postgres and anvil", () => {
+    let h: DbHandle;
+    let lc: LocalChain;
+    beforeAll(async () => {
+      [h, lc] = await Promise.all([target.open(), localChain(1)]);
+    });
+    afterAll(async () => {
+      await Promise.all([h?.close(), lc?.stop()]);
+    });
+
+    it("runs due jobs within its budget, like a worker", async () => {
+      const round = await createRound(h.db, {
+        liveCsv: "id,f\na,1\nb,2\n",
+        liveSha256: "ab".repeat(32),
+        closesAt: new Date(Date.now() + 3_600_000),
+        resolvesAt: new Date(Date.now() + 7_200_000),
+        payoutCap: "50000000000000000",
+        corrMultiplier: "500000000000000000",
+        mmcMultiplier: "2000000000000000000",
+        stakeThreshold: "1",
+      });
+      const ran = await runDue({
+        DATABASE_URL: h.url!,
+        RPC_URL: lc.anvil.rpcUrl,
+        OPERATOR_KEY: lc.operatorKey,
+        TOURNAMENT_ADDRESS: lc.contracts.tournament,
+      });
+      expect(ran).toBe(1);
+      expect((await getRound(h.db, round.number))?.openTx).toMatch(/^0x/);
+    });
+  });
+}
