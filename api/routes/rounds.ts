@@ -88,6 +88,14 @@ const OpenForm = z.object({
   corrMultiplier: decimal.optional().openapi({ example: "0.5" }),
   mmcMultiplier: decimal.optional().openapi({ example: "2" }),
   stakeThreshold: decimal.optional().openapi({ example: "72000", description: "tokens" }),
+  predictionsDelayHours: z
+    .union([z.literal("never"), z.string().regex(/^\d+(\.\d+)?$/)])
+    .optional()
+    .openapi({
+      example: "24",
+      description:
+        "hours after resolution before other models' predictions join the public bundle (default 0; 'never' keeps only their hashes)",
+    }),
 });
 
 export const open = createRoute({
@@ -241,6 +249,10 @@ export function register(app: App) {
         corrMultiplier: toWad(f.corrMultiplier, "500000000000000000"),
         mmcMultiplier: toWad(f.mmcMultiplier, "2000000000000000000"),
         stakeThreshold: toWad(f.stakeThreshold, "72000000000000000000000"),
+        predictionsDelaySeconds:
+          f.predictionsDelayHours === "never"
+            ? null
+            : Math.round(Number(f.predictionsDelayHours ?? 0) * 3600),
       });
       return c.json(
         { number: round.number, status: round.status, liveSha256: round.liveSha256 },

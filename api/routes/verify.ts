@@ -98,6 +98,14 @@ export function register(app: App) {
       );
     }
     const rows = await roundScoredSubmissions(db, n);
+    // Other models' predictions are public once the round's delay after resolution has passed.
+    const delay = round.predictionsDelaySeconds;
+    const publicAt =
+      delay === null || !round.resolvedAt
+        ? null
+        : new Date(round.resolvedAt.getTime() + delay * 1000);
+    const now = c.get("services").now?.() ?? new Date();
+    const predictionsPublic = publicAt !== null && now >= publicAt;
     return c.json(
       {
         version: 1,
@@ -115,6 +123,7 @@ export function register(app: App) {
           submissionsRoot: round.submissionsRoot,
           scoresRoot: round.scoresRoot,
         },
+        predictions: { public: predictionsPublic, publicAt: publicAt?.toISOString() ?? null },
         transactions: {
           open: round.openTx,
           close: round.closeTx,
@@ -127,7 +136,7 @@ export function register(app: App) {
           modelId: score.modelId,
           submissionId: submission.id,
           sha256: submission.sha256,
-          csv: submission.canonicalCsv,
+          csv: predictionsPublic ? submission.canonicalCsv : null,
         })),
         scores: rows.map(({ score }) => ({
           modelId: score.modelId,

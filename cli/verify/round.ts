@@ -28,7 +28,9 @@ export interface RoundBundle {
   };
   live: string;
   targets: string;
-  submissions: { modelId: string; sha256: string; csv: string }[];
+  /** Withheld (csv null) until the operator's delay after resolution has passed. */
+  predictions?: { public: boolean; publicAt: string | null };
+  submissions: { modelId: string; sha256: string; csv: string | null }[];
   scores: {
     modelId: string;
     corr: number;
@@ -110,14 +112,17 @@ export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
   );
 
   // 2. Submissions: content hashes and the tree committed at close.
+  const withheld = bundle.submissions.some((s) => s.csv === null);
   const badContent = bundle.submissions
-    .filter((s) => sha256(s.csv) !== s.sha256)
+    .filter((s) => s.csv !== null && sha256(s.csv) !== s.sha256)
     .map((s) => s.modelId);
   check(
     "submission contents",
     badContent.length === 0,
     badContent.length === 0
-      ? `${bundle.submissions.length} submissions hash to their declared SHA-256`
+      ? withheld
+        ? "predictions withheld by the operator; hashes checked through the submissions root only"
+        : `${bundle.submissions.length} submissions hash to their declared SHA-256`
       : `content differs from its declared SHA-256 for model(s) ${badContent.join(", ")}`,
   );
   const root =
@@ -149,6 +154,13 @@ export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
   );
 
   // 4. Recompute every score and payout with the scoring library, on the chain's stakes.
+  if (withheld) {
+    const when = bundle.predictions?.publicAt ?? "never";
+    const why = `predictions are not public yet (public at: ${when}); scores cannot be recomputed`;
+    for (const name of ["scores", "payouts", "scores root", "settlement events"])
+      check(name, false, why);
+    return checks;
+  }
   const live = await parseCsvFrame(bundle.live, "live file");
   const targets = await parseCsvFrame(bundle.targets, "targets file");
   const params = {
@@ -159,7 +171,7 @@ export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
   } satisfies typeof DEFAULT_PAYOUT_PARAMS;
   const subs = await Promise.all(
     bundle.submissions.map(async (s) => {
-      const f = await parseCsvFrame(s.csv, `submission of ${s.modelId}`);
+      const f = await parseCsvFrame(s.csv!, `submission of ${s.modelId}`);
       return {
         modelId: s.modelId,
         ids: f.ids,

@@ -19,6 +19,11 @@ export const rounds = pgTable("rounds", {
   corrMultiplier: uint("corr_multiplier").notNull(),
   mmcMultiplier: uint("mmc_multiplier").notNull(),
   stakeThreshold: uint("stake_threshold").notNull(),
+  /**
+   * When other models' predictions join the public bundle: seconds after resolution (0: at
+   * once); null keeps them private (the bundle then carries only their hashes).
+   */
+  predictionsDelaySeconds: integer("predictions_delay_seconds").default(0),
   submissionsRoot: text("submissions_root"),
   scoresRoot: text("scores_root"),
   openTx: text("open_tx"),

@@ -237,6 +237,26 @@ describe("verifiable rounds: bundle, receipts and tourney verify (anvil + PGlite
     expect(await failed()).toEqual([]);
   });
 
+  it("withholds other models' predictions until the operator's delay has passed", async () => {
+    const db = stack.db.db;
+    await db.update(rounds).set({ predictionsDelaySeconds: 3600 }).where(eq(rounds.number, round));
+    try {
+      const bundle = (await api("GET", `/v1/rounds/${round}/bundle`)).data;
+      expect(bundle.predictions.public).toBe(false);
+      expect(bundle.submissions.every((s: { csv: unknown }) => s.csv === null)).toBe(true);
+      const checks = await verify();
+      const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
+      // What the chain anchors can still be checked; recomputation has to wait.
+      expect(byName["submissions root"].ok).toBe(true);
+      expect(byName["stakes at risk"].ok).toBe(true);
+      expect(byName.scores.ok).toBe(false);
+      expect(byName.scores.detail).toContain("not public yet");
+    } finally {
+      await db.update(rounds).set({ predictionsDelaySeconds: 0 }).where(eq(rounds.number, round));
+    }
+    expect(await failed()).toEqual([]);
+  });
+
   it("runs as `tourney verify` and exits non-zero on a mismatch", async () => {
     const { execFile } = await import("node:child_process");
     // Asynchronous: the API the CLI talks to runs in this very process.

@@ -1,0 +1,1 @@
+ALTER TABLE "rounds" ADD COLUMN "predictions_delay_seconds" integer DEFAULT 0;
