@@ -74,7 +74,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
     process: child,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
         child.once("exit", () => {
           clearTimeout(timer);
