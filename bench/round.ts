@@ -219,11 +219,18 @@ try {
   const tcsv = `id,target\n${ids.map((id, i) => `${id},${targets[i]}`).join("\n")}\n`;
   await publishTargets(h.db, round.number, tcsv, sha(tcsv));
   const tScore = performance.now();
-  let job = await claimJob(h.db, "bench");
-  if (job?.kind !== "round.score") throw new Error(`expected the scoring job, got ${job?.kind}`);
-  await runJob(ctx, job);
+  // Scoring: the round job, and its parts when the round is split (default above 1,000 models).
+  while ((await getRound(h.db, round.number))?.status === "resolved") {
+    const next = await claimJob(h.db, "bench");
+    if (!next) {
+      await new Promise((r) => setTimeout(r, 50));
+      continue;
+    }
+    if (next.kind === "round.settle") throw new Error("settle before scoring finished");
+    await runJob(ctx, next);
+  }
   stage("score (stakes read, meta model, CORR/MMC, payouts)");
-  job = await claimJob(h.db, "bench");
+  const job = await claimJob(h.db, "bench");
   if (job?.kind !== "round.settle") throw new Error(`expected the settle job, got ${job?.kind}`);
   await runJob(ctx, job);
   stage(`settle on chain (batches of ${batch})`);

@@ -27,10 +27,13 @@ export { pow15 } from "./pow15";
 export { tieKeptRank } from "./rank";
 export {
   type ModelRoundScore,
+  prepareRound,
   type RoundInput,
+  type RoundPartInput,
   type RoundSubmission,
   roundMetaModel,
   scoreRound,
+  scoreRoundPart,
 } from "./round";
 export { Scorer, type ScorerInputs, type SubmissionScores } from "./scorer";
 export type { Frame, Series } from "./types";

@@ -210,3 +210,46 @@ export function roundResult(
   if (fnc !== undefined) r.fnc = fnc;
   return r;
 }
+
+/** Input of one part of a round split across workers: the meta model is computed once, before. */
+export interface RoundPartInput {
+  readonly liveIds: readonly string[];
+  readonly targets: Series;
+  /** This part's submissions only. */
+  readonly submissions: readonly RoundSubmission[];
+  /** The whole round's stake-weighted meta model (`roundMetaModel` over every submission). */
+  readonly metaModel: Series;
+  /** The whole round's total stake at risk (it sets the payout factor). */
+  readonly totalStake: bigint;
+  readonly features?: Frame;
+  readonly params?: PayoutParams;
+}
+
+/**
+ * Scores some of a round's submissions: the same numbers `scoreRound` gives for them, when
+ * `metaModel` and `totalStake` are the whole round's. Lets several workers share a big round.
+ *
+ * @example
+ * const part = scoreRoundPart({ liveIds, targets, submissions: slice, metaModel, totalStake });
+ */
+export function scoreRoundPart(input: RoundPartInput): Map<string, ModelRoundScore> {
+  const params = input.params ?? DEFAULT_PAYOUT_PARAMS;
+  const index = new LiveIndex(input.liveIds);
+  const scorer = new Scorer({
+    ids: input.liveIds,
+    targets: input.targets,
+    metaModel: input.metaModel,
+    features: input.features,
+  });
+  const out = new Map<string, ModelRoundScore>();
+  for (const s of input.submissions) {
+    const v = index.reorder(s.modelId, s.ids, s.predictions);
+    assertFinite(v, `model ${s.modelId} predictions`, input.liveIds);
+    const sc = scorer.score(v, `model ${s.modelId} predictions`);
+    out.set(
+      s.modelId,
+      roundResult(sc.corr, sc.mmc!, sc.fnc, s.stakeAtRisk, input.totalStake, params),
+    );
+  }
+  return out;
+}

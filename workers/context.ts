@@ -14,6 +14,8 @@ export interface JobContext {
   logger: WorkerLogger;
   /** Models per settle transaction. */
   settleBatch: number;
+  /** Rounds with more submissions than this are scored in parts that workers share (default 1000). */
+  scorePartSize?: number;
 }
 
 /** Thrown when a job's preconditions are not met yet: retried soon, without counting as an error. */

@@ -4,7 +4,7 @@ import { type JobContext, NotReady } from "./context";
 import { type IndexerOptions, indexOnce } from "./indexer";
 import { closeRound } from "./jobs/close-round";
 import { openRound } from "./jobs/open-round";
-import { scoreRoundJob } from "./jobs/score-round";
+import { scoreRoundFinishJob, scoreRoundJob, scoreRoundPartJob } from "./jobs/score-round";
 import { settleRound } from "./jobs/settle-round";
 
 type Handler = (ctx: JobContext, payload: { round: number }) => Promise<void>;
@@ -14,6 +14,8 @@ export const handlers: Record<string, Handler> = {
   "round.open": openRound,
   "round.close": closeRound,
   "round.score": scoreRoundJob,
+  "round.score-part": scoreRoundPartJob as Handler,
+  "round.score-finish": scoreRoundFinishJob,
   "round.settle": settleRound,
 };
 

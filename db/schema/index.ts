@@ -2,6 +2,7 @@ export * from "./accounts";
 export * from "./idempotency";
 export * from "./jobs";
 export * from "./models";
+export * from "./round-meta";
 export * from "./rounds";
 export * from "./scores";
 export * from "./stakes";

@@ -113,6 +113,40 @@ for (const target of dbTargets()) {
       expect(await settledEvents(lc.chain, fx.round)).toHaveLength(50);
     });
 
+    it("splits a big round's scoring into parts that two workers share, with the same payouts", async () => {
+      const fx = await roundFixture(h.db, lc, { nModels: 12, nRows: 200, seed: seed++ });
+      const split = { ...ctx, scorePartSize: 5 };
+      await drain(split);
+      await stakeOn(lc, fx, 1, 41);
+      await fx.close();
+      await drain(split);
+      const before = await modelAssets(
+        lc.chain,
+        fx.models.map((m) => m.id),
+      );
+      await fx.resolve();
+      const w1 = startWorker(split, { pollMs: 10, indexer: false, workerId: "part-w1" });
+      const w2 = startWorker(split, { pollMs: 10, indexer: false, workerId: "part-w2" });
+      try {
+        await until("settled", async () =>
+          (await getRound(h.db, fx.round))?.status === "settled" ? true : undefined,
+        );
+      } finally {
+        await Promise.all([w1.stop(), w2.stop()]);
+      }
+      const parts = (await listJobs(h.db)).filter((j) =>
+        j.key.startsWith(`round.score-part:${fx.round}:`),
+      );
+      expect(parts.map((j) => j.status)).toEqual(["done", "done", "done"]);
+      const want = expectedPayouts(fx, fx.stakes);
+      const after = await modelAssets(
+        lc.chain,
+        fx.models.map((m) => m.id),
+      );
+      for (const m of fx.models)
+        expect(after.get(m.id)! - before.get(m.id)!, m.id).toBe(want.get(m.id));
+    });
+
     it("finishes a round whose worker died after sending a settle transaction, settling each model once", async () => {
       const fx = await roundFixture(h.db, lc, { nModels: 12, nRows: 200, seed: seed++ });
       await drain(ctx);

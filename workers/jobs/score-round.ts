@@ -1,19 +1,69 @@
 import {
+  type Db,
   enqueueJob,
   getRound,
   type NewScore,
+  type Round,
+  roundMeta,
+  roundScores,
+  type Submission,
   saveScores,
   selectedSubmissions,
   transitionRound,
 } from "../../db";
-import { scoreRound } from "../../scoring";
+import {
+  type ModelRoundScore,
+  type PayoutParams,
+  prepareRound,
+  roundMetaModel,
+  scoreRound,
+  scoreRoundPart,
+} from "../../scoring";
 import { stakesAtRisk } from "../chain/rounds";
 import { type JobContext, NotReady } from "../context";
 import { parseIdValueCsv, parseLiveIds } from "./tables";
 
+const paramsOf = (round: Round): PayoutParams => ({
+  payoutCap: BigInt(round.payoutCap),
+  corrMultiplier: BigInt(round.corrMultiplier),
+  mmcMultiplier: BigInt(round.mmcMultiplier),
+  stakeThreshold: BigInt(round.stakeThreshold),
+});
+
+const scoreRows = (
+  n: number,
+  subs: Submission[],
+  result: Map<string, ModelRoundScore>,
+): NewScore[] =>
+  subs.map((s) => {
+    const r = result.get(s.modelId)!;
+    return {
+      round: n,
+      modelId: s.modelId,
+      submissionId: s.id,
+      corr: r.corr,
+      mmc: r.mmc ?? null,
+      fnc: r.fnc ?? null,
+      stakeAtRisk: r.stakeAtRisk.toString(),
+      ratioWad: r.ratioWad.toString(),
+      payout: r.payout.toString(),
+    };
+  });
+
+async function markScored(db: Db, n: number) {
+  await db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    if (await transitionRound(t, n, "resolved", "scored")) {
+      await enqueueJob(t, "round.settle", { round: n }, { key: `round.settle:${n}` });
+    }
+  });
+}
+
 /**
  * Scores every selected submission of a resolved round against its targets, with the
- * stake-weighted meta model and the round's payout parameters, and stores the results.
+ * stake-weighted meta model and the round's payout parameters, and stores the results. A round
+ * with more submissions than `scorePartSize` is split: this job computes the meta model and the
+ * total stake once, then queues parts that any worker can take, and a job that finishes the round.
  */
 export async function scoreRoundJob(ctx: JobContext, payload: { round: number }) {
   const n = payload.round;
@@ -28,39 +78,94 @@ export async function scoreRoundJob(ctx: JobContext, payload: { round: number })
     subs.map((s) => s.modelId),
   );
   const targets = parseIdValueCsv(round.targetsCsv!);
-  const result = scoreRound({
+  const input = {
     liveIds: parseLiveIds(round.liveCsv),
     targets: { ids: targets.ids, values: targets.values },
     submissions: subs.map((s, i) => {
       const p = parseIdValueCsv(s.canonicalCsv);
       return { modelId: s.modelId, ids: p.ids, predictions: p.values, stakeAtRisk: stakes[i]! };
     }),
-    params: {
-      payoutCap: BigInt(round.payoutCap),
-      corrMultiplier: BigInt(round.corrMultiplier),
-      mmcMultiplier: BigInt(round.mmcMultiplier),
-      stakeThreshold: BigInt(round.stakeThreshold),
-    },
-  });
-  const rows: NewScore[] = subs.map((s, i) => {
-    const r = result.get(s.modelId)!;
-    return {
-      round: n,
-      modelId: s.modelId,
-      submissionId: s.id,
-      corr: r.corr,
-      mmc: r.mmc ?? null,
-      fnc: r.fnc ?? null,
-      stakeAtRisk: stakes[i]!.toString(),
-      ratioWad: r.ratioWad.toString(),
-      payout: r.payout.toString(),
-    };
-  });
+    params: paramsOf(round),
+  };
+  const partSize = ctx.scorePartSize ?? 1000;
+  if (subs.length <= partSize) {
+    const rows = scoreRows(n, subs, scoreRound(input));
+    await saveScores(ctx.db, rows);
+    await markScored(ctx.db, n);
+    ctx.logger.info("round scored", { round: n, models: rows.length });
+    return;
+  }
+  const { columns, stakes: weights, totalStake } = prepareRound(input);
+  const meta = roundMetaModel(input.liveIds, columns, weights);
+  let metaCsv = "id,prediction\n";
+  for (let i = 0; i < meta.ids.length; i++) metaCsv += `${meta.ids[i]},${meta.values[i]}\n`;
+  const parts = Math.ceil(subs.length / partSize);
   await ctx.db.transaction(async (tx) => {
-    const t = tx as unknown as typeof ctx.db;
-    await saveScores(t, rows);
-    await transitionRound(t, n, "resolved", "scored");
-    await enqueueJob(t, "round.settle", { round: n }, { key: `round.settle:${n}` });
+    const t = tx as unknown as Db;
+    await t
+      .insert(roundMeta)
+      .values({ round: n, metaCsv, totalStake: totalStake.toString(), parts })
+      .onConflictDoNothing();
+    for (let k = 0; k < parts; k++) {
+      await enqueueJob(
+        t,
+        "round.score-part",
+        { round: n, part: k, parts },
+        { key: `round.score-part:${n}:${k}` },
+      );
+    }
+    await enqueueJob(t, "round.score-finish", { round: n }, { key: `round.score-finish:${n}` });
   });
-  ctx.logger.info("round scored", { round: n, models: rows.length });
+  ctx.logger.info("round split for scoring", { round: n, models: subs.length, parts });
+}
+
+/** Scores one part of a split round (a slice of its submissions, ordered by model id). */
+export async function scoreRoundPartJob(
+  ctx: JobContext,
+  payload: { round: number; part: number; parts: number },
+) {
+  const n = payload.round;
+  const round = await getRound(ctx.db, n);
+  if (!round || round.status !== "resolved") return;
+  const { eq } = await import("drizzle-orm");
+  const [meta] = await ctx.db.select().from(roundMeta).where(eq(roundMeta.round, n));
+  if (!meta) throw new Error(`round ${n} has no scoring inputs`);
+  const all = await selectedSubmissions(ctx.db, n);
+  const size = Math.ceil(all.length / payload.parts);
+  const subs = all.slice(payload.part * size, (payload.part + 1) * size);
+  const stakes = await stakesAtRisk(
+    ctx.chain,
+    n,
+    subs.map((s) => s.modelId),
+  );
+  const targets = parseIdValueCsv(round.targetsCsv!);
+  const metaModel = parseIdValueCsv(meta.metaCsv);
+  const result = scoreRoundPart({
+    liveIds: parseLiveIds(round.liveCsv),
+    targets: { ids: targets.ids, values: targets.values },
+    submissions: subs.map((s, i) => {
+      const p = parseIdValueCsv(s.canonicalCsv);
+      return { modelId: s.modelId, ids: p.ids, predictions: p.values, stakeAtRisk: stakes[i]! };
+    }),
+    metaModel: { ids: metaModel.ids, values: metaModel.values },
+    totalStake: BigInt(meta.totalStake),
+    params: paramsOf(round),
+  });
+  await saveScores(ctx.db, scoreRows(n, subs, result));
+}
+
+/** Marks a split round scored once every part has stored its scores. */
+export async function scoreRoundFinishJob(ctx: JobContext, payload: { round: number }) {
+  const n = payload.round;
+  const round = await getRound(ctx.db, n);
+  if (!round || round.status !== "resolved") return;
+  const [subs, scored] = await Promise.all([
+    selectedSubmissions(ctx.db, n),
+    roundScores(ctx.db, n),
+  ]);
+  if (scored.length < subs.length) {
+    throw new NotReady(`round ${n}: ${scored.length} of ${subs.length} models scored`, 250);
+  }
+  await markScored(ctx.db, n);
+  ctx.logger.info("round scored", { round: n, models: scored.length });
 }
