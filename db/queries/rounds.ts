@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { type NewRound, type Round, type RoundStatus, rounds } from "../schema";
+import { type NewRound, type Round, type RoundStatus, roundMeta, rounds } from "../schema";
 import { enqueueJob, rescheduleJob } from "./jobs";
 
 export type NewRoundInput = Omit<NewRound, "number" | "status" | "opensAt">;
@@ -100,4 +100,10 @@ export async function publishTargets(
       await enqueueJob(t, "round.score", { round: number }, { key: `round.score:${number}` });
     return moved;
   });
+}
+
+/** A split round's shared scoring inputs (meta model, total stake, parts). */
+export async function getRoundMeta(db: Db, number: number) {
+  const [row] = await db.select().from(roundMeta).where(eq(roundMeta.round, number));
+  return row;
 }

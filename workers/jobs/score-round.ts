@@ -2,6 +2,7 @@ import {
   type Db,
   enqueueJob,
   getRound,
+  getRoundMeta,
   type NewScore,
   type Round,
   roundMeta,
@@ -126,9 +127,8 @@ export async function scoreRoundPartJob(
 ) {
   const n = payload.round;
   const round = await getRound(ctx.db, n);
-  if (!round || round.status !== "resolved") return;
-  const { eq } = await import("drizzle-orm");
-  const [meta] = await ctx.db.select().from(roundMeta).where(eq(roundMeta.round, n));
+  if (round?.status !== "resolved") return;
+  const meta = await getRoundMeta(ctx.db, n);
   if (!meta) throw new Error(`round ${n} has no scoring inputs`);
   const all = await selectedSubmissions(ctx.db, n);
   const size = Math.ceil(all.length / payload.parts);
@@ -158,7 +158,7 @@ export async function scoreRoundPartJob(
 export async function scoreRoundFinishJob(ctx: JobContext, payload: { round: number }) {
   const n = payload.round;
   const round = await getRound(ctx.db, n);
-  if (!round || round.status !== "resolved") return;
+  if (round?.status !== "resolved") return;
   const [subs, scored] = await Promise.all([
     selectedSubmissions(ctx.db, n),
     roundScores(ctx.db, n),
