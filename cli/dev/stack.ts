@@ -234,39 +234,22 @@ async function fundDemo(
     transport,
     account,
   });
-  const wait = (hash: Hex) => publicClient.waitForTransactionReceipt({ hash });
-  for (const to of addresses) {
-    await wait(
-      await wallet.writeContract({
-        address: contracts.token,
-        abi: stakeTokenAbi,
-        functionName: "mint",
-        args: [to, TEST_TOKENS],
+  const send = async (
+    address: Address,
+    abi: typeof stakeTokenAbi | typeof tournamentAbi,
+    functionName: string,
+    args: unknown[],
+  ) =>
+    publicClient.waitForTransactionReceipt({
+      hash: await wallet.writeContract({
+        address,
+        abi,
+        functionName: functionName as never,
+        args: args as never,
       }),
-    );
-  }
-  await wait(
-    await wallet.writeContract({
-      address: contracts.token,
-      abi: stakeTokenAbi,
-      functionName: "mint",
-      args: [account.address, REWARD_POOL],
-    }),
-  );
-  await wait(
-    await wallet.writeContract({
-      address: contracts.token,
-      abi: stakeTokenAbi,
-      functionName: "approve",
-      args: [contracts.tournament, REWARD_POOL],
-    }),
-  );
-  await wait(
-    await wallet.writeContract({
-      address: contracts.tournament,
-      abi: tournamentAbi,
-      functionName: "fundRewards",
-      args: [REWARD_POOL],
-    }),
-  );
+    });
+  for (const to of addresses) await send(contracts.token, stakeTokenAbi, "mint", [to, TEST_TOKENS]);
+  await send(contracts.token, stakeTokenAbi, "mint", [account.address, REWARD_POOL]);
+  await send(contracts.token, stakeTokenAbi, "approve", [contracts.tournament, REWARD_POOL]);
+  await send(contracts.tournament, tournamentAbi, "fundRewards", [REWARD_POOL]);
 }

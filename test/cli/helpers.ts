@@ -1,5 +1,8 @@
+export { csv, rng, until } from "../helpers/common";
+
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { csv, rng } from "../helpers/common";
 
 const BIN = resolve(import.meta.dirname, "../../bin/tourney.mjs");
 
@@ -48,32 +51,6 @@ export function tourney(
       done({ code: code ?? -1, stdout, stderr, json });
     });
   });
-}
-
-/** A deterministic pseudo-random stream. */
-export function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-export const csv = (header: string, rows: (string | number)[][]) =>
-  `${header}\n${rows.map((r) => r.join(",")).join("\n")}\n`;
-
-export async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  ms = 30_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** A small round: ids, features, targets and two prediction sets (one good, one bad). */

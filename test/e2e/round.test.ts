@@ -3,16 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack } from "../../cli/dev/stack";
 import { corr as numeraiCorr, payoutAmount, payoutRatio } from "../../scoring";
 import { stakerClient } from "../helpers/chain";
+import { csv, rng, until } from "../helpers/common";
 import { dbTargets } from "../helpers/db";
-
-/** A deterministic pseudo-random stream, so the round is the same every run. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 const N = 60;
 const rand = rng(7);
@@ -22,19 +14,6 @@ const targets = ids.map(() => [0, 0.25, 0.5, 0.75, 1][Math.floor(rand() * 5)]!);
 // Model A leans toward the targets, model B against them.
 const predsA = targets.map((t) => Math.min(1, Math.max(0, 0.5 * t + 0.5 * rand())));
 const predsB = targets.map((t) => Math.min(1, Math.max(0, 1 - 0.6 * t - 0.4 * rand())));
-
-const csv = (header: string, rows: (string | number)[][]) =>
-  `${header}\n${rows.map((r) => r.join(",")).join("\n")}\n`;
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 for (const target of dbTargets()) {
   describe(`thin round end to end (anvil + ${target.name})`, () => {

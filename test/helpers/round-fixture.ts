@@ -9,15 +9,10 @@ import {
   type Db,
   publishTargets,
 } from "../../db";
+import { rng } from "./common";
 import type { LocalChain } from "./local-chain";
 
-export function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+export { rng };
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 

@@ -3,21 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimJob, type DbHandle, getRound, listJobs, roundScores } from "../../db";
 import { scoreRound } from "../../scoring";
 import { type Chain, type JobContext, runJob, startWorker } from "../../workers";
+import { until as waitFor } from "../helpers/common";
 import { dbTargets } from "../helpers/db";
 import { type LocalChain, localChain } from "../helpers/local-chain";
 import { type RoundFixture, roundFixture, stakeOn } from "../helpers/round-fixture";
 
 const silent = { info() {}, warn() {}, error() {} };
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined>) => waitFor(what, fn, 60_000, 50);
 
 /** Runs ready jobs one by one with `ctx` until none is ready (a deterministic worker). */
 async function drain(ctx: JobContext, staleMs = 60_000) {
