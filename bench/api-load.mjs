@@ -13,6 +13,7 @@ const latencies = [];
 const statuses = {};
 let errors = 0;
 const stopAt = performance.now() + seconds * 1000;
+const cpu0 = process.cpuUsage();
 
 function once(t, body) {
   return new Promise((resolve) => {
@@ -56,6 +57,7 @@ async function loop(t) {
 const begin = performance.now();
 await Promise.all(targets.map(loop));
 const elapsed = (performance.now() - begin) / 1000;
+const cpu = process.cpuUsage(cpu0);
 latencies.sort((a, b) => a - b);
 const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
 process.stdout.write(
@@ -69,6 +71,7 @@ process.stdout.write(
     max: latencies[latencies.length - 1] ?? 0,
     errors,
     statuses,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   })}\n`,
 );
 agent.destroy();

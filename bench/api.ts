@@ -12,6 +12,7 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -92,6 +93,8 @@ try {
     `bench:api  ${CONNECTIONS} connections x ${SECONDS}s, ${ROWS}-row CSV submissions (${bodyKb} KB), ` +
       `Postgres pool ${POOL}, node ${process.version}`,
   );
+  const serverCpu0 = process.cpuUsage();
+  const postgresCpu0 = postgresCpuMs();
   const stdout = await new Promise<string>((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(here, "api-load.mjs")], {
       stdio: ["pipe", "pipe", "inherit"],
@@ -113,16 +116,48 @@ try {
     max: number;
     errors: number;
     statuses: Record<string, number>;
+    cpuMs: number;
   };
+  const serverCpu = process.cpuUsage(serverCpu0);
+  const postgresCpu = postgresCpuMs() - postgresCpu0;
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   console.log(
     `submissions: ${r.requests} in ${SECONDS}s = ${r.rps.toFixed(0)}/s  ` +
       `p50 ${ms(r.p50)}  p90 ${ms(r.p90)}  p99 ${ms(r.p99)}  max ${ms(r.max)}  ` +
       `errors ${r.errors}  statuses ${JSON.stringify(r.statuses)}`,
   );
+  // Where the two cores went, per submission (CPU time, not wall time).
+  const per = (cpuMs: number) => `${(cpuMs / Math.max(1, r.requests)).toFixed(2)} ms`;
+  console.log(
+    `cpu per submission: API server ${per((serverCpu.user + serverCpu.system) / 1000)}  ` +
+      `Postgres ${Number.isNaN(postgresCpu) ? "n/a" : per(postgresCpu)}  load generator ${per(r.cpuMs)}`,
+  );
 } finally {
   await api.close();
   await handle.close();
   await admin.unsafe(`drop database if exists ${dbName} with (force)`);
   await admin.end();
+}
+
+/** CPU time (ms) used so far by this machine's postgres processes (Linux /proc), else NaN. */
+function postgresCpuMs(): number {
+  try {
+    const tick = 10; // USER_HZ is 100 on Linux: one tick is 10 ms
+    let ticks = 0;
+    for (const pid of readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const close = stat.lastIndexOf(")");
+        if (!stat.slice(stat.indexOf("(") + 1, close).startsWith("postgres")) continue;
+        const fields = stat.slice(close + 2).split(" ");
+        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return ticks * tick;
+  } catch {
+    return Number.NaN;
+  }
 }

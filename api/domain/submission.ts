@@ -5,6 +5,8 @@ import type { PredictionRows } from "./predictions";
 export interface CanonicalSubmission {
   /** `id,prediction` for the round's live ids, sorted by id, numbers in shortest form. */
   csv: string;
+  /** The same CSV as bytes, when the reader made them (hashing them skips an encode). */
+  bytes?: Uint8Array;
   /** Ids in the file that are not in the round: reported, then ignored. */
   extraIds: number;
 }

@@ -9,6 +9,7 @@ import {
 } from "../../db";
 import type { App } from "../app";
 import { readBody } from "../domain/body";
+import { canonicalCsvFast } from "../domain/canonical-fast";
 import { sha256Hex } from "../domain/hash";
 import { cachedLiveIndex, type LiveIndex, liveIndex } from "../domain/live-cache";
 import { predictionFormat, readPredictions } from "../domain/predictions";
@@ -176,21 +177,22 @@ export function register(app: App) {
       );
     }
     if (!round) throw new ApiError("round_not_open", "No round takes submissions now");
-    const rows = await readPredictions(format, bytes);
     let live: LiveIndex | undefined = cachedLiveIndex(round);
     if (!live) {
       const liveCsv = await roundLiveCsv(db, round.number);
       if (liveCsv === undefined) throw new ApiError("round_not_open", "The round is gone");
       live = liveIndex({ ...round, liveCsv });
     }
-    const canon = canonicalSubmission(rows, live);
+    const canon =
+      (format === "csv" ? canonicalCsvFast(bytes, live) : undefined) ??
+      canonicalSubmission(await readPredictions(format, bytes), live);
     const sub = await storeSubmission(
       db,
       {
         modelId: model.id,
         round: round.number,
         canonicalCsv: canon.csv,
-        sha256: sha256Hex(canon.csv),
+        sha256: sha256Hex(canon.bytes ?? canon.csv),
       },
       received,
     );

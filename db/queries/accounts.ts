@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { newId } from "../ids";
 import { type Account, type ApiKey, type ApiScope, accounts, apiKeys } from "../schema";
+import { preparedFor } from "./prepared";
 
 /** SHA-256 hex of an API key secret: how keys are stored and looked up. */
 export const hashKey = (secret: string) => createHash("sha256").update(secret).digest("hex");
@@ -49,13 +50,18 @@ export async function createAccount(
 }
 
 /** The live (not revoked) key with this secret, with its account. */
-export async function findActiveKey(db: Db, secret: string) {
-  const rows = await db
+const activeKeyByHash = (db: Db, name: string) =>
+  db
     .select({ key: apiKeys, account: accounts })
     .from(apiKeys)
     .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
-    .where(and(eq(apiKeys.hash, hashKey(secret)), isNull(apiKeys.revokedAt)))
-    .limit(1);
+    .where(and(eq(apiKeys.hash, sql.placeholder("hash")), isNull(apiKeys.revokedAt)))
+    .limit(1)
+    .prepare(name);
+
+export async function findActiveKey(db: Db, secret: string) {
+  const query = preparedFor(db, "find_active_key", activeKeyByHash);
+  const rows = await query.execute({ hash: hashKey(secret) });
   return rows[0];
 }
 

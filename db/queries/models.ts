@@ -1,15 +1,25 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { newBytes32 } from "../ids";
 import { type Model, models } from "../schema";
+import { preparedFor } from "./prepared";
 
 export async function createModel(db: Db, accountId: string, name: string): Promise<Model> {
   const [model] = await db.insert(models).values({ id: newBytes32(), accountId, name }).returning();
   return model!;
 }
 
+const modelById = (db: Db, name: string) =>
+  db
+    .select()
+    .from(models)
+    .where(eq(models.id, sql.placeholder("id")))
+    .prepare(name);
+
 export async function getModel(db: Db, id: string): Promise<Model | undefined> {
-  const [model] = await db.select().from(models).where(eq(models.id, id.toLowerCase()));
+  const [model] = await preparedFor(db, "model_by_id", modelById).execute({
+    id: id.toLowerCase(),
+  });
   return model;
 }
 

@@ -2,6 +2,7 @@ import { desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { newId } from "../ids";
 import { type RoundStatus, rounds } from "../schema";
+import { preparedFor } from "./prepared";
 
 /** The few round columns a submission needs (not the live file itself). */
 export interface IntakeRound {
@@ -22,13 +23,26 @@ const intakeColumns = {
  * The round a submission goes to: round `wanted` if given, else the open round, else (a late
  * submission) the newest closed one. Reads no live data; see `roundLiveCsv`.
  */
-export async function intakeRound(db: Db, wanted?: number): Promise<IntakeRound | undefined> {
-  const rows = await db
+const roundByNumber = (db: Db, name: string) =>
+  db
     .select(intakeColumns)
     .from(rounds)
-    .where(wanted ? eq(rounds.number, wanted) : inArray(rounds.status, ["open", "closed"]))
+    .where(eq(rounds.number, sql.placeholder("number")))
+    .prepare(name);
+
+const newestTakingRounds = (db: Db, name: string) =>
+  db
+    .select(intakeColumns)
+    .from(rounds)
+    .where(inArray(rounds.status, ["open", "closed"]))
     .orderBy(desc(rounds.number))
-    .limit(2);
+    .limit(2)
+    .prepare(name);
+
+export async function intakeRound(db: Db, wanted?: number): Promise<IntakeRound | undefined> {
+  const rows = wanted
+    ? await preparedFor(db, "intake_round_by_number", roundByNumber).execute({ number: wanted })
+    : await preparedFor(db, "intake_round_newest", newestTakingRounds).execute();
   return rows.find((r) => r.status === "open") ?? rows[0];
 }
 

@@ -1,0 +1,236 @@
+import type { LiveIndex } from "./live-cache";
+import type { CanonicalSubmission } from "./submission";
+
+/**
+ * The common submission, canonicalised straight from its bytes: an ASCII CSV whose header is
+ * `id,prediction` (or `id,probability`) and whose rows are exactly the round's live ids, once
+ * each, with numbers in [0, 1], not all equal. No string is made per row: ids are matched to
+ * live positions by their bytes and canonical number text is copied from the upload.
+ *
+ * Anything else (a BOM, other bytes than ASCII, more columns, spaces, a bad value, an unknown,
+ * duplicate or missing id, constant predictions) returns undefined, and the caller takes the
+ * general path (`readPredictions` + `canonicalSubmission`), which reads every format and names
+ * every error. Where this returns a result, it is the general path's result, byte for byte
+ * (a property test checks that).
+ */
+export function canonicalCsvFast(
+  bytes: Uint8Array,
+  live: LiveIndex,
+): CanonicalSubmission | undefined {
+  const ids = liveBytes(live);
+  if (!ids) return undefined;
+  // No byte is checked for ASCII on its own: an id byte above 127 matches no live id (all ASCII
+  // here) and a number byte above 127 is no number, so such files fall back anyway.
+  const end = bytes.length;
+  let pos = headerEnd(bytes);
+  if (pos < 0) return undefined;
+  const n = live.size;
+  const seen = new Uint8Array(n);
+  // Where each live id's number is in the upload, or -1 when its text is not canonical and
+  // `String(value)` is written instead.
+  const valStart = new Int32Array(n);
+  const valEnd = new Int32Array(n);
+  const values = new Float64Array(n);
+  let other: Map<number, string> | undefined;
+  let found = 0;
+  let last = -1;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let row = 0;
+  while (pos < end) {
+    let comma = pos;
+    while (comma < end && bytes[comma] !== 44 && bytes[comma] !== 10) comma++;
+    if (comma >= end || bytes[comma] !== 44 || comma === pos) return undefined;
+    let eol = comma + 1;
+    while (eol < end && bytes[eol] !== 10) {
+      if (bytes[eol] === 44) return undefined;
+      eol++;
+    }
+    let stop = eol;
+    if (bytes[stop - 1] === 13) stop--;
+    const a = comma + 1;
+    if (stop <= a) return undefined;
+    // The id: where the live file's order or sorted order puts it, else by hash.
+    let p = row < n ? live.fileOrder[row]! : -1;
+    if (p < 0 || !ids.equals(p, bytes, pos, comma)) {
+      p =
+        last + 1 < n && ids.equals(last + 1, bytes, pos, comma)
+          ? last + 1
+          : ids.find(bytes, pos, comma);
+    }
+    if (p < 0 || seen[p] === 1) return undefined;
+    let v = shortDecimalAt(bytes, a, stop);
+    if (v >= 0) {
+      valStart[p] = a;
+      valEnd[p] = stop;
+    } else {
+      v = numberCell(bytes, a, stop);
+      if (!(v >= 0 && v <= 1)) return undefined;
+      valStart[p] = -1;
+      other ??= new Map();
+      other.set(p, String(v));
+    }
+    seen[p] = 1;
+    values[p] = v;
+    last = p;
+    found++;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    row++;
+    pos = eol + 1;
+    // A final empty line ends the file; an empty line before the end is a ragged row.
+    if (pos < end && (bytes[pos] === 10 || (bytes[pos] === 13 && bytes[pos + 1] === 10))) {
+      if (pos + (bytes[pos] === 13 ? 2 : 1) >= end) break;
+      return undefined;
+    }
+  }
+  if (found < n || min === max) return undefined;
+
+  let size = HEADER.length + 1;
+  for (let p = 0; p < n; p++) {
+    const s = valStart[p]!;
+    size += ids.length(p) + 2 + (s >= 0 ? valEnd[p]! - s : other!.get(p)!.length);
+  }
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (let k = 0; k < HEADER.length; k++) out[o++] = HEADER.charCodeAt(k);
+  out[o++] = 10;
+  for (let p = 0; p < n; p++) {
+    o = ids.copy(p, out, o);
+    out[o++] = 44;
+    const s = valStart[p]!;
+    if (s >= 0) {
+      for (let k = s, e = valEnd[p]!; k < e; k++) out[o++] = bytes[k]!;
+    } else {
+      const text = other!.get(p)!;
+      for (let k = 0; k < text.length; k++) out[o++] = text.charCodeAt(k);
+    }
+    out[o++] = 10;
+  }
+  return { csv: latin1(out), bytes: out, extraIds: 0 };
+}
+
+const HEADER = "id,prediction";
+
+/** Past the header line when it is `id,prediction` or `id,probability` (LF or CRLF), else -1. */
+function headerEnd(b: Uint8Array): number {
+  for (const name of ["id,prediction", "id,probability"]) {
+    let k = 0;
+    while (k < name.length && b[k] === name.charCodeAt(k)) k++;
+    if (k < name.length) continue;
+    if (b[k] === 10) return k + 1;
+    if (b[k] === 13 && b[k + 1] === 10) return k + 2;
+  }
+  return -1;
+}
+
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/** `shortDecimal` of predictions.ts over bytes [a, b): the value when canonical, else -1. */
+function shortDecimalAt(b: Uint8Array, a: number, e: number): number {
+  const n = e - a;
+  if (n === 1) {
+    const c = b[a];
+    return c === 48 ? 0 : c === 49 ? 1 : -1;
+  }
+  if (n < 3 || n > 22 || b[a] !== 48 || b[a + 1] !== 46) return -1;
+  let m = 0;
+  let zeros = 0;
+  for (let i = a + 2; i < e; i++) {
+    const d = b[i]! - 48;
+    if (d < 0 || d > 9) return -1;
+    if (m === 0 && d === 0) zeros++;
+    m = m * 10 + d;
+  }
+  if (m === 0 || b[e - 1] === 48 || zeros > 5 || n - 2 - zeros > 15) return -1;
+  return m / POW10[n - 2]!;
+}
+
+/** A plain decimal cell as the general reader takes it (`isNumberCell` + `Number`), else NaN. */
+function numberCell(b: Uint8Array, a: number, e: number): number {
+  let digits = false;
+  for (let i = a; i < e; i++) {
+    const c = b[i]!;
+    if (c >= 48 && c <= 57) digits = true;
+    else if (c !== 46 && c !== 101 && c !== 69 && c !== 43 && c !== 45) return Number.NaN;
+  }
+  return digits ? Number(String.fromCharCode.apply(null, b.subarray(a, e) as never)) : Number.NaN;
+}
+
+/** ASCII bytes as a string (every byte below 128, so latin1 is exact). */
+function latin1(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+}
+
+/** A round's live ids as bytes in canonical order, with a hash table from bytes to position. */
+interface LiveBytes {
+  length(p: number): number;
+  equals(p: number, b: Uint8Array, a: number, e: number): boolean;
+  find(b: Uint8Array, a: number, e: number): number;
+  copy(p: number, out: Uint8Array, o: number): number;
+}
+
+const built = new WeakMap<LiveIndex, LiveBytes | null>();
+
+/** Built once per live index; null when some live id is not ASCII (no fast path then). */
+function liveBytes(live: LiveIndex): LiveBytes | undefined {
+  let made = built.get(live);
+  if (made === undefined) {
+    made = buildLiveBytes(live.sorted);
+    built.set(live, made);
+  }
+  return made ?? undefined;
+}
+
+function buildLiveBytes(sorted: readonly string[]): LiveBytes | null {
+  const n = sorted.length;
+  const start = new Int32Array(n + 1);
+  for (let p = 0; p < n; p++) start[p + 1] = start[p]! + sorted[p]!.length;
+  const data = new Uint8Array(start[n]!);
+  for (let p = 0; p < n; p++) {
+    const id = sorted[p]!;
+    for (let k = 0; k < id.length; k++) {
+      const c = id.charCodeAt(k);
+      if (c > 127) return null;
+      data[start[p]! + k] = c;
+    }
+  }
+  let size = 1;
+  while (size < n * 2) size <<= 1;
+  const mask = size - 1;
+  const table = new Int32Array(size).fill(-1);
+  for (let p = 0; p < n; p++) {
+    let h = hash(data, start[p]!, start[p + 1]!) & mask;
+    while (table[h] !== -1) h = (h + 1) & mask;
+    table[h] = p;
+  }
+  const equals = (p: number, b: Uint8Array, a: number, e: number) => {
+    const s = start[p]!;
+    if (start[p + 1]! - s !== e - a) return false;
+    for (let k = 0; k < e - a; k++) if (data[s + k] !== b[a + k]) return false;
+    return true;
+  };
+  return {
+    length: (p) => start[p + 1]! - start[p]!,
+    equals,
+    find(b, a, e) {
+      let h = hash(b, a, e) & mask;
+      for (;;) {
+        const p = table[h]!;
+        if (p === -1 || equals(p, b, a, e)) return p;
+        h = (h + 1) & mask;
+      }
+    },
+    copy(p, out, o) {
+      for (let k = start[p]!, e = start[p + 1]!; k < e; k++) out[o++] = data[k]!;
+      return o;
+    },
+  };
+}
+
+/** FNV-1a over bytes [a, e). */
+function hash(b: Uint8Array, a: number, e: number): number {
+  let h = 0x811c9dc5;
+  for (let k = a; k < e; k++) h = Math.imul(h ^ b[k]!, 0x01000193);
+  return h >>> 0;
+}
