@@ -1,4 +1,4 @@
-import { openDb } from "../db";
+import { openPostgres } from "../db";
 import { createApp } from "./app";
 import { memoryNonceStore } from "./domain/nonces";
 import { parseApiConfig } from "./env";
@@ -20,14 +20,15 @@ const nonces = memoryNonceStore();
 
 /**
  * Cloudflare Workers entry: the same app, with Postgres reached through Hyperdrive (or a plain
- * connection string). A connection is opened per request, as Workers require.
+ * connection string). A connection is opened per request, as Workers require. Migrations are not
+ * run here: migrate the database from Node (`openDb({ url })`) before deploying.
  */
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: { waitUntil(p: Promise<unknown>): void }) {
     const url = env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL;
     if (!url)
       return new Response("DATABASE_URL or a HYPERDRIVE binding is required", { status: 500 });
-    const handle = await openDb({ url, migrate: false, max: 1 });
+    const handle = await openPostgres(url, 1);
     const strings = Object.fromEntries(
       Object.entries(env).filter(([, v]) => typeof v === "string"),
     ) as Record<string, string>;

@@ -41,7 +41,11 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<DbHandle> {
   return handle;
 }
 
-async function openPostgres(url: string, max = 10): Promise<DbHandle> {
+/**
+ * Postgres only, without migrations. The Workers entries use this rather than `openDb`: nothing
+ * then reaches PGlite, so the bundler leaves it (and its WebAssembly loader) out of their bundles.
+ */
+export async function openPostgres(url: string, max = 10): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const sql = postgres(url, { max, onnotice: () => {} });

@@ -1,5 +1,5 @@
 import type { Address, Hex } from "viem";
-import { claimJob, openDb } from "../db";
+import { claimJob, openPostgres } from "../db";
 import { createChain } from "./chain/client";
 import type { JobContext } from "./context";
 import { indexOnce } from "./indexer";
@@ -26,7 +26,7 @@ const log = (level: string) => (msg: string, fields?: Record<string, unknown>) =
 export async function runDue(env: JobsEnv, budgetMs = 25_000): Promise<number> {
   const url = env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL or a HYPERDRIVE binding is required");
-  const handle = await openDb({ url, migrate: false, max: 2 });
+  const handle = await openPostgres(url, 2);
   const ctx: JobContext = {
     db: handle.db,
     chain: createChain({
