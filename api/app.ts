@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv, AppServices } from "./context";
-import { memoryNonceStore } from "./domain/nonces";
+import { dbNonceStore } from "./domain/nonces";
 import { ApiError, errorBody } from "./errors";
 import { authenticate } from "./middleware/auth";
 import { idempotency } from "./middleware/idempotency";
@@ -27,7 +27,7 @@ export type App = OpenAPIHono<AppEnv>;
 export function createApp(input: AppServices): App {
   const services: AppServices = {
     ...input,
-    nonces: input.nonces ?? memoryNonceStore(input.config.SIWE_NONCE_TTL_SECONDS * 1000),
+    nonces: input.nonces ?? dbNonceStore(input.db, input.config.SIWE_NONCE_TTL_SECONDS * 1000),
   };
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {

@@ -1,6 +1,5 @@
 import { openPostgres } from "../db";
 import { createApp } from "./app";
-import { memoryNonceStore } from "./domain/nonces";
 import { parseApiConfig } from "./env";
 import { jsonLogger } from "./logger";
 
@@ -10,13 +9,6 @@ export interface WorkerEnv {
   DATABASE_URL?: string;
   [key: string]: unknown;
 }
-
-/**
- * SIWE nonces live as long as the isolate. Isolates do not share them: a nonce issued by one
- * may be unknown to another (the client then asks again); a shared store (a table or KV) fixes
- * that, behind the same NonceStore interface.
- */
-const nonces = memoryNonceStore();
 
 /**
  * Cloudflare Workers entry: the same app, with Postgres reached through Hyperdrive (or a plain
@@ -36,7 +28,7 @@ export default {
       db: handle.db,
       config: parseApiConfig(strings),
       logger: jsonLogger("info"),
-      nonces,
+      // SIWE nonces default to the wallet_nonces table, which every isolate shares.
     });
     const response = await app.fetch(request);
     ctx.waitUntil(handle.close());

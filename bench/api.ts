@@ -1,8 +1,9 @@
 /**
  * API submission benchmark (not a test): `npm run bench:api [-- --seconds 10 --connections 32
- * --rows 5000 --pool 16]`.
+ * --rows 5000 --pool 16 --processes 2]`.
  *
- * Starts the Node server (api/node.ts) against a fresh database on real Postgres (created from
+ * Starts the standalone Node server (api/serve.ts, `processes` server processes sharing the
+ * port, `pool` Postgres connections in all) against a fresh database on real Postgres (created from
  * TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test, dropped at the end), opens
  * a round with `rows` live ids, creates one account and model per connection, then drives
  * `rows`-row CSV submissions from `connections` keep-alive connections over loopback for
@@ -17,9 +18,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
-import { parseApiConfig } from "../api/env";
-import { jsonLogger } from "../api/logger";
-import { serveApi } from "../api/node";
 import { createAccount, openDb } from "../db";
 
 const { values: opts } = parseArgs({
@@ -28,12 +26,16 @@ const { values: opts } = parseArgs({
     connections: { type: "string", default: "32" },
     rows: { type: "string", default: "5000" },
     pool: { type: "string", default: "16" },
+    processes: { type: "string", default: "2" },
+    /** Write V8 CPU profiles of the server processes to this folder. */
+    profile: { type: "string" },
   },
 });
 const SECONDS = Math.min(60, Number(opts.seconds));
 const CONNECTIONS = Number(opts.connections);
 const ROWS = Number(opts.rows);
 const POOL = Number(opts.pool);
+const PROCESSES = Number(opts.processes);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -43,11 +45,28 @@ await admin.unsafe(`create database ${dbName}`);
 const url = new URL(adminUrl);
 url.pathname = `/${dbName}`;
 
-const handle = await openDb({ url: url.toString(), max: POOL });
-const api = await serveApi({
-  db: handle.db,
-  config: parseApiConfig({ PORT: "0", LOG_LEVEL: "silent", RATE_LIMIT_PER_MINUTE: "100000000" }),
-  logger: jsonLogger("silent"),
+const handle = await openDb({ url: url.toString(), max: 4 });
+const profile = opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${opts.profile}`] : [];
+const serverArgs = [...profile, "--import", "tsx", path.join(here, "../api/serve.ts")];
+const server = spawn(process.execPath, serverArgs, {
+  env: {
+    ...process.env,
+    DATABASE_URL: url.toString(),
+    API_PROCESSES: String(PROCESSES),
+    DB_POOL: String(Math.max(1, Math.round(POOL / PROCESSES))),
+    PORT: "0",
+    LOG_LEVEL: "silent",
+    RATE_LIMIT_PER_MINUTE: "100000000",
+  },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const api = await new Promise<{ url: string; pids: number[] }>((resolve, reject) => {
+  let out = "";
+  server.stdout!.on("data", (d) => {
+    out += d;
+    if (out.includes("\n")) resolve(JSON.parse(out.slice(0, out.indexOf("\n"))));
+  });
+  server.on("exit", (code) => reject(new Error(`api server exited: ${code}`)));
 });
 
 try {
@@ -91,10 +110,11 @@ try {
   const bodyKb = Math.round(Buffer.byteLength(targets[0]!.body) / 1024);
   console.log(
     `bench:api  ${CONNECTIONS} connections x ${SECONDS}s, ${ROWS}-row CSV submissions (${bodyKb} KB), ` +
-      `Postgres pool ${POOL}, node ${process.version}`,
+      `${PROCESSES} server process(es), Postgres pool ${POOL}, node ${process.version}`,
   );
-  const serverCpu0 = process.cpuUsage();
-  const postgresCpu0 = postgresCpuMs();
+  const isServer = (pid: number) => api.pids.includes(pid);
+  const serverCpu0 = cpuMs((_, pid) => isServer(pid));
+  const postgresCpu0 = cpuMs((name) => name.startsWith("postgres"));
   const stdout = await new Promise<string>((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(here, "api-load.mjs")], {
       stdio: ["pipe", "pipe", "inherit"],
@@ -118,8 +138,8 @@ try {
     statuses: Record<string, number>;
     cpuMs: number;
   };
-  const serverCpu = process.cpuUsage(serverCpu0);
-  const postgresCpu = postgresCpuMs() - postgresCpu0;
+  const serverCpu = cpuMs((_, pid) => isServer(pid)) - serverCpu0;
+  const postgresCpu = cpuMs((name) => name.startsWith("postgres")) - postgresCpu0;
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   console.log(
     `submissions: ${r.requests} in ${SECONDS}s = ${r.rps.toFixed(0)}/s  ` +
@@ -129,18 +149,19 @@ try {
   // Where the two cores went, per submission (CPU time, not wall time).
   const per = (cpuMs: number) => `${(cpuMs / Math.max(1, r.requests)).toFixed(2)} ms`;
   console.log(
-    `cpu per submission: API server ${per((serverCpu.user + serverCpu.system) / 1000)}  ` +
+    `cpu per submission: API server ${Number.isNaN(serverCpu) ? "n/a" : per(serverCpu)}  ` +
       `Postgres ${Number.isNaN(postgresCpu) ? "n/a" : per(postgresCpu)}  load generator ${per(r.cpuMs)}`,
   );
 } finally {
-  await api.close();
+  server.kill("SIGTERM");
+  await new Promise((r) => server.once("exit", r));
   await handle.close();
   await admin.unsafe(`drop database if exists ${dbName} with (force)`);
   await admin.end();
 }
 
-/** CPU time (ms) used so far by this machine's postgres processes (Linux /proc), else NaN. */
-function postgresCpuMs(): number {
+/** CPU time (ms) used so far by the processes `pick` chooses (Linux /proc), else NaN. */
+function cpuMs(pick: (name: string, pid: number) => boolean): number {
   try {
     const tick = 10; // USER_HZ is 100 on Linux: one tick is 10 ms
     let ticks = 0;
@@ -149,7 +170,7 @@ function postgresCpuMs(): number {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
         const close = stat.lastIndexOf(")");
-        if (!stat.slice(stat.indexOf("(") + 1, close).startsWith("postgres")) continue;
+        if (!pick(stat.slice(stat.indexOf("(") + 1, close), Number(pid))) continue;
         const fields = stat.slice(close + 2).split(" ");
         ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
       } catch {

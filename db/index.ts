@@ -11,5 +11,6 @@ export * from "./queries/rounds";
 export * from "./queries/scores";
 export * from "./queries/submission-intake";
 export * from "./queries/submissions";
+export * from "./queries/wallet-nonces";
 export * from "./queries/workers";
 export * from "./schema";

@@ -7,4 +7,5 @@ export * from "./rounds";
 export * from "./scores";
 export * from "./stakes";
 export * from "./submissions";
+export * from "./wallet-nonces";
 export * from "./workers";

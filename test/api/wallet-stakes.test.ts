@@ -4,6 +4,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accounts, type DbHandle, modelStakes, positions, unstakeRequests } from "../../db";
+import { testApi } from "../helpers/api";
 import { dbTargets } from "../helpers/db";
 import { type World, world } from "./world";
 
@@ -49,6 +50,20 @@ for (const target of dbTargets()) {
       expect(res.data).toEqual({ accountId: w.ownerAccountId, walletAddress: wallet.address });
       const [row] = await h.db.select().from(accounts).where(eq(accounts.id, w.ownerAccountId));
       expect(row!.walletAddress).toBe(wallet.address.toLowerCase());
+    });
+
+    it("accepts a nonce issued by another server process (nonces live in the database)", async () => {
+      // A second app over the same database, as a second API process or Workers isolate is.
+      const second = await testApi(h);
+      const proof = await signIn(w.key);
+      const res = await second.call("POST", "/v1/wallet", { key: w.key, json: proof });
+      expect(res.status, JSON.stringify(res.data)).toBe(200);
+      // Consumed there, so it is gone here too.
+      const again = await link(w.key, proof);
+      expect(again.data.error).toMatchObject({
+        code: "invalid_wallet_proof",
+        details: { reason: "nonce" },
+      });
     });
 
     it("refuses a replayed nonce", async () => {
