@@ -1,6 +1,6 @@
 /**
  * The API as a standalone Node server: `npm run api`. Without DATABASE_URL it opens the embedded
- * PGlite database in DATA_DIR (default `.tourney/pgdata`), which only one process may open.
+ * PGlite database in `$DATA_DIR/pgdata` (default `.tourney/pgdata`), which only one process may open.
  * With DATABASE_URL (Postgres), API_PROCESSES > 1 forks that many server processes sharing the
  * port (node:cluster), each with its own pool of DB_POOL connections: request handling (CSV
  * parsing, hashing) then uses every core. Rate limits are counted per process.
@@ -10,6 +10,7 @@
  */
 import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { openDb } from "../db";
 import { dbNonceStore } from "./domain/nonces";
 import { parseApiConfig } from "./env";
@@ -57,7 +58,7 @@ if (processes > 1 && cluster.isPrimary) {
 } else {
   const handle = await openDb({
     url,
-    dataDir: env.DATA_DIR ?? ".tourney/pgdata",
+    dataDir: join(env.DATA_DIR ?? ".tourney", "pgdata"),
     max: env.DB_POOL ? Number(env.DB_POOL) : undefined,
   });
   const api = await serveApi({
