@@ -1,4 +1,5 @@
 import { ScoringError } from "./errors";
+import { gaussTable } from "./gaussianize";
 import { type CorrTargets, corrInner, prepareCorrTargets } from "./metrics/corr";
 import {
   type ExposureContext,
@@ -83,24 +84,33 @@ export class Scorer {
    */
   score(values: Float64Array, what = "predictions"): SubmissionScores {
     assertSameLength(values.length, this.n, `${what} vs ids`);
-    assertFinite(values, what);
-    const done = new Set<RankTransform>();
-    const ranked = (r: RankTransform) => {
-      if (done.has(r)) return r;
-      if (!r.apply(values)) {
+    // Ranking a transform that covers the whole input checks every value on the way.
+    if (!this.corrRank.coversInput) assertFinite(values, what);
+    const done: RankTransform[] = [];
+    const ranked = (r: RankTransform, materialize = true) => {
+      if (done.includes(r)) return r;
+      const groups = r.rank(values);
+      if (groups < 0) assertFinite(values, what); // throws, naming the first offender
+      if (groups < 2) {
         throw new ScoringError(
           "constant_predictions",
           `${what} are constant over the scored ids; they have no rank information`,
           { what },
         );
       }
-      done.add(r);
+      if (materialize) r.materialize();
+      done.push(r);
       return r;
     };
-    const out: SubmissionScores = {
-      corr: corrInner(ranked(this.corrRank).gaussPow, this.corrTargets),
-    };
-    if (this.mmcCtx) out.mmc = mmcInner(ranked(this.mmcRank!).gauss, this.mmcCtx);
+    let out: SubmissionScores;
+    if (!this.fncCtx && (!this.mmcCtx || this.mmcRank === this.corrRank)) {
+      // CORR (and MMC) straight from the rank codes: one pass, no gaussianized vectors.
+      ranked(this.corrRank, false);
+      out = this.corrMmc(this.corrRank);
+    } else {
+      out = { corr: corrInner(ranked(this.corrRank).gaussPow, this.corrTargets) };
+      if (this.mmcCtx) out.mmc = mmcInner(ranked(this.mmcRank!).gauss, this.mmcCtx);
+    }
     if (this.fncCtx) {
       const r = ranked(this.fncRank!);
       out.fnc = fncInner(r.gauss, this.fncCtx);
@@ -116,5 +126,43 @@ export class Scorer {
       }
     }
     return out;
+  }
+
+  /**
+   * `corrInner(gaussPow)` and `mmcInner(gauss)` of a ranked transform, reading the gaussianized
+   * values from the table by rank code instead of materializing them. The sums run in the same
+   * order with the same operations, so the results are bit for bit those of the two functions.
+   */
+  private corrMmc(r: RankTransform): SubmissionScores {
+    const { codes, pos, n } = r;
+    const { gauss, gaussPow } = gaussTable(n);
+    const { t: ct, tss } = this.corrTargets;
+    let mx = 0;
+    for (let j = 0; j < n; j++) mx += gaussPow[codes[pos[j]!]!]!;
+    mx /= n;
+    let sxy = 0;
+    let sxx = 0;
+    const mmc = this.mmcCtx;
+    if (!mmc) {
+      for (let j = 0; j < n; j++) {
+        const dx = gaussPow[codes[pos[j]!]!]! - mx;
+        sxy += dx * ct[j]!;
+        sxx += dx * dx;
+      }
+      return { corr: sxy / Math.sqrt(sxx * tss) };
+    }
+    const { m, t } = mmc;
+    let tp = 0;
+    let pm = 0;
+    for (let j = 0; j < n; j++) {
+      const c = codes[pos[j]!]!;
+      const dx = gaussPow[c]! - mx;
+      sxy += dx * ct[j]!;
+      sxx += dx * dx;
+      const p = gauss[c]!;
+      tp += t[j]! * p;
+      pm += p * m[j]!;
+    }
+    return { corr: sxy / Math.sqrt(sxx * tss), mmc: (tp - (pm / mmc.mm) * mmc.tm) / n };
   }
 }
