@@ -2,64 +2,13 @@ import { ScoringError } from "../errors";
 import type { Frame } from "../types";
 
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k); // exact doubles up to 1e22
-const MAX_EXACT = 2 ** 53;
 
 /**
- * Parses a decimal number from bytes [a, b). Fast path (Clinger): at most 15-16 significant
- * digits and a small exponent, where m / 10^k or m * 10^k is a single correctly rounded
- * operation, i.e. exactly what `Number(text)` gives. Anything else falls back to `Number`.
+ * The value of a field that is not a plain decimal of up to 15 digits (more digits, an exponent,
+ * spaces, text): what `Number` makes of it, except that an empty field is NaN, not 0.
  */
-function parseNumber(buf: Uint8Array, a: number, b: number, text: () => string): number {
-  if (a === b) return Number.NaN;
-  let i = a;
-  let neg = false;
-  const c0 = buf[i]!;
-  if (c0 === 45 /* - */ || c0 === 43 /* + */) {
-    neg = c0 === 45;
-    i++;
-  }
-  let m = 0;
-  let digits = 0;
-  let frac = 0;
-  let seenDot = false;
-  let any = false;
-  for (; i < b; i++) {
-    const c = buf[i]!;
-    if (c >= 48 && c <= 57) {
-      any = true;
-      if (m !== 0 || c !== 48) digits++;
-      m = m * 10 + (c - 48);
-      if (seenDot) frac++;
-    } else if (c === 46 /* . */ && !seenDot) {
-      seenDot = true;
-    } else break;
-  }
-  let exp = 0;
-  if (i < b) {
-    const c = buf[i]!;
-    if ((c !== 101 && c !== 69) /* e E */ || !any) return Number(text());
-    i++;
-    let eneg = false;
-    if (buf[i] === 45 || buf[i] === 43) {
-      eneg = buf[i] === 45;
-      i++;
-    }
-    if (i === b) return Number(text());
-    for (; i < b; i++) {
-      const d = buf[i]!;
-      if (d < 48 || d > 57 || exp > 1000) return Number(text());
-      exp = exp * 10 + (d - 48);
-    }
-    if (eneg) exp = -exp;
-  }
-  if (!any || digits > 15 || m > MAX_EXACT) return Number(text());
-  const e = exp - frac;
-  let v: number;
-  if (e === 0) v = m;
-  else if (e < 0 && e >= -22) v = m / POW10[-e]!;
-  else if (e > 0 && e <= 22) v = m * POW10[e]!;
-  else return Number(text());
-  return neg ? -v : v;
+function parseField(buf: Buffer, a: number, b: number): number {
+  return a === b ? Number.NaN : Number(buf.toString("latin1", a, b));
 }
 
 /**
@@ -91,9 +40,15 @@ function fieldError(what: string, line: number, ncol: number): ScoringError {
 
 /**
  * The byte-scanning parser for CSVs without quoted fields: one pass that finds delimiters and
- * parses each number as it goes (no per-field substring or native call on the fast path).
+ * parses each number as it goes (no per-field substring or native call on the fast path). The
+ * value columns are views of one Float64Array (column after column), filled as rows are read.
  */
-export function parseSimpleCsv(buf: Buffer, what = "CSV"): Frame {
+export function parseSimpleCsv(input: Buffer, what = "CSV"): Frame {
+  // A final newline lets the scanning loops stop on a delimiter without bounds checks.
+  const buf =
+    input.length > 0 && input[input.length - 1] !== 10
+      ? Buffer.concat([input, Buffer.of(10)])
+      : input;
   const len = buf.length;
   let headerEnd = buf.indexOf(10);
   if (headerEnd < 0) headerEnd = len;
@@ -107,77 +62,72 @@ export function parseSimpleCsv(buf: Buffer, what = "CSV"): Frame {
     );
   }
   const ncol = header.length;
-  // Count non-empty lines up front so columns are allocated once.
+  // Count non-empty lines up front so the columns are allocated once.
   let rows = 0;
   for (let i = headerEnd + 1; i < len; ) {
-    let e = buf.indexOf(10, i);
-    if (e < 0) e = len;
+    const e = buf.indexOf(10, i);
     if (e > i && !(e === i + 1 && buf[i] === 13)) rows++;
     i = e + 1;
   }
-  const cols: Float64Array[] = header.map(() => new Float64Array(rows));
+  const data = new Float64Array(rows * (ncol - 1));
   const ids: string[] = new Array(rows);
+  const last = ncol - 1;
   let r = 0;
   let line = 1;
   let i = headerEnd + 1;
-  while (i < len) {
+  while (i < len && r < rows) {
     line++;
-    const ch0 = buf[i];
-    if (ch0 === 10 || (ch0 === 13 && buf[i + 1] === 10)) {
-      i += ch0 === 13 ? 2 : 1; // blank line
+    let ch = buf[i]!;
+    if (ch === 10 || (ch === 13 && buf[i + 1] === 10)) {
+      i += ch === 13 ? 2 : 1; // blank line
       continue;
     }
+    let o = r; // where this row's next value goes: column k's values start at k * rows
     for (let c = 0; c < ncol; c++) {
       const start = i;
       if (c === idCol) {
-        let ch = buf[i];
-        while (i < len && ch !== 44 && ch !== 10 && ch !== 13) ch = buf[++i];
+        while (ch !== 44 && ch !== 10 && ch !== 13) ch = buf[++i]!;
         ids[r] = buf.toString("utf8", start, i);
       } else {
-        // Inline decimal parse (Clinger fast path, see parseNumber); anything unusual falls back.
+        // Decimal fast path: up to 15 digits in all, so the mantissa m is an exact integer and
+        // m / 10^frac a single correctly rounded division: exactly what `Number(text)` gives.
         let neg = false;
-        let ch = buf[i];
-        if (ch === 45 || ch === 43) {
+        if (ch === 45 /* - */ || ch === 43 /* + */) {
           neg = ch === 45;
-          ch = buf[++i];
+          ch = buf[++i]!;
         }
         let m = 0;
         let digits = 0;
-        let frac = 0;
-        let dot = false;
-        let any = false;
-        for (;;) {
-          if (ch !== undefined && ch >= 48 && ch <= 57) {
-            any = true;
-            if (m !== 0 || ch !== 48) digits++;
-            m = m * 10 + (ch - 48);
-            if (dot) frac++;
-          } else if (ch === 46 && !dot) dot = true;
-          else break;
-          ch = buf[++i];
+        while (ch >= 48 && ch <= 57) {
+          m = m * 10 + (ch - 48);
+          digits++;
+          ch = buf[++i]!;
         }
+        let frac = 0;
+        if (ch === 46 /* . */) {
+          ch = buf[++i]!;
+          while (ch >= 48 && ch <= 57) {
+            m = m * 10 + (ch - 48);
+            frac++;
+            ch = buf[++i]!;
+          }
+        }
+        digits += frac;
         let v: number;
-        if (
-          any &&
-          digits <= 15 &&
-          frac <= 22 &&
-          (i === len || ch === 44 || ch === 10 || ch === 13)
-        ) {
+        if (digits > 0 && digits <= 15 && (ch === 44 || ch === 10 || ch === 13)) {
           v = frac === 0 ? m : m / POW10[frac]!;
           if (neg) v = -v;
         } else {
-          while (i < len && ch !== 44 && ch !== 10 && ch !== 13) ch = buf[++i];
-          const s = start;
-          const t = i;
-          v = parseNumber(buf, s, t, () => buf.toString("latin1", s, t).trim());
+          while (ch !== 44 && ch !== 10 && ch !== 13) ch = buf[++i]!;
+          v = parseField(buf, start, i);
         }
-        cols[c]![r] = v;
+        data[o] = v;
+        o += rows;
       }
-      const d = buf[i];
-      if (c < ncol - 1) {
-        if (d !== 44) throw fieldError(what, line, ncol);
-        i++;
-      } else if (i < len && d !== 10 && !(d === 13 && buf[i + 1] === 10) && d !== 13) {
+      if (c < last) {
+        if (ch !== 44) throw fieldError(what, line, ncol);
+        ch = buf[++i]!;
+      } else if (ch !== 10 && ch !== 13) {
         throw fieldError(what, line, ncol);
       }
     }
@@ -187,15 +137,14 @@ export function parseSimpleCsv(buf: Buffer, what = "CSV"): Frame {
     r++;
   }
   const columns: Record<string, Float64Array> = {};
-  header.forEach((name, c) => {
-    if (c !== idCol) columns[name] = cols[c]!;
-  });
-  return { ids, columns: r === rows ? columns : trim(columns, r) };
-}
-
-function trim(columns: Record<string, Float64Array>, r: number) {
-  for (const k of Object.keys(columns)) columns[k] = columns[k]!.slice(0, r);
-  return columns;
+  let k = 0;
+  for (let c = 0; c < ncol; c++) {
+    if (c === idCol) continue;
+    const col = data.subarray(k * rows, (k + 1) * rows);
+    columns[header[c]!] = r === rows ? col : col.slice(0, r);
+    k++;
+  }
+  return { ids: r === rows ? ids : ids.slice(0, r), columns };
 }
 
 /** General CSV path (quoted fields) via arquero, ids kept as strings. */
