@@ -71,19 +71,20 @@ export interface StoredSubmission {
 }
 
 /**
- * Stores a submission and decides whether it is late in the same transaction.
+ * Stores a submission and decides whether it is late, atomically, in one statement: the
+ * `store_submission` function (migration 0007).
  *
- * The round row is read `FOR SHARE`: a close (an UPDATE of that row) waits for this transaction,
+ * The round row is read `FOR SHARE`: a close (an UPDATE of that row) waits for this statement,
  * or this one waits for the close and then reads the round closed. A submission racing a close
  * is therefore either on time and selected before the close commits (so the close's commitment
  * includes it), or late. Late means the round is no longer open or `now` (when the request came
  * in) is at or past `closesAt`.
  *
  * The model row is locked too (`FOR NO KEY UPDATE`, which foreign-key checks do not wait for),
- * so two submissions of one model are stored one after the other: the second statement then
- * runs on a snapshot that sees the first one's row and clears its selection. Without it, both
- * could stay selected. An on-time submission becomes the selected one for its model and round.
- * Returns undefined (and writes nothing) when the round or model does not exist.
+ * so two submissions of one model are stored one after the other: the function's next statement
+ * then runs on a new snapshot that sees the first one's row and clears its selection. Without
+ * it, both could stay selected. An on-time submission becomes the selected one for its model
+ * and round. Returns undefined (and writes nothing) when the round or model does not exist.
  */
 export async function storeSubmission(
   db: Db,
@@ -91,40 +92,21 @@ export async function storeSubmission(
   now: Date = new Date(),
 ): Promise<StoredSubmission | undefined> {
   const compression = (await lz4Available(db)) ? "lz4" : "pglz";
-  return db.transaction(async (tx) => {
-    const locked = rowsOf(
-      await tx.execute(sql`
-        select (r.status <> 'open' or r.closes_at <= ${now.toISOString()}::timestamptz) as late,
-          set_config('default_toast_compression', ${compression}, true) as compression
-        from rounds r, models m
-        where r.number = ${input.round} and m.id = ${input.modelId}
-        for share of r for no key update of m`),
-    );
-    if (locked.length === 0) return undefined;
-    const late = locked[0]!.late as boolean;
-    const id = newId("sub");
-    const inserted = rowsOf(
-      await tx.execute(sql`
-        with cleared as (
-          update submissions set selected = false
-          where model_id = ${input.modelId} and round = ${input.round} and selected
-            and ${!late}
-        )
-        insert into submissions (id, model_id, round, canonical_csv, sha256, selected, late)
-        values (${id}, ${input.modelId}, ${input.round}, ${input.canonicalCsv}, ${input.sha256},
-          ${!late}, ${late})
-        returning id, round, sha256, selected, late, created_at`),
-    );
-    const row = inserted[0]!;
-    return {
-      id: row.id as string,
-      round: Number(row.round),
-      sha256: row.sha256 as string,
-      selected: row.selected as boolean,
-      late: row.late as boolean,
-      createdAt: new Date(row.created_at as string | Date),
-    };
-  });
+  const rows = rowsOf(
+    await db.execute(sql`
+      select * from store_submission(${newId("sub")}, ${input.modelId}, ${input.round},
+        ${input.canonicalCsv}, ${input.sha256}, ${now.toISOString()}::timestamptz, ${compression})`),
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    id: row.id as string,
+    round: Number(row.round),
+    sha256: row.sha256 as string,
+    selected: row.selected as boolean,
+    late: row.late as boolean,
+    createdAt: new Date(row.created_at as string | Date),
+  };
 }
 
 /**
