@@ -2,7 +2,7 @@ import { desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { newId } from "../ids";
 import { type RoundStatus, rounds } from "../schema";
-import { preparedFor } from "./prepared";
+import { preparedFor, queryPrepared } from "./prepared";
 
 /** The few round columns a submission needs (not the live file itself). */
 export interface IntakeRound {
@@ -86,17 +86,24 @@ export interface StoredSubmission {
  * it, both could stay selected. An on-time submission becomes the selected one for its model
  * and round. Returns undefined (and writes nothing) when the round or model does not exist.
  */
+const STORE =
+  "select * from store_submission($1::text, $2::text, $3::integer, $4::text, $5::text, $6::timestamptz, $7::text)";
+
 export async function storeSubmission(
   db: Db,
   input: IntakeSubmission,
   now: Date = new Date(),
 ): Promise<StoredSubmission | undefined> {
   const compression = (await lz4Available(db)) ? "lz4" : "pglz";
-  const rows = rowsOf(
-    await db.execute(sql`
-      select * from store_submission(${newId("sub")}, ${input.modelId}, ${input.round},
-        ${input.canonicalCsv}, ${input.sha256}, ${now.toISOString()}::timestamptz, ${compression})`),
-  );
+  const rows = await queryPrepared(db, STORE, [
+    newId("sub"),
+    input.modelId,
+    input.round,
+    input.canonicalCsv,
+    input.sha256,
+    now.toISOString(),
+    compression,
+  ]);
   const row = rows[0];
   if (!row) return undefined;
   return {
