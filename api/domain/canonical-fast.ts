@@ -37,33 +37,70 @@ export function canonicalCsvFast(
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   let row = 0;
+  const { data, start } = ids;
   while (pos < end) {
-    let comma = pos;
-    while (comma < end && bytes[comma] !== 44 && bytes[comma] !== 10) comma++;
-    if (comma >= end || bytes[comma] !== 44 || comma === pos) return undefined;
-    let eol = comma + 1;
-    while (eol < end && bytes[eol] !== 10) {
-      if (bytes[eol] === 44) return undefined;
-      eol++;
-    }
-    let stop = eol;
-    if (bytes[stop - 1] === 13) stop--;
-    const a = comma + 1;
-    if (stop <= a) return undefined;
-    // The id: where the live file's order or sorted order puts it, else by hash.
+    // The id: first where the live file's order puts it, checked as the bytes go by.
     let p = row < n ? live.fileOrder[row]! : -1;
-    if (p < 0 || !ids.equals(p, bytes, pos, comma)) {
+    let comma = -1;
+    if (p >= 0) {
+      const s = start[p]!;
+      const len = start[p + 1]! - s;
+      if (bytes[pos + len] === 44) {
+        let k = 0;
+        while (k < len && data[s + k] === bytes[pos + k]) k++;
+        if (k === len) comma = pos + len;
+      }
+    }
+    if (comma < 0) {
+      comma = pos;
+      while (comma < end && bytes[comma] !== 44 && bytes[comma] !== 10) comma++;
+      if (comma >= end || bytes[comma] !== 44 || comma === pos) return undefined;
       p =
         last + 1 < n && ids.equals(last + 1, bytes, pos, comma)
           ? last + 1
           : ids.find(bytes, pos, comma);
     }
     if (p < 0 || seen[p] === 1) return undefined;
-    let v = shortDecimalAt(bytes, a, stop);
-    if (v >= 0) {
+    // The number: `0`, `1` or `0.d…d` parsed as the bytes go by (see shortDecimal), else the
+    // cell up to the end of the line as a general decimal.
+    const a = comma + 1;
+    let e = a;
+    let v = -1;
+    const c0 = bytes[a];
+    if (c0 === 48 && bytes[a + 1] === 46) {
+      let m = 0;
+      let zeros = 0;
+      e = a + 2;
+      for (; e < end; e++) {
+        const d = bytes[e]! - 48;
+        if (d < 0 || d > 9) break;
+        if (m === 0 && d === 0) zeros++;
+        m = m * 10 + d;
+      }
+      const len = e - a;
+      if (m !== 0 && bytes[e - 1] !== 48 && zeros <= 5 && len <= 22 && len - 2 - zeros <= 15) {
+        v = m / POW10[len - 2]!;
+      }
+    } else if (c0 === 48 || c0 === 49) {
+      e = a + 1;
+      v = c0 - 48;
+    }
+    let eol = e;
+    if (v >= 0 && (e === end || bytes[e] === 10)) {
       valStart[p] = a;
-      valEnd[p] = stop;
+      valEnd[p] = e;
+    } else if (v >= 0 && bytes[e] === 13 && (e + 1 === end || bytes[e + 1] === 10)) {
+      valStart[p] = a;
+      valEnd[p] = e;
+      eol = e + 1;
     } else {
+      while (eol < end && bytes[eol] !== 10) {
+        if (bytes[eol] === 44) return undefined;
+        eol++;
+      }
+      let stop = eol;
+      if (bytes[stop - 1] === 13) stop--;
+      if (stop <= a) return undefined;
       v = numberCell(bytes, a, stop);
       if (!(v >= 0 && v <= 1)) return undefined;
       valStart[p] = -1;
@@ -164,6 +201,9 @@ function latin1(b: Uint8Array): string {
 
 /** A round's live ids as bytes in canonical order, with a hash table from bytes to position. */
 interface LiveBytes {
+  /** Every id's bytes, one after another in canonical order; id p is data[start[p], start[p+1]). */
+  data: Uint8Array;
+  start: Int32Array;
   length(p: number): number;
   equals(p: number, b: Uint8Array, a: number, e: number): boolean;
   find(b: Uint8Array, a: number, e: number): number;
@@ -211,6 +251,8 @@ function buildLiveBytes(sorted: readonly string[]): LiveBytes | null {
     return true;
   };
   return {
+    data,
+    start,
     length: (p) => start[p + 1]! - start[p]!,
     equals,
     find(b, a, e) {
