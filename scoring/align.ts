@@ -44,15 +44,28 @@ export function align(
   inputs: readonly (readonly string[])[],
   names: readonly string[] = inputs.map((_, k) => `input ${k}`),
   maxDroppedRatio = MAX_DROPPED_RATIO,
+  cache?: IdIndexCache,
 ): Alignment {
-  const maps = inputs.map((ids, k) => indexIds(ids, names[k]!));
+  const maps = inputs.map((ids, k) => {
+    let m = cache?.get(ids);
+    if (!m) {
+      m = indexIds(ids, names[k]!);
+      cache?.set(ids, m);
+    }
+    return m;
+  });
   // Walk the smallest input and keep the ids every other input has.
   let smallest = 0;
   for (let k = 1; k < inputs.length; k++) {
     if (inputs[k]!.length < inputs[smallest]!.length) smallest = k;
   }
-  const ids = inputs[smallest]!.filter((id) => maps.every((m) => m.has(id)));
-  ids.sort(compareIds);
+  const ids: string[] = [];
+  for (const id of inputs[smallest]!) {
+    let everywhere = true;
+    for (const m of maps) everywhere &&= m.has(id);
+    if (everywhere) ids.push(id);
+  }
+  ids.sort(); // the default order of strings is compareIds' (code units), without a JS callback
   for (let k = 0; k < inputs.length; k++) {
     const n = inputs[k]!.length;
     const dropped = n - ids.length;
@@ -65,9 +78,19 @@ export function align(
       );
     }
   }
-  const index = maps.map((m) => Int32Array.from(ids, (id) => m.get(id)!));
+  const index = maps.map((m) => {
+    const at = new Int32Array(ids.length);
+    for (let j = 0; j < ids.length; j++) at[j] = m.get(ids[j]!)!;
+    return at;
+  });
   return { ids, index };
 }
+
+/**
+ * Id -> position maps already built, by id array: `align` calls over the same (unchanged) id
+ * arrays, e.g. while one scorer is prepared, index each array once.
+ */
+export type IdIndexCache = Map<readonly string[], Map<string, number>>;
 
 /** `values` reordered (and subset) by positions: `out[j] = values[index[j]]`. */
 export function take(values: Float64Array, index: Int32Array): Float64Array {

@@ -126,7 +126,18 @@ function bucketRank(x: Float64Array, codes: Int32Array, lo: number, hi: number):
     budget -= p - q;
     if (budget < 0) return 0;
   }
-  return tieCodes(x, order, codes);
+  // tieCodes, written out: a call here would be compiled before it has any type feedback.
+  let groups = 0;
+  for (let g = 0; g < n; ) {
+    const v = x[order[g]!]!;
+    let e = g + 1;
+    while (e < n && x[order[e]!] === v) e++;
+    const c = g + e;
+    for (let k = g; k < e; k++) codes[order[k]!] = c;
+    groups++;
+    g = e;
+  }
+  return groups;
 }
 
 /** Codes from a sorted order: each tie group [g, e) gets g + e. Returns the number of groups. */

@@ -1,6 +1,7 @@
+import type { IdIndexCache } from "./align";
 import { ScoringError } from "./errors";
-import { gaussTable } from "./gaussianize";
 import { type CorrTargets, corrInner, prepareCorrTargets } from "./metrics/corr";
+import { type CodesScoring, codesScoring, corrMmcFromCodes } from "./metrics/corr-mmc";
 import {
   type ExposureContext,
   featureExposureInner,
@@ -53,10 +54,13 @@ export class Scorer {
   private readonly corrRank: RankTransform;
   private readonly mmcRank?: RankTransform;
   private readonly fncRank?: RankTransform;
+  private codesScoring?: CodesScoring;
+  private readonly pair = new Float64Array(2);
 
   constructor(inputs: ScorerInputs) {
     this.n = inputs.ids.length;
-    this.corrTargets = prepareCorrTargets(inputs.ids, inputs.targets);
+    const idIndex: IdIndexCache = new Map(); // each id array indexed once
+    this.corrTargets = prepareCorrTargets(inputs.ids, inputs.targets, idIndex);
     this.corrRank = new RankTransform(this.n, this.corrTargets.index);
     const ranks = [this.corrRank];
     // One rank transform per distinct id subset: usually every metric uses the same ids.
@@ -68,7 +72,7 @@ export class Scorer {
       return r;
     };
     if (inputs.metaModel) {
-      this.mmcCtx = prepareMmc(inputs.ids, inputs.metaModel, inputs.targets);
+      this.mmcCtx = prepareMmc(inputs.ids, inputs.metaModel, inputs.targets, idIndex);
       this.mmcRank = rankFor(this.mmcCtx.index);
     }
     if (inputs.features) {
@@ -76,6 +80,20 @@ export class Scorer {
       this.fncRank = rankFor(this.fncCtx.index);
       this.exposureCtx = prepareExposure(inputs.ids, inputs.features);
     }
+  }
+
+  /** CORR and MMC both read the same ranking of the predictions, and there is no FNC. */
+  private get fused(): boolean {
+    return !this.fncCtx && (!this.mmcCtx || this.mmcRank === this.corrRank);
+  }
+
+  /**
+   * True when scores need nothing but the rank codes of each whole prediction vector (every id
+   * scored, no features): then `scoreRankCodes` can take codes ranked elsewhere, e.g. on
+   * another thread.
+   */
+  get ranksWholeVector(): boolean {
+    return this.fused && this.corrRank.coversInput;
   }
 
   /**
@@ -89,24 +107,15 @@ export class Scorer {
     const done: RankTransform[] = [];
     const ranked = (r: RankTransform, materialize = true) => {
       if (done.includes(r)) return r;
-      const groups = r.rank(values);
-      if (groups < 0) assertFinite(values, what); // throws, naming the first offender
-      if (groups < 2) {
-        throw new ScoringError(
-          "constant_predictions",
-          `${what} are constant over the scored ids; they have no rank information`,
-          { what },
-        );
-      }
+      checkGroups(r.rank(values), values, what);
       if (materialize) r.materialize();
       done.push(r);
       return r;
     };
     let out: SubmissionScores;
-    if (!this.fncCtx && (!this.mmcCtx || this.mmcRank === this.corrRank)) {
+    if (this.fused) {
       // CORR (and MMC) straight from the rank codes: one pass, no gaussianized vectors.
-      ranked(this.corrRank, false);
-      out = this.corrMmc(this.corrRank);
+      out = this.corrMmc(ranked(this.corrRank, false).codes);
     } else {
       out = { corr: corrInner(ranked(this.corrRank).gaussPow, this.corrTargets) };
       if (this.mmcCtx) out.mmc = mmcInner(ranked(this.mmcRank!).gauss, this.mmcCtx);
@@ -118,51 +127,67 @@ export class Scorer {
       out.maxFeatureExposure = e.maxFeatureExposure;
       out.maxFeature = e.maxFeature;
     }
-    for (const [k, v] of Object.entries(out)) {
-      if (typeof v === "number" && !Number.isFinite(v)) {
-        throw new ScoringError("constant_predictions", `${what}: ${k} is undefined (${v})`, {
-          what,
-        });
-      }
-    }
-    return out;
+    return checkFinite(out, what);
   }
 
   /**
-   * `corrInner(gaussPow)` and `mmcInner(gauss)` of a ranked transform, reading the gaussianized
-   * values from the table by rank code instead of materializing them. The sums run in the same
-   * order with the same operations, so the results are bit for bit those of the two functions.
+   * `score(values)` given `groups = rankCodesInto(values, codes)` computed already, and perhaps
+   * `pair` = `corrMmcFromCodes(codes, this.forCodes)` too (e.g. on another thread). Only when
+   * `ranksWholeVector`; same results and errors as `score`.
    */
-  private corrMmc(r: RankTransform): SubmissionScores {
-    const { codes, pos, n } = r;
-    const { gauss, gaussPow } = gaussTable(n);
-    const { t: ct, tss } = this.corrTargets;
-    let mx = 0;
-    for (let j = 0; j < n; j++) mx += gaussPow[codes[pos[j]!]!]!;
-    mx /= n;
-    let sxy = 0;
-    let sxx = 0;
-    const mmc = this.mmcCtx;
-    if (!mmc) {
-      for (let j = 0; j < n; j++) {
-        const dx = gaussPow[codes[pos[j]!]!]! - mx;
-        sxy += dx * ct[j]!;
-        sxx += dx * dx;
-      }
-      return { corr: sxy / Math.sqrt(sxx * tss) };
-    }
-    const { m, t } = mmc;
-    let tp = 0;
-    let pm = 0;
-    for (let j = 0; j < n; j++) {
-      const c = codes[pos[j]!]!;
-      const dx = gaussPow[c]! - mx;
-      sxy += dx * ct[j]!;
-      sxx += dx * dx;
-      const p = gauss[c]!;
-      tp += t[j]! * p;
-      pm += p * m[j]!;
-    }
-    return { corr: sxy / Math.sqrt(sxx * tss), mmc: (tp - (pm / mmc.mm) * mmc.tm) / n };
+  scoreRankCodes(
+    values: Float64Array,
+    codes: Int32Array,
+    groups: number,
+    what = "predictions",
+    pair?: Float64Array,
+  ): SubmissionScores {
+    if (!this.ranksWholeVector) throw new Error("scoreRankCodes needs ranksWholeVector");
+    assertSameLength(values.length, this.n, `${what} vs ids`);
+    assertSameLength(codes.length, this.n, `${what} rank codes vs ids`);
+    checkGroups(groups, values, what);
+    return checkFinite(this.corrMmc(codes, pair), what);
   }
+
+  /** CORR (and MMC) of the ranking whose codes are `codes`, unless given (see `corrMmcFromCodes`). */
+  private corrMmc(codes: Int32Array, pair?: Float64Array): SubmissionScores {
+    const p = pair ?? this.pair;
+    this.codesScoring ??= codesScoring(this.corrRank.pos, this.corrTargets, this.mmcCtx);
+    if (!pair) corrMmcFromCodes(codes, this.codesScoring, p);
+    return this.mmcCtx ? { corr: p[0]!, mmc: p[1]! } : { corr: p[0]! };
+  }
+
+  /**
+   * What scoring from rank codes needs, as plain arrays (to hand to another thread); only when
+   * `ranksWholeVector`.
+   */
+  get forCodes(): CodesScoring {
+    if (!this.ranksWholeVector) throw new Error("forCodes needs ranksWholeVector");
+    this.codesScoring ??= codesScoring(this.corrRank.pos, this.corrTargets, this.mmcCtx);
+    return this.codesScoring;
+  }
+}
+
+/** Turns a ranking's distinct-value count into the scorer's errors (see `rankCodesInto`). */
+function checkGroups(groups: number, values: Float64Array, what: string): void {
+  if (groups < 0) assertFinite(values, what); // throws, naming the first offender
+  if (groups < 2) {
+    throw new ScoringError(
+      "constant_predictions",
+      `${what} are constant over the scored ids; they have no rank information`,
+      { what },
+    );
+  }
+}
+
+/** Scores are never NaN: an undefined metric is an error naming it. */
+function checkFinite(out: SubmissionScores, what: string): SubmissionScores {
+  for (const [k, v] of Object.entries(out)) {
+    if (typeof v === "number" && !Number.isFinite(v)) {
+      throw new ScoringError("constant_predictions", `${what}: ${k} is undefined (${v})`, {
+        what,
+      });
+    }
+  }
+  return out;
 }

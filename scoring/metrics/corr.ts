@@ -1,4 +1,4 @@
-import { align } from "../align";
+import { align, type IdIndexCache } from "../align";
 import { ScoringError } from "../errors";
 import { pearsonCenteredInner } from "../pearson";
 import { RankTransform } from "../rank-transform";
@@ -21,10 +21,14 @@ export interface CorrTargets {
  * Validates and prepares targets for `corrInner`: centers over all target ids, aligns with the
  * prediction ids (at most 20% dropped from either), applies pow 1.5.
  */
-export function prepareCorrTargets(predictionIds: readonly string[], targets: Series): CorrTargets {
+export function prepareCorrTargets(
+  predictionIds: readonly string[],
+  targets: Series,
+  cache?: IdIndexCache,
+): CorrTargets {
   assertSeriesShape(targets, "targets");
   assertFinite(targets.values, "targets", targets.ids);
-  const al = align([predictionIds, targets.ids], ["predictions", "targets"]);
+  const al = align([predictionIds, targets.ids], ["predictions", "targets"], undefined, cache);
   const tv = targets.values;
   let mean = 0;
   for (let i = 0; i < tv.length; i++) mean += tv[i]!;

@@ -1,4 +1,4 @@
-import { align } from "../align";
+import { align, type IdIndexCache } from "../align";
 import { ScoringError } from "../errors";
 import { RankTransform } from "../rank-transform";
 import type { Series } from "../types";
@@ -23,6 +23,7 @@ export function prepareMmc(
   predictionIds: readonly string[],
   metaModel: Series,
   targets: Series,
+  cache?: IdIndexCache,
 ): MmcContext {
   assertSeriesShape(metaModel, "meta model");
   assertSeriesShape(targets, "targets");
@@ -31,6 +32,8 @@ export function prepareMmc(
   const al = align(
     [predictionIds, metaModel.ids, targets.ids],
     ["predictions", "meta model", "targets"],
+    undefined,
+    cache,
   );
   const n = al.ids.length;
   const rt = new RankTransform(metaModel.values.length, al.index[1]!);
