@@ -4,7 +4,7 @@ import type { Frame } from "../types";
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k); // exact doubles up to 1e22
 
 /**
- * The value of a field that is not a plain decimal of up to 15 digits (more digits, an exponent,
+ * The value of a field that is not a plain decimal of up to 9 digits (more digits, an exponent,
  * spaces, text): what `Number` makes of it, except that an empty field is NaN, not 0.
  */
 function parseField(buf: Buffer, a: number, b: number): number {
@@ -38,17 +38,29 @@ function fieldError(what: string, line: number, ncol: number): ScoringError {
   );
 }
 
+/** A final newline lets the scanning loops stop on a delimiter without bounds checks. */
+export function withFinalNewline(buf: Buffer): Buffer {
+  return buf.length > 0 && buf[buf.length - 1] !== 10 ? Buffer.concat([buf, Buffer.of(10)]) : buf;
+}
+
+/** Where the rows of a CSV without quoted fields are, from one scan of its line ends. */
+export interface CsvLayout {
+  readonly header: readonly string[];
+  readonly idCol: number;
+  /** Non-blank data rows. */
+  readonly rows: number;
+  /**
+   * Row chunks for `parseCsvRows`: chunk k holds rows [row[k], row[k + 1]) and starts at byte
+   * offset `byte[k]`, on line `line[k]` (1-based, for error messages). One chunk unless asked.
+   */
+  readonly chunks: { readonly byte: number[]; readonly row: number[]; readonly line: number[] };
+}
+
 /**
- * The byte-scanning parser for CSVs without quoted fields: one pass that finds delimiters and
- * parses each number as it goes (no per-field substring or native call on the fast path). The
- * value columns are views of one Float64Array (column after column), filled as rows are read.
+ * Reads the header and counts the data rows (blank lines skipped) of a CSV ending in a newline;
+ * with `chunkBytes`, also cuts the rows into chunks of about that many bytes.
  */
-export function parseSimpleCsv(input: Buffer, what = "CSV"): Frame {
-  // A final newline lets the scanning loops stop on a delimiter without bounds checks.
-  const buf =
-    input.length > 0 && input[input.length - 1] !== 10
-      ? Buffer.concat([input, Buffer.of(10)])
-      : input;
+export function scanCsv(buf: Buffer, what: string, chunkBytes = 0): CsvLayout {
   const len = buf.length;
   let headerEnd = buf.indexOf(10);
   if (headerEnd < 0) headerEnd = len;
@@ -61,36 +73,69 @@ export function parseSimpleCsv(input: Buffer, what = "CSV"): Frame {
       `${what}: no "id" column in header ${header.join(",")}`,
     );
   }
-  const ncol = header.length;
-  // Count non-empty lines up front so the columns are allocated once.
+  const chunks = { byte: [headerEnd + 1], row: [0], line: [2] };
+  let next = chunkBytes > 0 ? headerEnd + 1 + chunkBytes : len;
   let rows = 0;
-  for (let i = headerEnd + 1; i < len; ) {
+  let line = 2;
+  for (let i = headerEnd + 1; i < len; line++) {
     const e = buf.indexOf(10, i);
     if (e > i && !(e === i + 1 && buf[i] === 13)) rows++;
     i = e + 1;
+    if (i >= next && i < len) {
+      chunks.byte.push(i);
+      chunks.row.push(rows);
+      chunks.line.push(line + 1);
+      next = i + chunkBytes;
+    }
   }
-  const data = new Float64Array(rows * (ncol - 1));
-  const ids: string[] = new Array(rows);
+  chunks.row.push(rows);
+  return { header, idCol, rows, chunks };
+}
+
+/**
+ * Parses chunk k of `layout` (see `scanCsv`) from `buf` (ending in a newline): the values of row
+ * r and value column j (columns in header order, the id column left out) go to
+ * `data[j * layout.rows + r]`, and the id of row r to `ids[r]` or, when `ids` is null, its byte
+ * range to `idRange[2r]`, `idRange[2r + 1]`. The work of the parser, shared by the one-thread
+ * path and the threads that split a big file by chunks.
+ */
+export function parseCsvRows(
+  buf: Uint8Array,
+  layout: CsvLayout,
+  k: number,
+  data: Float64Array,
+  ids: string[] | null,
+  idRange: Int32Array | null,
+  what = "CSV",
+): void {
+  const { idCol, rows } = layout;
+  const ncol = layout.header.length;
   const last = ncol - 1;
-  let r = 0;
-  let line = 1;
-  let i = headerEnd + 1;
-  while (i < len && r < rows) {
+  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  let i = layout.chunks.byte[k]!;
+  let line = layout.chunks.line[k]! - 1;
+  const end = layout.chunks.row[k + 1]!;
+  for (let r = layout.chunks.row[k]!; r < end; ) {
     line++;
     let ch = buf[i]!;
     if (ch === 10 || (ch === 13 && buf[i + 1] === 10)) {
       i += ch === 13 ? 2 : 1; // blank line
       continue;
     }
-    let o = r; // where this row's next value goes: column k's values start at k * rows
+    let o = r; // where this row's next value goes: value column j starts at j * rows
     for (let c = 0; c < ncol; c++) {
       const start = i;
       if (c === idCol) {
         while (ch !== 44 && ch !== 10 && ch !== 13) ch = buf[++i]!;
-        ids[r] = buf.toString("utf8", start, i);
+        if (ids) ids[r] = text.toString("utf8", start, i);
+        else {
+          idRange![2 * r] = start;
+          idRange![2 * r + 1] = i;
+        }
       } else {
-        // Decimal fast path: up to 15 digits in all, so the mantissa m is an exact integer and
-        // m / 10^frac a single correctly rounded division: exactly what `Number(text)` gives.
+        // Decimal fast path: up to 9 digits in all, so the mantissa m is an exact integer (a
+        // small one: int32 arithmetic) and m / 10^frac a single correctly rounded division,
+        // exactly what `Number(text)` gives. Longer numbers go to `Number`.
         let neg = false;
         if (ch === 45 /* - */ || ch === 43 /* + */) {
           neg = ch === 45;
@@ -99,27 +144,25 @@ export function parseSimpleCsv(input: Buffer, what = "CSV"): Frame {
         let m = 0;
         let digits = 0;
         while (ch >= 48 && ch <= 57) {
-          m = m * 10 + (ch - 48);
-          digits++;
+          if (++digits <= 9) m = m * 10 + (ch - 48);
           ch = buf[++i]!;
         }
         let frac = 0;
         if (ch === 46 /* . */) {
           ch = buf[++i]!;
           while (ch >= 48 && ch <= 57) {
-            m = m * 10 + (ch - 48);
+            if (++digits <= 9) m = m * 10 + (ch - 48);
             frac++;
             ch = buf[++i]!;
           }
         }
-        digits += frac;
         let v: number;
-        if (digits > 0 && digits <= 15 && (ch === 44 || ch === 10 || ch === 13)) {
+        if (digits > 0 && digits <= 9 && (ch === 44 || ch === 10 || ch === 13)) {
           v = frac === 0 ? m : m / POW10[frac]!;
           if (neg) v = -v;
         } else {
           while (ch !== 44 && ch !== 10 && ch !== 13) ch = buf[++i]!;
-          v = parseField(buf, start, i);
+          v = parseField(text, start, i);
         }
         data[o] = v;
         o += rows;
@@ -127,24 +170,42 @@ export function parseSimpleCsv(input: Buffer, what = "CSV"): Frame {
       if (c < last) {
         if (ch !== 44) throw fieldError(what, line, ncol);
         ch = buf[++i]!;
-      } else if (ch !== 10 && ch !== 13) {
+      } else if (ch !== 10 && !(ch === 13 && buf[i + 1] === 10)) {
         throw fieldError(what, line, ncol);
       }
     }
-    // End of row: skip \r\n or \n.
-    if (buf[i] === 13) i++;
-    if (buf[i] === 10) i++;
+    i += ch === 13 ? 2 : 1; // \r\n or \n
     r++;
   }
+}
+
+/** The columns of a parsed frame: views of `data` (value column j at `j * rows`). */
+export function frameColumns(layout: CsvLayout, data: Float64Array): Record<string, Float64Array> {
+  const { rows, idCol } = layout;
   const columns: Record<string, Float64Array> = {};
-  let k = 0;
-  for (let c = 0; c < ncol; c++) {
-    if (c === idCol) continue;
-    const col = data.subarray(k * rows, (k + 1) * rows);
-    columns[header[c]!] = r === rows ? col : col.slice(0, r);
-    k++;
-  }
-  return { ids: r === rows ? ids : ids.slice(0, r), columns };
+  let j = 0;
+  layout.header.forEach((name, c) => {
+    if (c === idCol) return;
+    columns[name] = data.subarray(j * rows, (j + 1) * rows);
+    j++;
+  });
+  return columns;
+}
+
+/**
+ * The byte-scanning parser for CSVs without quoted fields: one pass that finds delimiters and
+ * parses each number as it goes (no per-field substring or native call on the fast path). The
+ * value columns are views of one Float64Array (column after column), filled as rows are read.
+ */
+export function parseSimpleCsv(input: Buffer, what = "CSV"): Frame {
+  const buf = withFinalNewline(input);
+  const layout = scanCsv(buf, what);
+  const data = new Float64Array(layout.rows * (layout.header.length - 1));
+  const ids: string[] = new Array(layout.rows);
+  // A plain Uint8Array, as the threads of `CsvSplit` pass: one kind of input for the JIT.
+  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  parseCsvRows(bytes, layout, 0, data, ids, null, what);
+  return { ids, columns: frameColumns(layout, data) };
 }
 
 /** General CSV path (quoted fields) via arquero, ids kept as strings. */
