@@ -5,9 +5,13 @@
 import { build } from "esbuild";
 
 await build({
-  // The scoring worker thread is its own entry, beside the chunks, as scoring/parallel/pool.ts
-  // expects (`./worker.mjs` next to it).
-  entryPoints: { main: "cli/main.ts", worker: "scoring/parallel/worker.ts" },
+  // The worker threads are entries of their own, beside the chunks, as scoring/parallel/pool.ts
+  // and csv-split.ts expect (`./worker.mjs` and `./csv-worker.mjs` next to them).
+  entryPoints: {
+    main: "cli/main.ts",
+    worker: "scoring/parallel/worker.ts",
+    "csv-worker": "scoring/parallel/csv-worker.ts",
+  },
   outExtension: { ".js": ".mjs" },
   outdir: "dist/cli",
   bundle: true,

@@ -1,3 +1,5 @@
+import { statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import {
   type Frame,
   Scorer,
@@ -5,7 +7,8 @@ import {
   type Series,
   type SubmissionScores,
 } from "../../scoring";
-import { readFrame } from "../../scoring/io/read-table";
+import { isParquet, readFrame } from "../../scoring/io/read-table";
+import { CSV_SPLIT_MIN_BYTES, CsvSplit } from "../../scoring/parallel/csv-split";
 import type { ScoringPool } from "../../scoring/parallel/pool";
 import { type Command, parseCommandArgs, required, UsageError } from "../command";
 import { fmt, formatTable, progress } from "../ui";
@@ -21,7 +24,8 @@ Options:
   --targets FILE       id + "target" (or a single value column)
   --meta-model FILE    id + "prediction" (or a single value column); adds MMC
   --features FILE      id + feature columns; adds FNC, maxFeatureExposure, maxFeature
-  --threads N          score on N threads (default 1; worth it for thousands of models)
+  --threads N          score on N threads (worth it for thousands of models); by default a
+                       predictions CSV over 8 MB is parsed and ranked on two threads, else one
   --json               print {"models": {"<column>": {"corr", "mmc", "fnc", "maxFeatureExposure", "maxFeature"}}}
   -h, --help           show this help`;
 
@@ -75,20 +79,35 @@ export const score: Command = {
     const targetFile = required(values, "targets");
     const metaFile = values["meta-model"] as string | undefined;
     const featureFile = values.features as string | undefined;
-    // Opt-in: a worker thread costs ~0.2 s to load (tsx), more than it saves below ~2,000 models.
+    // The scoring pool is opt-in: a worker thread costs ~0.2 s to load (tsx), more than it
+    // saves below ~2,000 models.
     const threads = Number(values.threads ?? 1);
     if (!Number.isInteger(threads) || threads < 1) {
       throw new UsageError(`--threads must be a positive integer, got ${values.threads}`);
     }
     const pool =
       threads > 1 ? (await import("../../scoring/parallel/pool")).ScoringPool.start(threads) : null;
+    // Without --threads, a big predictions CSV gets one helper thread for parsing and ranking,
+    // started first so that it loads while the file is read.
+    const split = values.threads === undefined && useCsvSplit(predFile) ? CsvSplit.start() : null;
     try {
-      return await scoreFiles(values, predFile, targetFile, metaFile, featureFile, pool);
+      return await scoreFiles(values, predFile, targetFile, metaFile, featureFile, pool, split);
     } finally {
+      split?.stop();
       await pool?.close();
     }
   },
 };
+
+/** A helper thread pays off for a big predictions CSV on a machine with more than one core. */
+function useCsvSplit(predFile: string): boolean {
+  if (isParquet(predFile) || availableParallelism() < 2) return false;
+  try {
+    return statSync(predFile).size >= CSV_SPLIT_MIN_BYTES;
+  } catch {
+    return false; // reading it reports the error
+  }
+}
 
 async function scoreFiles(
   values: Record<string, unknown>,
@@ -97,13 +116,20 @@ async function scoreFiles(
   metaFile: string | undefined,
   featureFile: string | undefined,
   pool: ScoringPool | null,
+  split: CsvSplit | null,
 ): Promise<number> {
-  const [predictions, targets, meta, features] = await Promise.all([
-    readFrame(predFile),
+  // With a helper thread the predictions are parsed first, the other files meanwhile read in
+  // the background: the sooner the predictions are parsed, the longer the helper has to rank
+  // their columns while this thread parses the other files and prepares the scorer.
+  await split?.load(predFile, { rank: !featureFile });
+  const others = Promise.all([
     readFrame(targetFile),
     metaFile ? readFrame(metaFile) : undefined,
     featureFile ? readFrame(featureFile) : undefined,
   ]);
+  others.catch(() => {}); // awaited below, after the predictions
+  const predictions = split ? split.frame() : await readFrame(predFile);
+  const [targets, meta, features] = await others;
   const models = Object.keys(predictions.columns);
   if (models.length === 0) {
     throw new ScoringError("invalid_table", `${predFile}: no model columns besides "id"`);
@@ -122,6 +148,9 @@ async function scoreFiles(
         onProgress: (done) => bar.tick(done),
       });
       results = Object.fromEntries(models.map((m, k) => [m, scores[k]!]));
+    } else if (split) {
+      const scorer = new Scorer({ ids: predictions.ids, ...inputs });
+      results = split.score(predictions, scorer, (done) => bar.tick(done));
     } else {
       results = scoreColumns(predictions, inputs, (done) => bar.tick(done));
     }
