@@ -3,12 +3,41 @@ import type { Frame } from "../types";
 
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k); // exact doubles up to 1e22
 
+const TWO_53 = 2 ** 53;
+
 /**
- * The value of a field that is not a plain decimal of up to 9 digits (more digits, an exponent,
- * spaces, text): what `Number` makes of it, except that an empty field is NaN, not 0.
+ * The value of a field that is not a plain decimal of up to 9 digits: exactly what `Number`
+ * makes of it, except that an empty field is NaN, not 0. A longer plain decimal whose digits
+ * make an integer below 2^53 (up to 15 digits always, 16 usually: the shortest form of most
+ * doubles) is still one correctly rounded division, with no string made; anything else
+ * (17 digits, exponents, spaces, text) goes through `Number`.
  */
-function parseField(buf: Buffer, a: number, b: number): number {
-  return a === b ? Number.NaN : Number(buf.toString("latin1", a, b));
+function parseField(buf: Uint8Array, text: Buffer, a: number, b: number): number {
+  if (a === b) return Number.NaN;
+  let i = a;
+  let c = buf[i]!;
+  const neg = c === 45; /* - */
+  if (neg || c === 43 /* + */) c = buf[++i]!;
+  let m = 0;
+  let digits = 0;
+  let frac = 0;
+  let dot = false;
+  for (; i < b; c = buf[++i]!) {
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48); // exact while below 2^53; above, the check below fails anyway
+      digits++;
+      if (dot) frac++;
+    } else if (c === 46 /* . */ && !dot) {
+      dot = true;
+    } else {
+      break;
+    }
+  }
+  if (i === b && digits > 0 && m < TWO_53 && frac <= 22) {
+    const v = frac === 0 ? m : m / POW10[frac]!;
+    return neg ? -v : v;
+  }
+  return Number(text.toString("latin1", a, b));
 }
 
 /**
@@ -162,7 +191,7 @@ export function parseCsvRows(
           if (neg) v = -v;
         } else {
           while (ch !== 44 && ch !== 10 && ch !== 13) ch = buf[++i]!;
-          v = parseField(text, start, i);
+          v = parseField(buf, text, start, i);
         }
         data[o] = v;
         o += rows;
