@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { ScoringError } from "../errors";
 import { frameColumns, parseCsvFrame, parseSimpleCsv, scanCsv } from "../io/csv";
@@ -23,7 +23,12 @@ import {
   sharePrep,
 } from "./csv-shared";
 
-const WORKER_URL = new URL("./csv-worker.mjs", import.meta.url);
+// Compiled (dist/cli): one CommonJS file, quicker for a thread to load; from source: the shim
+// that loads the TypeScript.
+const COMPILED_WORKER = new URL("./csv-worker.cjs", import.meta.url);
+const WORKER_URL = existsSync(COMPILED_WORKER)
+  ? COMPILED_WORKER
+  : new URL("./csv-worker.mjs", import.meta.url);
 
 /** Below this size a predictions CSV is read on one thread: the helper would not pay its start. */
 export const CSV_SPLIT_MIN_BYTES = 8 << 20;
