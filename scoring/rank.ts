@@ -48,8 +48,10 @@ function fixRun(x: Float64Array, order: Int32Array, g: number, e: number): void 
  *
  * Usually a bucket sort: each value goes to one of ~n/2 buckets by linear interpolation between
  * the minimum and maximum (a monotone map, so bucket order is value order), then one insertion
- * sort pass orders values within their buckets; ties cost nothing. About twice as fast as the
- * radix sort below for n = 5,000. Skewed data (an outlier squeezing everything into a few
+ * sort pass orders values within their buckets; ties cost nothing. When no bucket holds two
+ * distinct values (rounded predictions: a few hundred distinct values), the bucket counts give
+ * the codes directly, with no sorting at all. Two to three times as fast as the radix sort below
+ * for n = 5,000. Skewed data (an outlier squeezing everything into a few
  * buckets) would make the insertion sort quadratic: past a budget of moves it gives up and the
  * radix sort ranks the vector instead.
  *
@@ -81,6 +83,7 @@ let bucketCap = 0;
 let bucketOf = new Int32Array(0);
 let bucketOrder = new Int32Array(0);
 let bucketStart = new Int32Array(0);
+let bucketValue = new Float64Array(0);
 
 /** The bucket sort of `rankCodesInto` over non-constant finite `x`; 0 if it gave up. */
 function bucketRank(x: Float64Array, codes: Int32Array, lo: number, hi: number): number {
@@ -95,17 +98,42 @@ function bucketRank(x: Float64Array, codes: Int32Array, lo: number, hi: number):
     bucketOf = new Int32Array(n);
     bucketOrder = new Int32Array(n);
   }
-  if (bucketStart.length < nb + 1) bucketStart = new Int32Array(nb + 1);
+  if (bucketStart.length < nb + 1) {
+    bucketStart = new Int32Array(nb + 1);
+    bucketValue = new Float64Array(nb);
+  }
   const b = bucketOf;
   const order = bucketOrder;
   const start = bucketStart;
+  const value = bucketValue;
   start.fill(0, 0, nb + 1);
-  for (let i = 0; i < n; i++) {
+  // Bucket of each value, counts per bucket, and whether some bucket holds two distinct values
+  // (with continuous values that shows within the first few dozen; then a plainer loop).
+  let i = 0;
+  for (; i < n; i++) {
+    const v = x[i]!;
+    const k = ((v - lo) * scale) | 0;
+    b[i] = k;
+    if (start[k + 1]!++ === 0) value[k] = v;
+    else if (value[k] !== v) break;
+  }
+  const mixed = i < n;
+  for (i++; i < n; i++) {
     const k = ((x[i]! - lo) * scale) | 0;
     b[i] = k;
     start[k + 1]!++;
   }
   for (let k = 1; k <= nb; k++) start[k] = start[k]! + start[k - 1]!;
+  if (!mixed) {
+    // Every bucket is one tie group (rounded predictions, few distinct values): no sorting.
+    let groups = 0;
+    for (let k = 0; k < nb; k++) if (start[k + 1]! > start[k]!) groups++;
+    for (let i = 0; i < n; i++) {
+      const k = b[i]!;
+      codes[i] = start[k]! + start[k + 1]!;
+    }
+    return groups;
+  }
   for (let i = 0; i < n; i++) order[start[b[i]!]!++] = i;
   // Buckets are in value order, so values only move within their bucket.
   let budget = 8 * n;
