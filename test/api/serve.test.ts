@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
-import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDb } from "../../db";
+import { freshPostgres } from "../helpers/db";
 
 /**
  * The standalone Node server (`npm run api`, api/serve.ts) with two processes sharing one port
@@ -13,22 +12,17 @@ const root = resolve(import.meta.dirname, "../..");
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 describe("npm run api with API_PROCESSES=2 on Postgres", () => {
-  const name = `tourney_serve_${randomBytes(5).toString("hex")}`;
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  let db: Awaited<ReturnType<typeof freshPostgres>>;
   let child: ChildProcess;
   let started: { url: string; processes: number; pids: number[] };
 
   beforeAll(async () => {
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    await admin.end();
-    await (await openDb({ url: url.toString(), max: 1 })).close(); // migrate
+    db = await freshPostgres(adminUrl, { max: 1, prefix: "tourney_serve" });
     child = spawn(process.execPath, ["--import", "tsx", "api/serve.ts"], {
       cwd: root,
       env: {
         ...process.env,
-        DATABASE_URL: url.toString(),
+        DATABASE_URL: db.url,
         API_PROCESSES: "2",
         DB_POOL: "2",
         PORT: "0",
@@ -51,9 +45,7 @@ describe("npm run api with API_PROCESSES=2 on Postgres", () => {
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
     }
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await db?.drop();
   });
 
   it("forks two server processes on one port", () => {

@@ -1,5 +1,4 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -7,7 +6,9 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { beat, createAccount, type DbHandle, getModel, openDb } from "../../db";
+import { beat, createAccount, getModel } from "../../db";
+import { httpCall } from "../helpers/api";
+import { freshPostgres } from "../helpers/db";
 
 /**
  * The API under `wrangler dev` (workerd, the Workers runtime), built from the committed
@@ -138,53 +139,8 @@ async function wranglerDev(args: string[], tmp: string): Promise<Wrangler> {
   }
 }
 
-async function call(
-  base: string,
-  method: string,
-  path: string,
-  init: { key?: string; json?: unknown; body?: RequestInit["body"]; type?: string } = {},
-) {
-  const headers: Record<string, string> = {};
-  if (init.key) headers.authorization = `Bearer ${init.key}`;
-  if (init.type) headers["content-type"] = init.type;
-  let body = init.body;
-  if (init.json !== undefined) {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify(init.json);
-  }
-  const res = await fetch(base + path, { method, headers, body });
-  const text = await res.text();
-  let data: any;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    data = text;
-  }
-  return { status: res.status, data, headers: res.headers };
-}
-
-/** A fresh database on the server of `admin`, migrated from Node as a deployment would be. */
-async function freshDb(
-  admin: string,
-): Promise<{ url: string; h: DbHandle; drop(): Promise<void> }> {
-  const name = `tourney_wrangler_${randomBytes(6).toString("hex")}`;
-  const sql = postgres(admin, { max: 1, onnotice: () => {} });
-  await sql.unsafe(`create database ${name}`);
-  await sql.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  const h = await openDb({ url: url.toString(), max: 2 });
-  return {
-    url: url.toString(),
-    h,
-    async drop() {
-      await h.close();
-      const s = postgres(admin, { max: 1, onnotice: () => {} });
-      await s.unsafe(`drop database if exists ${name} with (force)`);
-      await s.end();
-    },
-  };
-}
+const call = httpCall;
+const freshDb = (admin: string) => freshPostgres(admin, { prefix: "tourney_wrangler" });
 
 describe("Workers bundles", () => {
   // PGlite (and its WebAssembly loader) is for Node only: the Workers entries open Postgres

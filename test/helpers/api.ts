@@ -55,3 +55,32 @@ export function targetsForm(csv: string): FormData {
   form.set("targets", new File([csv], "targets.csv", { type: "text/csv" }));
   return form;
 }
+
+/**
+ * The same request helper over real HTTP, for servers a test starts in another process (npm
+ * start, npm run api, wrangler dev): JSON in and out, `type` sets the content type of `body`.
+ */
+export async function httpCall(
+  base: string,
+  method: string,
+  path: string,
+  init: { key?: string; json?: unknown; body?: RequestInit["body"]; type?: string } = {},
+) {
+  const headers: Record<string, string> = {};
+  if (init.key) headers.authorization = `Bearer ${init.key}`;
+  if (init.type) headers["content-type"] = init.type;
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(init.json);
+  }
+  const res = await fetch(base + path, { method, headers, body });
+  const text = await res.text();
+  let data: any;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = text;
+  }
+  return { status: res.status, data, headers: res.headers };
+}

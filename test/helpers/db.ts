@@ -20,17 +20,30 @@ export function dbTargets(): DbTarget[] {
 }
 
 async function openFreshPostgres(adminUrl: string): Promise<DbHandle> {
-  const name = `tourney_test_${randomBytes(6).toString("hex")}`;
+  const fresh = await freshPostgres(adminUrl, { max: 5 });
+  return { ...fresh.h, close: fresh.drop };
+}
+
+/**
+ * A fresh database on the Postgres server of `adminUrl`, migrated (as a deployment's Node entry
+ * would), with its URL for processes the test starts; `drop()` closes the handle and drops it.
+ */
+export async function freshPostgres(
+  adminUrl: string,
+  opts: { max?: number; prefix?: string } = {},
+): Promise<{ url: string; h: DbHandle; drop(): Promise<void> }> {
+  const name = `${opts.prefix ?? "tourney_test"}_${randomBytes(6).toString("hex")}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const handle = await openDb({ url: url.toString(), max: 5 });
+  const h = await openDb({ url: url.toString(), max: opts.max ?? 2 });
   return {
-    ...handle,
-    async close() {
-      await handle.close();
+    url: url.toString(),
+    h,
+    async drop() {
+      await h.close();
       const drop = postgres(adminUrl, { max: 1, onnotice: () => {} });
       await drop.unsafe(`drop database if exists ${name} with (force)`);
       await drop.end();
