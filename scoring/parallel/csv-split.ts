@@ -30,6 +30,9 @@ const WORKER_URL = existsSync(COMPILED_WORKER)
   ? COMPILED_WORKER
   : new URL("./csv-worker.mjs", import.meta.url);
 
+/** How long the main thread waits on the helper's claimed work before doing it itself. */
+const HELPER_PATIENCE_MS = 2000;
+
 /** Below this size a predictions CSV is read on one thread: the helper would not pay its start. */
 export const CSV_SPLIT_MIN_BYTES = 8 << 20;
 
@@ -115,7 +118,7 @@ export class CsvSplit {
       return this.fallback();
     }
     // The helper's chunks: wait for them (a helper that never started claimed none).
-    if (mine.length < v.chunks && !awaitControl(v, CHUNKS_DONE, v.chunks, 60_000)) {
+    if (mine.length < v.chunks && !awaitControl(v, CHUNKS_DONE, v.chunks, HELPER_PATIENCE_MS)) {
       return this.fallback();
     }
     const own = new Uint8Array(v.chunks);
@@ -157,18 +160,24 @@ export class CsvSplit {
     sharePrep(job, v, prep);
     rankBlocks(job, v, () => prep, []); // join the helper until no column is left to claim
     const { rows, groups, control } = v;
-    const failed = () => Atomics.load(control, HELPER_FAILED) !== 0;
+    // A helper that failed says so; one that died or stalls is given up on after a while (a
+    // column takes well under a millisecond): this thread then does that column's work itself,
+    // the same work with the same result should the helper still finish it.
+    let patience = performance.now() + HELPER_PATIENCE_MS;
+    let gaveUp = false;
+    const givenUp = () =>
+      (gaveUp ||= Atomics.load(control, HELPER_FAILED) !== 0 || performance.now() > patience);
     const pair = new Float64Array(2);
     names.forEach((name, j) => {
       let g = Atomics.load(groups, j);
       while (g === RANK_PENDING) {
-        if (failed()) rankColumn(v, j);
-        else Atomics.wait(groups, j, RANK_PENDING, 50);
+        if (givenUp()) rankColumn(v, j);
+        else Atomics.wait(groups, j, RANK_PENDING, 20);
         g = Atomics.load(groups, j);
       }
       const what = `model column "${name}"`;
       const codes = v.codes.subarray(j * rows, (j + 1) * rows);
-      if (g < 2 || (!scoreColumn(v, j, prep, pair) && !awaitScored(v, j, failed))) {
+      if (g < 2 || (!scoreColumn(v, j, prep, pair) && !awaitScored(v, j, givenUp))) {
         out[name] = scorer.scoreRankCodes(frame.columns[name]!, codes, g, what); // or its error
       } else {
         pair[0] = v.scores[2 * j]!;
@@ -176,6 +185,7 @@ export class CsvSplit {
         out[name] = scorer.scoreRankCodes(frame.columns[name]!, codes, g, what, pair);
       }
       onProgress(j + 1);
+      patience = performance.now() + HELPER_PATIENCE_MS; // progress: the helper is alive
     });
     return out;
   }
@@ -196,13 +206,12 @@ export class CsvSplit {
   }
 }
 
-/** Waits for another thread's scores of column j; false if that thread failed. */
-function awaitScored(v: JobViews, j: number, failed: () => boolean): boolean {
+/** Waits for another thread's scores of column j; false if that thread was given up on. */
+function awaitScored(v: JobViews, j: number, givenUp: () => boolean): boolean {
   for (;;) {
-    const s = Atomics.load(v.scored, j);
-    if (s === SCORED) return true;
-    if (failed()) return false;
-    Atomics.wait(v.scored, j, SCORING, 50);
+    if (Atomics.load(v.scored, j) === SCORED) return true;
+    if (givenUp()) return false;
+    Atomics.wait(v.scored, j, SCORING, 20);
   }
 }
 

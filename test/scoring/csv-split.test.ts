@@ -3,9 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import type { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import { Scorer, type Series, type SubmissionScores } from "../../scoring";
 import { parseCsvFrame } from "../../scoring/io";
+import { type JobViews, NEXT_BLOCK } from "../../scoring/parallel/csv-shared";
 import { CSV_SPLIT_MIN_BYTES, CsvSplit } from "../../scoring/parallel/csv-split";
 import { repoRoot, rng } from "./helpers";
 
@@ -109,6 +111,25 @@ describe("CsvSplit (two threads) gives exactly the one-thread results", () => {
       expect(got.error, name).toBe(want.error);
     }
   });
+
+  it("does the work of a helper that died holding a claim", async () => {
+    const { text } = predictionsCsv(2000, 20);
+    const file = write("lost-helper.csv", text);
+    const want = await oneThread(text, file);
+    const split = CsvSplit.start();
+    // Internals, to stage the failure: the helper dies, having claimed the first block of columns.
+    const internals = split as unknown as { worker: Worker; views: JobViews };
+    await internals.worker.terminate();
+    try {
+      await split.load(file);
+      const frame = split.frame();
+      Atomics.add(internals.views.control, NEXT_BLOCK, 1);
+      const scorer = new Scorer({ ids: frame.ids, ...inputs(frame.ids) });
+      expect(split.score(frame, scorer)).toEqual(want.out);
+    } finally {
+      split.stop();
+    }
+  }, 20_000);
 
   it("reads quoted files and files without a final newline", async () => {
     const { text } = predictionsCsv(500, 5);
