@@ -74,7 +74,7 @@ export class CsvSplit {
   static start(): CsvSplit {
     const worker = new Worker(WORKER_URL);
     worker.unref();
-    worker.on("error", () => {}); // a lost helper never finishes its claims: see HELPER_FAILED
+    worker.on("error", () => {}); // a lost helper's claims are taken over: HELPER_PATIENCE_MS
     return new CsvSplit(worker);
   }
 
