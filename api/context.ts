@@ -12,7 +12,7 @@ export interface AppServices {
   config: ApiConfig;
   logger: Logger;
   now?: () => Date;
-  /** SIWE nonces; an in-memory store per app when absent. */
+  /** SIWE nonces; the database's `wallet_nonces` table when absent. */
   nonces?: NonceStore;
   /** Extra health checks (chain, worker) supplied by whoever runs the stack. */
   probes?: Record<string, HealthProbe>;

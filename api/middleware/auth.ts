@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { ApiScope } from "../../db";
+import type { ApiScope, Db } from "../../db";
 import { findActiveKey, getModel } from "../../db";
 import type { AppEnv, AuthInfo } from "../context";
 import { ApiError } from "../errors";
@@ -29,13 +29,36 @@ export function requireAuth(c: Context<AppEnv>, scope: ApiScope): AuthInfo {
   return auth;
 }
 
+/** A model's id and owner: fixed for the model's life, so they are cached once read. */
+type ModelOwner = { id: string; accountId: string };
+const owners = new WeakMap<Db, Map<string, ModelOwner>>();
+const MAX_OWNERS = 50_000;
+
+async function modelOwner(db: Db, id: string): Promise<ModelOwner | undefined> {
+  let known = owners.get(db);
+  if (!known) {
+    known = new Map();
+    owners.set(db, known);
+  }
+  const key = id.toLowerCase();
+  const hit = known.get(key);
+  if (hit) return hit;
+  const model = await getModel(db, key);
+  if (!model) return undefined; // unknown ids are not cached: the model may be created next
+  if (known.size >= MAX_OWNERS) known.clear();
+  const owner = { id: model.id, accountId: model.accountId };
+  known.set(key, owner);
+  return owner;
+}
+
 /**
  * The model `id` when the caller may act on it: 401/403 as `requireAuth` for `scope`, 404 for
- * an unknown model, 403 for another account's model.
+ * an unknown model, 403 for another account's model. A model's owner never changes, so each
+ * process reads it from the database once (submissions are the hot path).
  */
 export async function requireOwnedModel(c: Context<AppEnv>, id: string, scope: ApiScope) {
   const auth = requireAuth(c, scope);
-  const model = await getModel(c.get("services").db, id);
+  const model = await modelOwner(c.get("services").db, id);
   if (!model) throw new ApiError("not_found", "No such model");
   if (model.accountId !== auth.account.id) throw new ApiError("forbidden", "Not your model");
   return { auth, model };
