@@ -1,8 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
+  forgetIntakeRound,
   getModel,
   intakeRound,
   modelSubmissionsPage,
+  rememberedIntakeRound,
   roundLiveCsv,
   storeSubmission,
   submissionMetaById,
@@ -13,7 +15,7 @@ import { canonicalCsvFast } from "../domain/canonical-fast";
 import { sha256Hex } from "../domain/hash";
 import { cachedLiveIndex, type LiveIndex, liveIndex } from "../domain/live-cache";
 import { predictionFormat, readPredictions } from "../domain/predictions";
-import { canonicalSubmission } from "../domain/submission";
+import { type CanonicalSubmission, canonicalSubmission } from "../domain/submission";
 import { ApiError, errorResponses } from "../errors";
 import { requireAuth, requireOwnedModel } from "../middleware/auth";
 import { ModelId } from "./models";
@@ -164,9 +166,12 @@ export function register(app: App) {
     const { db, now } = c.get("services");
     const received = now?.() ?? new Date();
     // The model (ownership) and the round are independent lookups: one round trip of time.
-    const [{ model }, round] = await Promise.all([
+    // Without ?round=, the intake round this process remembers is used, and the store checks
+    // under the round lock that it is still the one (else it is looked up again, once).
+    const wanted = c.req.valid("query").round;
+    let [{ model }, round] = await Promise.all([
       requireOwnedModel(c, c.req.valid("param").id, "submit"),
-      intakeRound(db, c.req.valid("query").round),
+      wanted ? intakeRound(db, wanted) : rememberedIntakeRound(db),
     ]);
     const bytes = await readBody(c);
     const format = predictionFormat(c.req.header("content-type"), bytes);
@@ -176,39 +181,60 @@ export function register(app: App) {
         "Send predictions as text/csv, application/json or application/vnd.apache.parquet",
       );
     }
-    if (!round) throw new ApiError("round_not_open", "No round takes submissions now");
-    let live: LiveIndex | undefined = cachedLiveIndex(round);
-    if (!live) {
-      const liveCsv = await roundLiveCsv(db, round.number);
-      if (liveCsv === undefined) throw new ApiError("round_not_open", "The round is gone");
-      live = liveIndex({ ...round, liveCsv });
+    for (let attempt = 0; ; attempt++) {
+      if (!round) throw new ApiError("round_not_open", "No round takes submissions now");
+      let live: LiveIndex | undefined = cachedLiveIndex(round);
+      if (!live) {
+        const liveCsv = await roundLiveCsv(db, round.number);
+        if (liveCsv === undefined) throw new ApiError("round_not_open", "The round is gone");
+        live = liveIndex({ ...round, liveCsv });
+      }
+      let canon: CanonicalSubmission;
+      try {
+        canon =
+          (format === "csv" ? canonicalCsvFast(bytes, live) : undefined) ??
+          canonicalSubmission(await readPredictions(format, bytes), live);
+      } catch (err) {
+        // Checked against a remembered round: if another round took its place, the file may
+        // well be meant for that one. Look again before saying it is invalid.
+        if (wanted || attempt > 0) throw err;
+        const now = await intakeRound(db);
+        if (now?.number === round.number && now.liveSha256 === round.liveSha256) throw err;
+        forgetIntakeRound(db);
+        round = now;
+        continue;
+      }
+      const sub = await storeSubmission(
+        db,
+        {
+          modelId: model.id,
+          round: round.number,
+          canonicalCsv: canon.csv,
+          sha256: sha256Hex(canon.bytes ?? canon.csv),
+          // The second attempt reads the round just now, as before remembering existed.
+          auto: !wanted && attempt === 0,
+        },
+        received,
+      );
+      if (sub === "stale") {
+        forgetIntakeRound(db);
+        round = await intakeRound(db);
+        continue;
+      }
+      if (!sub) throw new ApiError("round_not_open", "The round is gone");
+      return c.json(
+        {
+          id: sub.id,
+          round: sub.round,
+          sha256: sub.sha256,
+          selected: sub.selected,
+          late: sub.late,
+          extraIds: canon.extraIds,
+          format,
+        },
+        201,
+      );
     }
-    const canon =
-      (format === "csv" ? canonicalCsvFast(bytes, live) : undefined) ??
-      canonicalSubmission(await readPredictions(format, bytes), live);
-    const sub = await storeSubmission(
-      db,
-      {
-        modelId: model.id,
-        round: round.number,
-        canonicalCsv: canon.csv,
-        sha256: sha256Hex(canon.bytes ?? canon.csv),
-      },
-      received,
-    );
-    if (!sub) throw new ApiError("round_not_open", "The round is gone");
-    return c.json(
-      {
-        id: sub.id,
-        round: sub.round,
-        sha256: sub.sha256,
-        selected: sub.selected,
-        late: sub.late,
-        extraIds: canon.extraIds,
-        format,
-      },
-      201,
-    );
   });
 
   app.openapi(list, async (c) => {

@@ -46,6 +46,23 @@ export async function intakeRound(db: Db, wanted?: number): Promise<IntakeRound 
   return rows.find((r) => r.status === "open") ?? rows[0];
 }
 
+/**
+ * The intake round as this process last read it (reading it the first time): rounds open and
+ * close rarely, so submissions skip the lookup, and `storeSubmission` with `auto` checks under
+ * the round lock that the rule still gives that round. `forgetIntakeRound` after a "stale".
+ */
+const remembered = new WeakMap<Db, IntakeRound>();
+export async function rememberedIntakeRound(db: Db): Promise<IntakeRound | undefined> {
+  const known = remembered.get(db);
+  if (known) return known;
+  const round = await intakeRound(db);
+  if (round) remembered.set(db, round);
+  return round;
+}
+export function forgetIntakeRound(db: Db): void {
+  remembered.delete(db);
+}
+
 export async function roundLiveCsv(db: Db, number: number): Promise<string | undefined> {
   const [row] = await db
     .select({ liveCsv: rounds.liveCsv })
@@ -59,6 +76,11 @@ export interface IntakeSubmission {
   round: number;
   canonicalCsv: string;
   sha256: string;
+  /**
+   * The round was picked by the intake rule (`intakeRound` without a wanted round), possibly
+   * from `rememberedIntakeRound`: the store checks the rule still gives it, else answers "stale".
+   */
+  auto?: boolean;
 }
 
 export interface StoredSubmission {
@@ -84,16 +106,18 @@ export interface StoredSubmission {
  * so two submissions of one model are stored one after the other: the function's next statement
  * then runs on a new snapshot that sees the first one's row and clears its selection. Without
  * it, both could stay selected. An on-time submission becomes the selected one for its model
- * and round. Returns undefined (and writes nothing) when the round or model does not exist.
+ * and round. Returns undefined (and writes nothing) when the round or model does not exist, and
+ * "stale" (writing nothing) when `input.auto` and the intake rule now gives another round
+ * (migration 0008).
  */
 const STORE =
-  "select * from store_submission($1::text, $2::text, $3::integer, $4::text, $5::text, $6::timestamptz, $7::text)";
+  "select * from store_submission($1::text, $2::text, $3::integer, $4::text, $5::text, $6::timestamptz, $7::text, $8::boolean)";
 
 export async function storeSubmission(
   db: Db,
   input: IntakeSubmission,
   now: Date = new Date(),
-): Promise<StoredSubmission | undefined> {
+): Promise<StoredSubmission | "stale" | undefined> {
   const compression = (await lz4Available(db)) ? "lz4" : "pglz";
   const rows = await queryPrepared(db, STORE, [
     newId("sub"),
@@ -103,9 +127,11 @@ export async function storeSubmission(
     input.sha256,
     now.toISOString(),
     compression,
+    input.auto ?? false,
   ]);
   const row = rows[0];
   if (!row) return undefined;
+  if (row.stale === true) return "stale";
   return {
     id: row.id as string,
     round: Number(row.round),
