@@ -163,26 +163,6 @@ function headerEnd(b: Uint8Array): number {
 
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
-/** `shortDecimal` of predictions.ts over bytes [a, b): the value when canonical, else -1. */
-function shortDecimalAt(b: Uint8Array, a: number, e: number): number {
-  const n = e - a;
-  if (n === 1) {
-    const c = b[a];
-    return c === 48 ? 0 : c === 49 ? 1 : -1;
-  }
-  if (n < 3 || n > 22 || b[a] !== 48 || b[a + 1] !== 46) return -1;
-  let m = 0;
-  let zeros = 0;
-  for (let i = a + 2; i < e; i++) {
-    const d = b[i]! - 48;
-    if (d < 0 || d > 9) return -1;
-    if (m === 0 && d === 0) zeros++;
-    m = m * 10 + d;
-  }
-  if (m === 0 || b[e - 1] === 48 || zeros > 5 || n - 2 - zeros > 15) return -1;
-  return m / POW10[n - 2]!;
-}
-
 /** A plain decimal cell as the general reader takes it (`isNumberCell` + `Number`), else NaN. */
 function numberCell(b: Uint8Array, a: number, e: number): number {
   let digits = false;
