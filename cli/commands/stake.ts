@@ -1,20 +1,10 @@
 import { type Hex, parseEventLogs, parseUnits } from "viem";
 import { stakeTokenAbi, tournamentAbi } from "../../contracts/ts";
-import { CliError, expectPositionals, parseWithPositionals, printJson, runWith } from "../args";
+import { CliError, printJson } from "../args";
 import { type Command, UsageError } from "../command";
-import { apiContext, resolveModel } from "../config";
+import { runModelTx } from "../model-tx";
 import { color } from "../ui";
-import {
-  type ChainContext,
-  chainContext,
-  chainOptions,
-  chainOptionsHelp,
-  confirm,
-  loadSigner,
-  sendTx,
-  tokens,
-  walletFor,
-} from "../wallet";
+import { type ChainContext, chainOptionsHelp, confirm, sendTx, tokens, walletFor } from "../wallet";
 
 const usage = `Usage: tourney stake --model NAME AMOUNT [options]
 
@@ -39,76 +29,72 @@ export const stake: Command = {
   name: "stake",
   summary: "Stake tokens on a model (on chain)",
   usage,
-  async run(argv) {
-    const parsed = parseWithPositionals(argv, { ...chainOptions, model: { type: "string" } });
-    if (!parsed) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
-    const { values: v, positionals } = parsed;
-    const [amountArg] = expectPositionals(positionals, ["AMOUNT"]);
-    if (!v.model) throw new UsageError("--model is required");
-    return runWith(Boolean(v.json), async () => {
-      const account = await loadSigner(v);
-      const api = apiContext(v);
-      const modelId = await resolveModel(api, v.model!);
-      const ctx = await chainContext(v);
-      const amount = parseAmount(ctx, amountArg!);
-      const balance = await ctx.publicClient.readContract({
-        address: ctx.token,
-        abi: stakeTokenAbi,
-        functionName: "balanceOf",
-        args: [account.address],
-      });
-      if (balance < amount)
-        throw new CliError(
-          `balance ${tokens(ctx, balance)} is less than ${tokens(ctx, amount)}`,
-          "insufficient_balance",
-        );
-      await confirm(
-        `Stake ${tokens(ctx, amount)}\n  on model  ${v.model}${v.model === modelId ? "" : ` (${modelId})`}\n  from      ${account.address}\n  contract  ${ctx.tournament} (chain ${ctx.chain.id})`,
-        Boolean(v.yes),
-      );
-      const wallet = walletFor(ctx, account);
-      const allowance = await ctx.publicClient.readContract({
-        address: ctx.token,
-        abi: stakeTokenAbi,
-        functionName: "allowance",
-        args: [account.address, ctx.tournament],
-      });
-      let approveTx: Hex | null = null;
-      if (allowance < amount) {
-        approveTx = (
-          await sendTx(ctx, wallet, {
-            address: ctx.token,
-            abi: stakeTokenAbi,
-            functionName: "approve",
-            args: [ctx.tournament, amount],
-          })
-        ).transactionHash;
-      }
-      const receipt = await sendTx(ctx, wallet, {
-        address: ctx.tournament,
-        abi: tournamentAbi,
-        functionName: "stake",
-        args: [modelId, amount],
-      });
-      const [ev] = parseEventLogs({ abi: tournamentAbi, eventName: "Staked", logs: receipt.logs });
-      const shares = ev?.args.shares ?? 0n;
-      if (v.json)
-        printJson({
-          modelId,
-          staker: account.address,
-          amount: amount.toString(),
-          shares: shares.toString(),
-          approveTx,
-          tx: receipt.transactionHash,
+  run: (argv) =>
+    runModelTx(
+      argv,
+      usage,
+      "AMOUNT",
+      async ({ options: v, arg: amountArg, modelId, account, ctx }) => {
+        const amount = parseAmount(ctx, amountArg);
+        const balance = await ctx.publicClient.readContract({
+          address: ctx.token,
+          abi: stakeTokenAbi,
+          functionName: "balanceOf",
+          args: [account.address],
         });
-      else
-        process.stdout.write(
-          `${color.green("Staked")} ${tokens(ctx, amount)} on ${v.model}\ntx ${receipt.transactionHash}\n`,
+        if (balance < amount)
+          throw new CliError(
+            `balance ${tokens(ctx, balance)} is less than ${tokens(ctx, amount)}`,
+            "insufficient_balance",
+          );
+        await confirm(
+          `Stake ${tokens(ctx, amount)}\n  on model  ${v.model}${v.model === modelId ? "" : ` (${modelId})`}\n  from      ${account.address}\n  contract  ${ctx.tournament} (chain ${ctx.chain.id})`,
+          Boolean(v.yes),
         );
-      return 0;
-    });
-  },
+        const wallet = walletFor(ctx, account);
+        const allowance = await ctx.publicClient.readContract({
+          address: ctx.token,
+          abi: stakeTokenAbi,
+          functionName: "allowance",
+          args: [account.address, ctx.tournament],
+        });
+        let approveTx: Hex | null = null;
+        if (allowance < amount) {
+          approveTx = (
+            await sendTx(ctx, wallet, {
+              address: ctx.token,
+              abi: stakeTokenAbi,
+              functionName: "approve",
+              args: [ctx.tournament, amount],
+            })
+          ).transactionHash;
+        }
+        const receipt = await sendTx(ctx, wallet, {
+          address: ctx.tournament,
+          abi: tournamentAbi,
+          functionName: "stake",
+          args: [modelId, amount],
+        });
+        const [ev] = parseEventLogs({
+          abi: tournamentAbi,
+          eventName: "Staked",
+          logs: receipt.logs,
+        });
+        const shares = ev?.args.shares ?? 0n;
+        if (v.json)
+          printJson({
+            modelId,
+            staker: account.address,
+            amount: amount.toString(),
+            shares: shares.toString(),
+            approveTx,
+            tx: receipt.transactionHash,
+          });
+        else
+          process.stdout.write(
+            `${color.green("Staked")} ${tokens(ctx, amount)} on ${v.model}\ntx ${receipt.transactionHash}\n`,
+          );
+        return 0;
+      },
+    ),
 };

@@ -1,19 +1,10 @@
 import { maxUint256, parseEventLogs } from "viem";
 import { tournamentAbi } from "../../contracts/ts";
-import { CliError, expectPositionals, parseWithPositionals, printJson, runWith } from "../args";
-import { type Command, UsageError } from "../command";
-import { apiContext, resolveModel } from "../config";
+import { CliError, printJson } from "../args";
+import type { Command } from "../command";
+import { runModelTx } from "../model-tx";
 import { color } from "../ui";
-import {
-  chainContext,
-  chainOptions,
-  chainOptionsHelp,
-  confirm,
-  loadSigner,
-  sendTx,
-  tokens,
-  walletFor,
-} from "../wallet";
+import { chainOptionsHelp, confirm, sendTx, tokens, walletFor } from "../wallet";
 import { parseAmount } from "./stake";
 
 const usage = `Usage: tourney unstake --model NAME AMOUNT|all [options]
@@ -33,76 +24,69 @@ export const unstake: Command = {
   name: "unstake",
   summary: "Request to unstake from a model (on chain); withdraw once released",
   usage,
-  async run(argv) {
-    const parsed = parseWithPositionals(argv, { ...chainOptions, model: { type: "string" } });
-    if (!parsed) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
-    const { values: v, positionals } = parsed;
-    const [amountArg] = expectPositionals(positionals, ["AMOUNT|all"]);
-    if (!v.model) throw new UsageError("--model is required");
-    return runWith(Boolean(v.json), async () => {
-      const account = await loadSigner(v);
-      const modelId = await resolveModel(apiContext(v), v.model!);
-      const ctx = await chainContext(v);
-      const all = amountArg === "all";
-      const amount = all ? maxUint256 : parseAmount(ctx, amountArg!);
-      const [, assets] = await ctx.publicClient.readContract({
-        address: ctx.tournament,
-        abi: tournamentAbi,
-        functionName: "positionOf",
-        args: [modelId, account.address],
-      });
-      if (assets === 0n)
-        throw new CliError(`${account.address} has no active stake on ${v.model}`, "no_position");
-      if (!all && amount > assets)
-        throw new CliError(
-          `active stake is ${tokens(ctx, assets)}, less than ${tokens(ctx, amount)}`,
-          "insufficient_stake",
-        );
-      await confirm(
-        `Unstake ${all ? `all (${tokens(ctx, assets)})` : tokens(ctx, amount)}\n  from model ${v.model}${v.model === modelId ? "" : ` (${modelId})`}\n  staker     ${account.address}\n  contract   ${ctx.tournament} (chain ${ctx.chain.id})`,
-        Boolean(v.yes),
-      );
-      const receipt = await sendTx(ctx, walletFor(ctx, account), {
-        address: ctx.tournament,
-        abi: tournamentAbi,
-        functionName: "requestUnstake",
-        args: [modelId, amount],
-      });
-      const [ev] = parseEventLogs({
-        abi: tournamentAbi,
-        eventName: "UnstakeRequested",
-        logs: receipt.logs,
-      });
-      if (!ev) throw new CliError(`no UnstakeRequested event in ${receipt.transactionHash}`);
-      const { requestId, shares, releaseRound } = ev.args;
-      const withdrawable = await ctx.publicClient.readContract({
-        address: ctx.tournament,
-        abi: tournamentAbi,
-        functionName: "isWithdrawable",
-        args: [requestId],
-      });
-      if (v.json)
-        printJson({
-          requestId: requestId.toString(),
-          modelId,
-          staker: account.address,
-          shares: shares.toString(),
-          releaseRound: Number(releaseRound),
-          withdrawable,
-          tx: receipt.transactionHash,
+  run: (argv) =>
+    runModelTx(
+      argv,
+      usage,
+      "AMOUNT|all",
+      async ({ options: v, arg: amountArg, modelId, account, ctx }) => {
+        const all = amountArg === "all";
+        const amount = all ? maxUint256 : parseAmount(ctx, amountArg);
+        const [, assets] = await ctx.publicClient.readContract({
+          address: ctx.tournament,
+          abi: tournamentAbi,
+          functionName: "positionOf",
+          args: [modelId, account.address],
         });
-      else
-        process.stdout.write(
-          `${color.green("Unstake requested")}: request ${requestId}\n` +
-            (withdrawable
-              ? `released now: \`tourney withdraw ${requestId}\`\n`
-              : `released when round ${releaseRound} is finalized; then \`tourney withdraw ${requestId}\`\n`) +
-            `tx ${receipt.transactionHash}\n`,
+        if (assets === 0n)
+          throw new CliError(`${account.address} has no active stake on ${v.model}`, "no_position");
+        if (!all && amount > assets)
+          throw new CliError(
+            `active stake is ${tokens(ctx, assets)}, less than ${tokens(ctx, amount)}`,
+            "insufficient_stake",
+          );
+        await confirm(
+          `Unstake ${all ? `all (${tokens(ctx, assets)})` : tokens(ctx, amount)}\n  from model ${v.model}${v.model === modelId ? "" : ` (${modelId})`}\n  staker     ${account.address}\n  contract   ${ctx.tournament} (chain ${ctx.chain.id})`,
+          Boolean(v.yes),
         );
-      return 0;
-    });
-  },
+        const receipt = await sendTx(ctx, walletFor(ctx, account), {
+          address: ctx.tournament,
+          abi: tournamentAbi,
+          functionName: "requestUnstake",
+          args: [modelId, amount],
+        });
+        const [ev] = parseEventLogs({
+          abi: tournamentAbi,
+          eventName: "UnstakeRequested",
+          logs: receipt.logs,
+        });
+        if (!ev) throw new CliError(`no UnstakeRequested event in ${receipt.transactionHash}`);
+        const { requestId, shares, releaseRound } = ev.args;
+        const withdrawable = await ctx.publicClient.readContract({
+          address: ctx.tournament,
+          abi: tournamentAbi,
+          functionName: "isWithdrawable",
+          args: [requestId],
+        });
+        if (v.json)
+          printJson({
+            requestId: requestId.toString(),
+            modelId,
+            staker: account.address,
+            shares: shares.toString(),
+            releaseRound: Number(releaseRound),
+            withdrawable,
+            tx: receipt.transactionHash,
+          });
+        else
+          process.stdout.write(
+            `${color.green("Unstake requested")}: request ${requestId}\n` +
+              (withdrawable
+                ? `released now: \`tourney withdraw ${requestId}\`\n`
+                : `released when round ${releaseRound} is finalized; then \`tourney withdraw ${requestId}\`\n`) +
+              `tx ${receipt.transactionHash}\n`,
+          );
+        return 0;
+      },
+    ),
 };
