@@ -1,12 +1,35 @@
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Frame, Series } from "../../scoring";
 import { readFrame } from "../../scoring/io";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-/** CI clones the repo with shared/ beside it. */
-export const sharedDir = path.resolve(repoRoot, "..", "shared");
+/**
+ * The shared reference folder: `TOURNEY_SHARED_DIR`, else `shared/` beside this checkout (as CI
+ * clones it), else beside the repository this one was cloned from (a scratch clone elsewhere).
+ */
+export const sharedDir = findShared();
+
+function findShared(): string {
+  if (process.env.TOURNEY_SHARED_DIR) return path.resolve(process.env.TOURNEY_SHARED_DIR);
+  const beside = path.resolve(repoRoot, "..", "shared");
+  if (existsSync(beside)) return beside;
+  try {
+    const origin = execFileSync("git", ["config", "--get", "remote.origin.url"], {
+      cwd: repoRoot,
+      encoding: "utf8",
+    }).trim();
+    if (origin && !origin.includes("://") && !origin.includes("@")) {
+      const besideOrigin = path.resolve(repoRoot, origin, "..", "shared");
+      if (existsSync(besideOrigin)) return besideOrigin;
+    }
+  } catch {
+    // not a git checkout, or no origin: keep the default
+  }
+  return beside;
+}
 export const referenceDir = path.join(sharedDir, "reference");
 export const SCORE_CASES = ["tiny", "small_ties", "live_5000"] as const;
 
