@@ -1,4 +1,6 @@
+import { parseNumber } from "./csv";
 import type { LiveIndex } from "./live-cache";
+import { POW10 } from "./predictions";
 import type { CanonicalSubmission } from "./submission";
 
 /**
@@ -30,7 +32,6 @@ export function canonicalCsvFast(
   // `String(value)` is written instead.
   const valStart = new Int32Array(n);
   const valEnd = new Int32Array(n);
-  const values = new Float64Array(n);
   let other: Map<number, string> | undefined;
   let found = 0;
   let last = -1;
@@ -108,7 +109,6 @@ export function canonicalCsvFast(
       other.set(p, String(v));
     }
     seen[p] = 1;
-    values[p] = v;
     last = p;
     found++;
     if (v < min) min = v;
@@ -161,20 +161,12 @@ function headerEnd(b: Uint8Array): number {
   return -1;
 }
 
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
-
-/** A plain decimal cell as the general reader takes it (`isNumberCell` + `Number`), else NaN. */
+/** A cell as the general reader takes it (`parseNumber`: a plain decimal, else NaN). */
 function numberCell(b: Uint8Array, a: number, e: number): number {
-  let digits = false;
-  for (let i = a; i < e; i++) {
-    const c = b[i]!;
-    if (c >= 48 && c <= 57) digits = true;
-    else if (c !== 46 && c !== 101 && c !== 69 && c !== 43 && c !== 45) return Number.NaN;
-  }
-  return digits ? Number(String.fromCharCode.apply(null, b.subarray(a, e) as never)) : Number.NaN;
+  return parseNumber(latin1(b.subarray(a, e)));
 }
 
-/** ASCII bytes as a string (every byte below 128, so latin1 is exact). */
+/** Bytes as a one-byte string (exact for ASCII; other bytes become characters no number has). */
 function latin1(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 }

@@ -148,7 +148,7 @@ export function readCsvPredictions(bytes: Uint8Array): PredictionRows {
   };
 }
 
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k); // exact doubles up to 1e22
+export const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k); // exact doubles up to 1e22
 
 /**
  * The value of a cell written as `0`, `1` or `0.d…d` (no trailing zero, at most 15 significant

@@ -108,7 +108,7 @@ export interface StoredSubmission {
  * it, both could stay selected. An on-time submission becomes the selected one for its model
  * and round. Returns undefined (and writes nothing) when the round or model does not exist, and
  * "stale" (writing nothing) when `input.auto` and the intake rule now gives another round
- * (migration 0008).
+ * (migration 0007).
  */
 const STORE =
   "select * from store_submission($1::text, $2::text, $3::integer, $4::text, $5::text, $6::timestamptz, $7::text, $8::boolean)";
