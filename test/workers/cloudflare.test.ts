@@ -1,11 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRound, type DbHandle, getRound } from "../../db";
 import { runDue } from "../../workers/cloudflare";
-import { dbTargets } from "../helpers/db";
+import { freshPostgres } from "../helpers/db";
 import { type LocalChain, localChain } from "../helpers/local-chain";
 
-// The Cloudflare entry reaches Postgres by URL, so this suite runs on the real server only.
-for (const target of dbTargets().filter((t) => t.name === "postgres")) {
+// The Cloudflare entry reaches Postgres by URL, so this suite runs on the real server only:
+// TEST_DATABASE_URL's, else the local one (as the serve and wrangler suites do).
+const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+{
+  const target = {
+    open: async (): Promise<DbHandle> => {
+      const fresh = await freshPostgres(adminUrl, { max: 5 });
+      return { ...fresh.h, close: fresh.drop };
+    },
+  };
   describe("Cloudflare jobs entry (cron / queue) on Postgres and anvil", () => {
     let h: DbHandle;
     let lc: LocalChain;
