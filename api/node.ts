@@ -2,15 +2,35 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app";
 import type { AppServices } from "./context";
+import { warmUp } from "./domain/warm";
 
 export interface RunningApi {
   url: string;
   close(): Promise<void>;
 }
 
+export interface ServeOptions {
+  /**
+   * Before listening, open this many database connections and load the open round's live index
+   * (`warmUp`), so the first clients after a start do not wait for that work. Off when absent.
+   */
+  warmConnections?: number;
+}
+
 /** Serves the app on Node (the `npm start` stack and end-to-end tests use this). */
-export function serveApi(services: AppServices): Promise<RunningApi> {
+export async function serveApi(
+  services: AppServices,
+  options: ServeOptions = {},
+): Promise<RunningApi> {
   const app = createApp(services);
+  if (options.warmConnections) {
+    try {
+      const warmed = await warmUp(services.db, options.warmConnections);
+      services.logger.debug("warmed up", { ...warmed, connections: options.warmConnections });
+    } catch (err) {
+      services.logger.warn("warm-up failed (serving anyway)", { err: String(err) });
+    }
+  }
   const { PORT: port, HOST: hostname } = services.config;
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {

@@ -5,6 +5,9 @@
  * port (node:cluster), each with its own pool of DB_POOL connections: request handling (CSV
  * parsing, hashing) then uses every core. Rate limits are counted per process.
  *
+ * Before listening, each process opens its pool's connections and loads the open round's live
+ * index (`warmUp`), so the first submissions after a start do not pay for that.
+ *
  * When every process listens, the primary prints one JSON line on stdout:
  * `{"url": "http://127.0.0.1:8787", "processes": 2, "pids": [...]}`.
  */
@@ -56,17 +59,21 @@ if (processes > 1 && cluster.isPrimary) {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 } else {
+  const pool = url ? (env.DB_POOL ? Number(env.DB_POOL) : 10) : 1;
   const handle = await openDb({
     url,
     dataDir: join(env.DATA_DIR ?? ".tourney", "pgdata"),
-    max: env.DB_POOL ? Number(env.DB_POOL) : undefined,
+    max: pool,
   });
-  const api = await serveApi({
-    db: handle.db,
-    config,
-    logger,
-    nonces: dbNonceStore(handle.db, config.SIWE_NONCE_TTL_SECONDS * 1000),
-  });
+  const api = await serveApi(
+    {
+      db: handle.db,
+      config,
+      logger,
+      nonces: dbNonceStore(handle.db, config.SIWE_NONCE_TTL_SECONDS * 1000),
+    },
+    { warmConnections: pool },
+  );
   if (cluster.isWorker) process.send?.({ url: api.url });
   else
     process.stdout.write(

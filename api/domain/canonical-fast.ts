@@ -184,6 +184,11 @@ interface LiveBytes {
 
 const built = new WeakMap<LiveIndex, LiveBytes | null>();
 
+/** Builds a live index's byte table now rather than at its first submission. */
+export function prepareCsvFast(live: LiveIndex): void {
+  liveBytes(live);
+}
+
 /** Built once per live index; null when some live id is not ASCII (no fast path then). */
 function liveBytes(live: LiveIndex): LiveBytes | undefined {
   let made = built.get(live);

@@ -28,6 +28,36 @@ export function cachedLiveIndex(round: Pick<Round, "number" | "liveSha256">) {
   return cache.get(liveIndexKey(round));
 }
 
+const loading = new Map<string, Promise<LiveIndex | undefined>>();
+
+/**
+ * A round's index, from the cache or built from the live CSV that `read` fetches (undefined when
+ * the round is gone). Concurrent callers for one round share one fetch and one build: the first
+ * submissions after a start or a new round would otherwise each read and parse the live file.
+ */
+export function loadLiveIndex(
+  round: Pick<Round, "number" | "liveSha256">,
+  read: () => Promise<string | undefined>,
+  prepare?: (index: LiveIndex) => void,
+): Promise<LiveIndex | undefined> | LiveIndex {
+  const hit = cachedLiveIndex(round);
+  if (hit) return hit;
+  const key = liveIndexKey(round);
+  let pending = loading.get(key);
+  if (!pending) {
+    pending = read()
+      .then((liveCsv) => {
+        if (liveCsv === undefined) return undefined;
+        const index = liveIndex({ ...round, liveCsv });
+        prepare?.(index);
+        return index;
+      })
+      .finally(() => loading.delete(key));
+    loading.set(key, pending);
+  }
+  return pending;
+}
+
 /** Parsed live ids per round, so each submission does not re-parse the round's live file. */
 export function liveIndex(round: Pick<Round, "number" | "liveSha256" | "liveCsv">): LiveIndex {
   const key = liveIndexKey(round);

@@ -11,9 +11,9 @@ import {
 } from "../../db";
 import type { App } from "../app";
 import { readBody } from "../domain/body";
-import { canonicalCsvFast } from "../domain/canonical-fast";
+import { canonicalCsvFast, prepareCsvFast } from "../domain/canonical-fast";
 import { sha256Hex } from "../domain/hash";
-import { cachedLiveIndex, type LiveIndex, liveIndex } from "../domain/live-cache";
+import { loadLiveIndex } from "../domain/live-cache";
 import { predictionFormat, readPredictions } from "../domain/predictions";
 import { type CanonicalSubmission, canonicalSubmission } from "../domain/submission";
 import { ApiError, errorResponses } from "../errors";
@@ -183,12 +183,9 @@ export function register(app: App) {
     }
     for (let attempt = 0; ; attempt++) {
       if (!round) throw new ApiError("round_not_open", "No round takes submissions now");
-      let live: LiveIndex | undefined = cachedLiveIndex(round);
-      if (!live) {
-        const liveCsv = await roundLiveCsv(db, round.number);
-        if (liveCsv === undefined) throw new ApiError("round_not_open", "The round is gone");
-        live = liveIndex({ ...round, liveCsv });
-      }
+      const number = round.number;
+      const live = await loadLiveIndex(round, () => roundLiveCsv(db, number), prepareCsvFast);
+      if (!live) throw new ApiError("round_not_open", "The round is gone");
       let canon: CanonicalSubmission;
       try {
         canon =

@@ -1,0 +1,20 @@
+import { sql } from "drizzle-orm";
+import { type Db, rememberedIntakeRound, roundLiveCsv } from "../../db";
+import { prepareCsvFast } from "./canonical-fast";
+import { loadLiveIndex } from "./live-cache";
+
+/**
+ * What the first submissions after a start would otherwise do while clients wait, done before
+ * the server listens: open `connections` pool connections (one query on each at once) and read
+ * the intake round with its live index (ids sorted, positions, the CSV fast path's byte table).
+ * Nothing here is needed for correctness; a failure is the caller's to log and move past.
+ */
+export async function warmUp(db: Db, connections: number): Promise<{ round?: number }> {
+  await Promise.all(
+    Array.from({ length: Math.max(1, connections) }, () => db.execute(sql`select 1`)),
+  );
+  const round = await rememberedIntakeRound(db);
+  if (!round) return {};
+  await loadLiveIndex(round, () => roundLiveCsv(db, round.number), prepareCsvFast);
+  return { round: round.number };
+}
