@@ -1,5 +1,6 @@
 export * from "./client";
 export * from "./ids";
+export * from "./predictions";
 export * from "./queries/accounts";
 export * from "./queries/api-reads";
 export * from "./queries/bundle";

@@ -32,6 +32,7 @@ export function canonicalCsvFast(
   // `String(value)` is written instead.
   const valStart = new Int32Array(n);
   const valEnd = new Int32Array(n);
+  const values = new Float64Array(n);
   let other: Map<number, string> | undefined;
   let found = 0;
   let last = -1;
@@ -109,6 +110,7 @@ export function canonicalCsvFast(
       other.set(p, String(v));
     }
     seen[p] = 1;
+    values[p] = v;
     last = p;
     found++;
     if (v < min) min = v;
@@ -123,17 +125,18 @@ export function canonicalCsvFast(
   }
   if (found < n || min === max) return undefined;
 
-  let size = HEADER.length + 1;
+  // Output: the header, then per live id its bytes, a comma, its number's text and a newline.
+  let size = HEADER.length + 1 + start[n]! + 2 * n;
   for (let p = 0; p < n; p++) {
     const s = valStart[p]!;
-    size += ids.length(p) + 2 + (s >= 0 ? valEnd[p]! - s : other!.get(p)!.length);
+    size += s >= 0 ? valEnd[p]! - s : other!.get(p)!.length;
   }
   const out = new Uint8Array(size);
   let o = 0;
   for (let k = 0; k < HEADER.length; k++) out[o++] = HEADER.charCodeAt(k);
   out[o++] = 10;
   for (let p = 0; p < n; p++) {
-    o = ids.copy(p, out, o);
+    for (let k = start[p]!, e = start[p + 1]!; k < e; k++) out[o++] = data[k]!;
     out[o++] = 44;
     const s = valStart[p]!;
     if (s >= 0) {
@@ -144,7 +147,7 @@ export function canonicalCsvFast(
     }
     out[o++] = 10;
   }
-  return { csv: latin1(out), bytes: out, extraIds: 0 };
+  return { csv: latin1(out), bytes: out, values, extraIds: 0 };
 }
 
 const HEADER = "id,prediction";

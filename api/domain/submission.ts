@@ -1,3 +1,4 @@
+import { decodePredictions } from "../../db";
 import { ApiError } from "../errors";
 import type { LiveIndex } from "./live-cache";
 import type { PredictionRows } from "./predictions";
@@ -7,6 +8,8 @@ export interface CanonicalSubmission {
   csv: string;
   /** The same CSV as bytes, when the reader made them (hashing them skips an encode). */
   bytes?: Uint8Array;
+  /** The numbers of `csv` in its order (the round's live ids sorted): what is stored. */
+  values: Float64Array;
   /** Ids in the file that are not in the round: reported, then ignored. */
   extraIds: number;
 }
@@ -100,5 +103,29 @@ export function canonicalSubmission(rows: PredictionRows, live: LiveIndex): Cano
   for (let p = 0; p < n; p++) {
     parts[p + 1] = `${sorted[p]},${text?.(from[p]!) ?? String(values[p])}`;
   }
-  return { csv: `${parts.join("\n")}\n`, extraIds };
+  return { csv: `${parts.join("\n")}\n`, values, extraIds };
+}
+
+/**
+ * The canonical CSV of stored predictions (`values[p]` for the live id `sorted[p]`): exactly the
+ * text `canonicalSubmission` made when they were submitted, since its numbers are `String(v)`.
+ */
+export function canonicalCsvOf(sorted: readonly string[], values: Float64Array): string {
+  if (values.length !== sorted.length) {
+    throw new Error(`${values.length} stored predictions for ${sorted.length} live ids`);
+  }
+  const parts = new Array<string>(sorted.length + 1);
+  parts[0] = "id,prediction";
+  for (let p = 0; p < sorted.length; p++) parts[p + 1] = `${sorted[p]},${values[p]}`;
+  return `${parts.join("\n")}\n`;
+}
+
+/** A stored submission's canonical CSV, from its text or rebuilt from its predictions. */
+export function storedCanonicalCsv(
+  sub: { canonicalCsv: string | null; predictions: Uint8Array | null },
+  live: LiveIndex,
+): string {
+  if (sub.canonicalCsv !== null) return sub.canonicalCsv;
+  if (sub.predictions === null) throw new Error("a submission without content");
+  return canonicalCsvOf(live.sorted, decodePredictions(sub.predictions));
 }

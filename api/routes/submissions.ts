@@ -206,7 +206,7 @@ export function register(app: App) {
         {
           modelId: model.id,
           round: round.number,
-          canonicalCsv: canon.csv,
+          predictions: canon.values,
           sha256: sha256Hex(canon.bytes ?? canon.csv),
           // The second attempt reads the round just now, as before remembering existed.
           auto: !wanted && attempt === 0,

@@ -2,6 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { submissionsTree } from "../../contracts/ts/merkle";
 import { getRound, roundScoredSubmissions, selectedSubmissions, submissionById } from "../../db";
 import type { App } from "../app";
+import { liveIndex } from "../domain/live-cache";
+import { storedCanonicalCsv } from "../domain/submission";
 import { ApiError, errorResponses } from "../errors";
 import { ModelId } from "./models";
 
@@ -98,6 +100,7 @@ export function register(app: App) {
       );
     }
     const rows = await roundScoredSubmissions(db, n);
+    const live = liveIndex(round);
     // Other models' predictions are public once the round's delay after resolution has passed.
     const delay = round.predictionsDelaySeconds;
     const publicAt =
@@ -136,7 +139,7 @@ export function register(app: App) {
           modelId: score.modelId,
           submissionId: submission.id,
           sha256: submission.sha256,
-          csv: predictionsPublic ? submission.canonicalCsv : null,
+          csv: predictionsPublic ? storedCanonicalCsv(submission, live) : null,
         })),
         scores: rows.map(({ score }) => ({
           modelId: score.modelId,

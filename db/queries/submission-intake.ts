@@ -1,6 +1,7 @@
 import { desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { newId } from "../ids";
+import { encodePredictions } from "../predictions";
 import { type RoundStatus, rounds } from "../schema";
 import { preparedFor, queryPrepared } from "./prepared";
 
@@ -74,7 +75,9 @@ export async function roundLiveCsv(db: Db, number: number): Promise<string | und
 export interface IntakeSubmission {
   modelId: string;
   round: number;
-  canonicalCsv: string;
+  /** The canonical content's numbers in canonical order (stored as `encodePredictions`). */
+  predictions: Float64Array;
+  /** SHA-256 of the canonical CSV. */
   sha256: string;
   /**
    * The round was picked by the intake rule (`intakeRound` without a wanted round), possibly
@@ -94,7 +97,7 @@ export interface StoredSubmission {
 
 /**
  * Stores a submission and decides whether it is late, atomically, in one statement: the
- * `store_submission` function (migration 0007).
+ * `store_submission` function (migrations 0007 and 0008).
  *
  * The round row is read `FOR SHARE`: a close (an UPDATE of that row) waits for this statement,
  * or this one waits for the close and then reads the round closed. A submission racing a close
@@ -111,22 +114,20 @@ export interface StoredSubmission {
  * (migration 0007).
  */
 const STORE =
-  "select * from store_submission($1::text, $2::text, $3::integer, $4::text, $5::text, $6::timestamptz, $7::text, $8::boolean)";
+  "select * from store_submission($1::text, $2::text, $3::integer, $4::bytea, $5::text, $6::timestamptz, $7::boolean)";
 
 export async function storeSubmission(
   db: Db,
   input: IntakeSubmission,
   now: Date = new Date(),
 ): Promise<StoredSubmission | "stale" | undefined> {
-  const compression = (await lz4Available(db)) ? "lz4" : "pglz";
   const rows = await queryPrepared(db, STORE, [
     newId("sub"),
     input.modelId,
     input.round,
-    input.canonicalCsv,
+    encodePredictions(input.predictions),
     input.sha256,
     now.toISOString(),
-    compression,
     input.auto ?? false,
   ]);
   const row = rows[0];
@@ -140,29 +141,4 @@ export async function storeSubmission(
     late: row.late as boolean,
     createdAt: new Date(row.created_at as string | Date),
   };
-}
-
-/**
- * Whether the server can compress TOASTed values with lz4 (Postgres 14+ built with it; PGlite
- * has only pglz). A canonical CSV of 5,000 rows is ~100 KB: pglz spends ~7 ms of server CPU
- * compressing it, lz4 under 1 ms, so submissions store theirs with lz4 where it exists (set
- * for the transaction only; reads are unaffected, each value records how it was compressed).
- */
-const lz4 = new WeakMap<Db, Promise<boolean>>();
-function lz4Available(db: Db): Promise<boolean> {
-  let known = lz4.get(db);
-  if (!known) {
-    known = db
-      .execute(
-        sql`select 1 from pg_settings where name = 'default_toast_compression' and 'lz4' = any(enumvals)`,
-      )
-      .then((r) => rowsOf(r).length > 0)
-      .catch(() => false);
-    lz4.set(db, known);
-  }
-  return known;
-}
-
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  return Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows;
 }

@@ -1,4 +1,4 @@
-import { numeric, timestamp } from "drizzle-orm/pg-core";
+import { customType, numeric, timestamp } from "drizzle-orm/pg-core";
 
 /** Created/updated timestamps shared by every table. */
 export const timestamps = {
@@ -7,3 +7,8 @@ export const timestamps = {
 
 /** Token amounts and WAD values: integers up to 2^256, stored exactly, read back as strings. */
 export const uint = (name: string) => numeric(name, { precision: 78, scale: 0 });
+
+/** Binary data: postgres.js reads it as a Buffer, PGlite as a Uint8Array. */
+export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+});

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { canonicalCsvFast } from "../../api/domain/canonical-fast";
 import { liveIndex } from "../../api/domain/live-cache";
 import { readCsvPredictions } from "../../api/domain/predictions";
-import { canonicalSubmission } from "../../api/domain/submission";
+import { canonicalCsvOf, canonicalSubmission } from "../../api/domain/submission";
 import { ApiError } from "../../api/errors";
 
 // The byte-level reader of plain CSV submissions must agree with the general reader
@@ -78,6 +78,16 @@ describe("canonicalCsvFast", () => {
           expect(fast.csv).toBe((slow as { csv: string }).csv);
           expect(new TextDecoder().decode(fast.bytes)).toBe(fast.csv);
           expect(fast.extraIds).toBe((slow as { extraIds: number }).extraIds);
+          // The numbers stored in place of the text: the same ones, bit for bit (-0 too)...
+          const stored = (slow as { values: Float64Array }).values;
+          expect(Array.from(fast.values, (v) => (Object.is(v, -0) ? "-0" : v))).toEqual(
+            Array.from(stored, (v) => (Object.is(v, -0) ? "-0" : v)),
+          );
+          // ...which print back as the canonical text with the round's sorted ids.
+          expect(canonicalCsvOf(live.sorted, stored)).toBe(fast.csv);
+        }
+        if (typeof slow === "object") {
+          expect(canonicalCsvOf(live.sorted, slow.values)).toBe(slow.csv);
         }
       }),
       { numRuns: 2000 },

@@ -5,6 +5,7 @@ import { type Stack, startStack } from "../../cli/dev/stack";
 import { verifyReceipt } from "../../cli/verify/receipt";
 import { verifyRound } from "../../cli/verify/round";
 import { tournamentAbi } from "../../contracts/ts";
+import { decodePredictions, encodePredictions } from "../../db/predictions";
 import { rounds, scores, submissions } from "../../db/schema";
 import { stakerClient } from "../helpers/chain";
 import { rng } from "../helpers/round-fixture";
@@ -184,8 +185,14 @@ describe("verifiable rounds: bundle, receipts and tourney verify (anvil + PGlite
       .from(submissions)
       .where(eq(submissions.modelId, models[1]!))
       .limit(1);
-    const tampered = sub!.canonicalCsv.replace(/,(0\.\d)/, ",0.9999");
-    await db.update(submissions).set({ canonicalCsv: tampered }).where(eq(submissions.id, sub!.id));
+    // The API stores the numbers (float64s in canonical order): change one of them.
+    const values = decodePredictions(sub!.predictions!);
+    const tampered = Float64Array.from(values);
+    tampered[3] = 0.9999;
+    await db
+      .update(submissions)
+      .set({ predictions: encodePredictions(tampered) })
+      .where(eq(submissions.id, sub!.id));
     try {
       const bad = await failed();
       expect(bad.map((c) => c.name)).toContain("submission contents");
@@ -193,7 +200,7 @@ describe("verifiable rounds: bundle, receipts and tourney verify (anvil + PGlite
     } finally {
       await db
         .update(submissions)
-        .set({ canonicalCsv: sub!.canonicalCsv })
+        .set({ predictions: encodePredictions(values) })
         .where(eq(submissions.id, sub!.id));
     }
     expect(await failed()).toEqual([]);

@@ -22,7 +22,7 @@ import {
 } from "../../scoring";
 import { stakesAtRisk } from "../chain/rounds";
 import { type JobContext, NotReady } from "../context";
-import { parseIdValueCsv, parseLiveIds } from "./tables";
+import { parseIdValueCsv, parseLiveIds, submissionPredictions } from "./tables";
 
 const paramsOf = (round: Round): PayoutParams => ({
   payoutCap: BigInt(round.payoutCap),
@@ -79,11 +79,13 @@ export async function scoreRoundJob(ctx: JobContext, payload: { round: number })
     subs.map((s) => s.modelId),
   );
   const targets = parseIdValueCsv(round.targetsCsv!);
+  const liveIds = parseLiveIds(round.liveCsv);
+  const sorted = [...liveIds].sort();
   const input = {
-    liveIds: parseLiveIds(round.liveCsv),
+    liveIds,
     targets: { ids: targets.ids, values: targets.values },
     submissions: subs.map((s, i) => {
-      const p = parseIdValueCsv(s.canonicalCsv);
+      const p = submissionPredictions(s, sorted);
       return { modelId: s.modelId, ids: p.ids, predictions: p.values, stakeAtRisk: stakes[i]! };
     }),
     params: paramsOf(round),
@@ -140,11 +142,13 @@ export async function scoreRoundPartJob(
   );
   const targets = parseIdValueCsv(round.targetsCsv!);
   const metaModel = parseIdValueCsv(meta.metaCsv);
+  const liveIds = parseLiveIds(round.liveCsv);
+  const sorted = [...liveIds].sort();
   const result = scoreRoundPart({
-    liveIds: parseLiveIds(round.liveCsv),
+    liveIds,
     targets: { ids: targets.ids, values: targets.values },
     submissions: subs.map((s, i) => {
-      const p = parseIdValueCsv(s.canonicalCsv);
+      const p = submissionPredictions(s, sorted);
       return { modelId: s.modelId, ids: p.ids, predictions: p.values, stakeAtRisk: stakes[i]! };
     }),
     metaModel: { ids: metaModel.ids, values: metaModel.values },
