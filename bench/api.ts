@@ -31,6 +31,11 @@ const { values: opts } = parseArgs({
     rows: { type: "string", default: "5000" },
     pool: { type: "string", default: "16" },
     processes: { type: "string", default: "2" },
+    /**
+     * `short`: six decimals (0.123456), as rounded or rank predictions are written; `full`: every
+     * digit of a double (0.49872137117385864), as pandas or numpy write raw model outputs.
+     */
+    values: { type: "string", default: "short" },
     /** Write V8 CPU profiles of the server processes to this folder. */
     profile: { type: "string" },
   },
@@ -41,7 +46,16 @@ const CONNECTIONS = Number(opts.connections);
 const ROWS = Number(opts.rows);
 const POOL = Number(opts.pool);
 const PROCESSES = Number(opts.processes);
+const VALUES = opts.values === "full" ? "full" : "short";
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Connection c's prediction for row i: distinct, deterministic, in [0, 1). */
+function prediction(i: number, c: number): number {
+  const k = ((i * 2654435761 + c * 40503) >>> 0) % 1e6;
+  if (VALUES === "short") return k / 1e6;
+  // A double with all its digits: k/1e6 plus a fraction of a millionth from a second hash.
+  return k / 1e6 + (((i * 40503 + c * 2654435761) >>> 0) / 2 ** 32) * 1e-6;
+}
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const dbName = `tourney_bench_${randomBytes(4).toString("hex")}`;
@@ -105,7 +119,7 @@ try {
       body: JSON.stringify({ name: `bench-${c}` }),
     });
     const model = (await res.json()) as { id: string };
-    const rows = ids.map((id, i) => `${id},${(((i * 2654435761 + c * 40503) >>> 0) % 1e6) / 1e6}`);
+    const rows = ids.map((id, i) => `${id},${prediction(i, c)}`);
     targets.push({
       path: `/v1/models/${model.id}/submissions`,
       key: acc.secret,
@@ -114,7 +128,7 @@ try {
   }
   const bodyKb = Math.round(Buffer.byteLength(targets[0]!.body) / 1024);
   console.log(
-    `bench:api  ${CONNECTIONS} connections x ${SECONDS}s after ${WARMUP}s warm-up, ${ROWS}-row CSV submissions (${bodyKb} KB), ` +
+    `bench:api  ${CONNECTIONS} connections x ${SECONDS}s after ${WARMUP}s warm-up, ${ROWS}-row CSV submissions (${bodyKb} KB, ${VALUES} numbers), ` +
       `${PROCESSES} server process(es), Postgres pool ${POOL}, node ${process.version}`,
   );
   const isServer = (pid: number) => api.pids.includes(pid);

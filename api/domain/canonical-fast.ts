@@ -1,5 +1,6 @@
 import { parseNumber } from "./csv";
 import type { LiveIndex } from "./live-cache";
+import { isShortestDecimal, readLongDecimal } from "./long-decimal";
 import { POW10 } from "./predictions";
 import type { CanonicalSubmission } from "./submission";
 
@@ -7,7 +8,8 @@ import type { CanonicalSubmission } from "./submission";
  * The common submission, canonicalised straight from its bytes: an ASCII CSV whose header is
  * `id,prediction` (or `id,probability`) and whose rows are exactly the round's live ids, once
  * each, with numbers in [0, 1], not all equal. No string is made per row: ids are matched to
- * live positions by their bytes and canonical number text is copied from the upload.
+ * live positions by their bytes, numbers are read from their digits, and number text that is
+ * canonical (`String(v)`, which the upload's text usually is) is copied from the upload.
  *
  * Anything else (a BOM, other bytes than ASCII, more columns, spaces, a bad value, an unknown,
  * duplicate or missing id, constant predictions) returns undefined, and the caller takes the
@@ -33,7 +35,10 @@ export function canonicalCsvFast(
   const valStart = new Int32Array(n);
   const valEnd = new Int32Array(n);
   const values = new Float64Array(n);
-  let other: Map<number, string> | undefined;
+  /** `String(value)` of the rows whose text is not canonical (sparse; most files have none). */
+  let other: string[] | undefined;
+  /** The upload as a Buffer, made for the first number that must be read by `Number`. */
+  let text: Buffer | undefined;
   let found = 0;
   let last = -1;
   let min = Number.POSITIVE_INFINITY;
@@ -63,38 +68,72 @@ export function canonicalCsvFast(
           : ids.find(bytes, pos, comma);
     }
     if (p < 0 || seen[p] === 1) return undefined;
-    // The number: `0`, `1` or `0.d…d` parsed as the bytes go by (see shortDecimal), else the
-    // cell up to the end of the line as a general decimal.
+    // The number: `0`, `1` or `0.d…d` parsed as the bytes go by: up to 15 significant digits
+    // as in shortDecimal, 16 or 17 (a double's every digit) by readLongDecimal; else the cell
+    // up to the end of the line as a general decimal.
     const a = comma + 1;
     let e = a;
     let v = -1;
+    /** This row's number is written as `String(v)` rather than copied from the upload. */
+    let printed = false;
     const c0 = bytes[a];
     if (c0 === 48 && bytes[a + 1] === 46) {
+      // Its significant digits as two exact integers: the first nine, and those after.
       let m = 0;
+      let rest = 0;
+      let restDigits = 0;
       let zeros = 0;
       e = a + 2;
       for (; e < end; e++) {
         const d = bytes[e]! - 48;
         if (d < 0 || d > 9) break;
         if (m === 0 && d === 0) zeros++;
-        m = m * 10 + d;
+        else if (m < 1e8) m = m * 10 + d;
+        else {
+          rest = rest * 10 + d;
+          restDigits++;
+        }
       }
       const len = e - a;
-      if (m !== 0 && bytes[e - 1] !== 48 && zeros <= 5 && len <= 22 && len - 2 - zeros <= 15) {
-        v = m / POW10[len - 2]!;
+      const digits = len - 2 - zeros;
+      if (m !== 0 && bytes[e - 1] !== 48 && zeros <= 5 && len <= 22) {
+        if (digits <= 15) {
+          v = (m * POW10[restDigits]! + rest) / POW10[len - 2]!;
+        } else if (digits <= 17) {
+          // All the digits of a double, as pandas and numpy write them: read exactly from
+          // its digits, and kept as they are when provably what String(v) prints, else printed.
+          const hi = digits === 17 ? m : Math.floor(m / 10);
+          const lo = digits === 17 ? rest : (m % 10) * 1e7 + rest;
+          v = readLongDecimal(hi, lo, len - 2);
+          if (Number.isNaN(v)) {
+            text ??= Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+            v = Number(text.toString("latin1", a, e));
+          }
+          printed = !isShortestDecimal(v, hi, lo, digits, len - 2);
+        }
       }
     } else if (c0 === 48 || c0 === 49) {
       e = a + 1;
       v = c0 - 48;
     }
+    // Where the line ends (its LF, or the end of the file) when the number ends it, else -1.
+    const lineEnd =
+      e === end || bytes[e] === 10
+        ? e
+        : bytes[e] === 13 && (e + 1 === end || bytes[e + 1] === 10)
+          ? e + 1
+          : -1;
     let eol = e;
-    if (v >= 0 && (e === end || bytes[e] === 10)) {
-      valStart[p] = a;
-      valEnd[p] = e;
-    } else if (v >= 0 && bytes[e] === 13 && (e + 1 === end || bytes[e + 1] === 10)) {
-      valStart[p] = a;
-      valEnd[p] = e;
-      eol = e + 1;
+    if (v >= 0 && lineEnd >= 0) {
+      eol = lineEnd;
+      if (printed) {
+        valStart[p] = -1;
+        other ??= new Array<string>(n);
+        other[p] = String(v);
+      } else {
+        valStart[p] = a;
+        valEnd[p] = e;
+      }
     } else {
       while (eol < end && bytes[eol] !== 10) {
         if (bytes[eol] === 44) return undefined;
@@ -106,8 +145,8 @@ export function canonicalCsvFast(
       v = numberCell(bytes, a, stop);
       if (!(v >= 0 && v <= 1)) return undefined;
       valStart[p] = -1;
-      other ??= new Map();
-      other.set(p, String(v));
+      other ??= new Array<string>(n);
+      other[p] = String(v);
     }
     seen[p] = 1;
     values[p] = v;
@@ -129,7 +168,7 @@ export function canonicalCsvFast(
   let size = HEADER.length + 1 + start[n]! + 2 * n;
   for (let p = 0; p < n; p++) {
     const s = valStart[p]!;
-    size += s >= 0 ? valEnd[p]! - s : other!.get(p)!.length;
+    size += s >= 0 ? valEnd[p]! - s : other![p]!.length;
   }
   const out = new Uint8Array(size);
   let o = 0;
@@ -142,12 +181,20 @@ export function canonicalCsvFast(
     if (s >= 0) {
       for (let k = s, e = valEnd[p]!; k < e; k++) out[o++] = bytes[k]!;
     } else {
-      const text = other!.get(p)!;
+      const text = other![p]!;
       for (let k = 0; k < text.length; k++) out[o++] = text.charCodeAt(k);
     }
     out[o++] = 10;
   }
-  return { csv: latin1(out), bytes: out, values, extraIds: 0 };
+  // The text is made only if asked for: the hash is taken of the bytes and the numbers stored.
+  return {
+    get csv() {
+      return latin1(out);
+    },
+    bytes: out,
+    values,
+    extraIds: 0,
+  };
 }
 
 const HEADER = "id,prediction";

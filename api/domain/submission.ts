@@ -4,8 +4,11 @@ import type { LiveIndex } from "./live-cache";
 import type { PredictionRows } from "./predictions";
 
 export interface CanonicalSubmission {
-  /** `id,prediction` for the round's live ids, sorted by id, numbers in shortest form. */
-  csv: string;
+  /**
+   * `id,prediction` for the round's live ids, sorted by id, numbers in shortest form (the CSV
+   * fast path makes it from `bytes` only when read).
+   */
+  readonly csv: string;
   /** The same CSV as bytes, when the reader made them (hashing them skips an encode). */
   bytes?: Uint8Array;
   /** The numbers of `csv` in its order (the round's live ids sorted): what is stored. */

@@ -33,6 +33,15 @@ const valueArb = fc.oneof(
   { arbitrary: fc.integer({ min: 0, max: 1_000_000 }).map((k) => String(k / 1e6)), weight: 12 },
   fc.integer({ min: 0, max: 1_000_000 }).map((k) => String(k / 1e6)), // canonical short
   fc.double({ min: 0, max: 1, noNaN: true }).map((v) => String(v)), // shortest, any length
+  // All digits of a double, as numpy/pandas or printf("%.17g") write them: often not shortest,
+  // and a last digit one off (another decimal of the same double, or of its neighbour).
+  fc
+    .tuple(fc.double({ min: 1e-6, max: 1, noNaN: true }), fc.constantFrom(16, 17), fc.nat(2))
+    .map(([v, digits, bump]) => {
+      const text = v.toPrecision(digits);
+      if (bump === 0 || !/\d$/.test(text)) return text;
+      return text.slice(0, -1) + String((Number(text.at(-1)) + bump) % 10);
+    }),
   fc.constantFrom("0", "1", "0.50", ".5", "5e-1", "1.0", "0.1234567890123456789", "-0", "1e-7"),
   fc.constantFrom(" 0.5", "NaN", "", "1.5", "-0.1", "x", "Infinity", "0.5 "),
 );
