@@ -16,6 +16,7 @@ import {
   closeRoundNow,
   createAccount,
   createRound,
+  encodePredictions,
   getRound,
   models as modelsTable,
   openDb,
@@ -118,19 +119,23 @@ try {
   for (let i = 0; i < nModels; i += 50) {
     const rows = modelIds.slice(i, i + 50).map((modelId, k) => {
       const skill = rand() * 2 - 1;
+      // Stored as the API stores a submission: the numbers in canonical (sorted id) order, with
+      // the SHA-256 of their canonical CSV (ids here are generated sorted).
+      const values = new Float64Array(nRows);
       let csv = "id,prediction\n";
       for (let r = 0; r < nRows; r++) {
         const p = Math.min(
           1,
           Math.max(0, 0.5 + 0.2 * skill * (targets[r]! - 0.5) + 0.4 * (rand() - 0.5)),
         );
+        values[r] = p;
         csv += `${ids[r]},${p}\n`;
       }
       return {
         id: `sub_${String(i + k).padStart(8, "0")}${randomBytes(6).toString("hex")}`,
         modelId,
         round: round.number,
-        canonicalCsv: csv,
+        predictions: encodePredictions(values),
         sha256: sha(csv),
         selected: true,
         late: false,
