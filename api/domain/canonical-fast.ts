@@ -84,15 +84,21 @@ export function canonicalCsvFast(
       let restDigits = 0;
       let zeros = 0;
       e = a + 2;
-      for (; e < end; e++) {
+      while (e < end && bytes[e] === 48) e++;
+      zeros = e - a - 2;
+      const first = e;
+      for (const stop = Math.min(end, e + 9); e < stop; e++) {
         const d = bytes[e]! - 48;
         if (d < 0 || d > 9) break;
-        if (m === 0 && d === 0) zeros++;
-        else if (m < 1e8) m = m * 10 + d;
-        else {
+        m = m * 10 + d;
+      }
+      if (e - first === 9) {
+        for (; e < end; e++) {
+          const d = bytes[e]! - 48;
+          if (d < 0 || d > 9) break;
           rest = rest * 10 + d;
-          restDigits++;
         }
+        restDigits = e - first - 9;
       }
       const len = e - a;
       const digits = len - 2 - zeros;
