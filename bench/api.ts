@@ -1,18 +1,18 @@
 /**
  * API submission benchmark (not a test): `npm run bench:api [-- --seconds 10 --warmup 3
- * --connections 32 --rows 5000 --pool 16 --processes 2]`.
+ * --connections 32 --rows 5000 --values short|full --pool 16 --processes 2]`.
  *
  * Starts the standalone Node server (api/serve.ts, `processes` server processes sharing the
  * port, `pool` Postgres connections in all) against a fresh database on real Postgres (created from
  * TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test, dropped at the end), opens
  * a round with `rows` live ids, creates one account and model per connection, then drives
  * `rows`-row CSV submissions from `connections` keep-alive connections over loopback for
- * `seconds` after `warmup` seconds of the same load (load generator in its own process:
+ * `seconds` after `warmup` seconds of the same load (autocannon, in its own process:
  * bench/api-load.mjs). The figures are those of the measured period; the warm-up's (a server just
  * started: JIT, pool connections, prepared statements, the round's live index) print on their own
- * line. Every submission goes the
- * whole way: auth, CSV parse, validation, canonicalisation, SHA-256, insert in a transaction.
- * Prints requests/s, p50/p90/p99 latency and the error count.
+ * line. Every submission goes the whole way: auth, CSV parse, validation, canonicalisation,
+ * SHA-256, the store in one transaction. Prints submissions/s, p50/p90/p99 latency, errors, CPU
+ * per submission (server, Postgres, load generator) and whether the issue's goal is met.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
