@@ -1,6 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { TourneyApiError } from "../api/client";
-import { UsageError } from "./command";
+import { HelpRequested, UsageError } from "./command";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -18,7 +18,7 @@ export const apiOptionsHelp = `  --api URL            API base URL (default: env
 
 /**
  * `util.parseArgs` in strict mode with positionals and `--help`; bad options become a
- * `UsageError`. Returns null when help was requested.
+ * `UsageError`, and `--help` a `HelpRequested` (the dispatcher prints the usage).
  */
 export function parseWithPositionals<O extends Options>(argv: string[], options: O) {
   try {
@@ -28,9 +28,10 @@ export function parseWithPositionals<O extends Options>(argv: string[], options:
       strict: true,
       allowPositionals: true,
     });
-    if ((parsed.values as { help?: boolean }).help) return null;
+    if ((parsed.values as { help?: boolean }).help) throw new HelpRequested();
     return { values: parsed.values, positionals: parsed.positionals };
   } catch (e) {
+    if (e instanceof HelpRequested) throw e;
     throw new UsageError((e as Error).message);
   }
 }

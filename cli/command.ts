@@ -17,11 +17,16 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
+/** `--help` (or `-h`) was given: the dispatcher prints the command's usage, exit code 0. */
+export class HelpRequested extends Error {
+  override readonly name = "HelpRequested";
+}
+
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /**
  * `util.parseArgs` in strict mode with `--help` built in; unknown or malformed options become a
- * `UsageError`. Returns null when help was requested (the dispatcher prints the usage).
+ * `UsageError`, and `--help` a `HelpRequested` (the dispatcher prints the usage).
  */
 export function parseCommandArgs<O extends Options>(argv: string[], options: O) {
   try {
@@ -31,8 +36,10 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O) 
       strict: true,
       allowPositionals: false,
     });
-    return (parsed.values as { help?: boolean }).help ? null : parsed.values;
+    if ((parsed.values as { help?: boolean }).help) throw new HelpRequested();
+    return parsed.values;
   } catch (e) {
+    if (e instanceof HelpRequested) throw e;
     throw new UsageError((e as Error).message);
   }
 }

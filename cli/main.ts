@@ -1,5 +1,5 @@
 import { ScoringError } from "../scoring/errors";
-import { type Command, UsageError } from "./command";
+import { type Command, HelpRequested, UsageError } from "./command";
 import { commands } from "./registry";
 import { color } from "./ui";
 
@@ -34,6 +34,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      process.stdout.write(`${command.usage}\n`);
+      return 0;
+    }
     if (e instanceof UsageError) {
       process.stderr.write(`${color.red("error:")} ${e.message}\n\n${command.usage}\n`);
       return 2;

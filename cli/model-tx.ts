@@ -20,21 +20,16 @@ export interface ModelTx {
 }
 
 /**
- * The part every signing command on one model shares (stake, unstake): `--help`, exactly one
- * positional named `argName`, a required `--model`, then, inside `runWith` so failures print as
+ * The part every signing command on one model shares (stake, unstake): exactly one positional
+ * named `argName`, a required `--model`, then, inside `runWith` so failures print as
  * the command's errors, the signer, the model's bytes32 id (via the API) and the chain.
  */
 export async function runModelTx(
   argv: string[],
-  usage: string,
   argName: string,
   body: (tx: ModelTx) => Promise<number>,
 ): Promise<number> {
   const parsed = parseWithPositionals(argv, modelTxOptions);
-  if (!parsed) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
   const { values: v, positionals } = parsed;
   const [arg] = expectPositionals(positionals, [argName]);
   const model = v.model;

@@ -22,10 +22,6 @@ export const diagnostics: Command = {
       validation: { type: "string" },
       json: { type: "boolean" },
     });
-    if (!values) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
     const d = validationDiagnostics(await readTable(required(values, "validation")));
     if (values.json) {
       const { perEra, mean, std, sharpe, maxDrawdown } = d;

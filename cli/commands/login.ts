@@ -36,10 +36,6 @@ export const login: Command = {
       "no-verify": { type: "boolean" },
       json: { type: "boolean" },
     });
-    if (!parsed) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
     const { values: v, positionals } = parsed;
     if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
     if (!v.api) throw new UsageError("--api is required");

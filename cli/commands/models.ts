@@ -30,10 +30,6 @@ export const models: Command = {
   usage,
   async run(argv) {
     const parsed = parseWithPositionals(argv, apiOptions);
-    if (!parsed) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
     const { values: v, positionals } = parsed;
     const [sub, ...rest] = positionals;
     if (sub === "create") {

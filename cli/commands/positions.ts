@@ -34,10 +34,6 @@ export const positions: Command = {
       model: { type: "string" },
       "from-block": { type: "string" },
     });
-    if (!parsed) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
     const { values: v, positionals } = parsed;
     expectPositionals(positionals, []);
     const fromBlock = BigInt(v["from-block"] ?? "0");

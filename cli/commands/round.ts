@@ -98,10 +98,6 @@ export const round: Command = {
       wait: { type: "string" },
       timeout: { type: "string" },
     });
-    if (!parsed) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
     const { values: v, positionals } = parsed;
     const [sub, ...rest] = positionals;
     expectPositionals(rest, []);

@@ -68,10 +68,6 @@ export const rounds: Command = {
       out: { type: "string" },
       limit: { type: "string" },
     });
-    if (!parsed) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
     const { values: v, positionals } = parsed;
     const [sub, ...rest] = positionals;
     expectPositionals(rest, []);

@@ -71,10 +71,6 @@ export const score: Command = {
       json: { type: "boolean" },
       threads: { type: "string" },
     });
-    if (!values) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
     const predFile = required(values, "predictions");
     const targetFile = required(values, "targets");
     const metaFile = values["meta-model"] as string | undefined;

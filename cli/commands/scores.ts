@@ -55,10 +55,6 @@ export const scores: Command = {
       model: { type: "string" },
       round: { type: "string" },
     });
-    if (!parsed) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
     const { values: v, positionals } = parsed;
     expectPositionals(positionals, []);
     const round = intOption(v.round, "round");

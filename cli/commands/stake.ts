@@ -30,71 +30,66 @@ export const stake: Command = {
   summary: "Stake tokens on a model (on chain)",
   usage,
   run: (argv) =>
-    runModelTx(
-      argv,
-      usage,
-      "AMOUNT",
-      async ({ options: v, arg: amountArg, modelId, account, ctx }) => {
-        const amount = parseAmount(ctx, amountArg);
-        const balance = await ctx.publicClient.readContract({
-          address: ctx.token,
-          abi: stakeTokenAbi,
-          functionName: "balanceOf",
-          args: [account.address],
-        });
-        if (balance < amount)
-          throw new CliError(
-            `balance ${tokens(ctx, balance)} is less than ${tokens(ctx, amount)}`,
-            "insufficient_balance",
-          );
-        await confirm(
-          `Stake ${tokens(ctx, amount)}\n  on model  ${v.model}${v.model === modelId ? "" : ` (${modelId})`}\n  from      ${account.address}\n  contract  ${ctx.tournament} (chain ${ctx.chain.id})`,
-          Boolean(v.yes),
+    runModelTx(argv, "AMOUNT", async ({ options: v, arg: amountArg, modelId, account, ctx }) => {
+      const amount = parseAmount(ctx, amountArg);
+      const balance = await ctx.publicClient.readContract({
+        address: ctx.token,
+        abi: stakeTokenAbi,
+        functionName: "balanceOf",
+        args: [account.address],
+      });
+      if (balance < amount)
+        throw new CliError(
+          `balance ${tokens(ctx, balance)} is less than ${tokens(ctx, amount)}`,
+          "insufficient_balance",
         );
-        const wallet = walletFor(ctx, account);
-        const allowance = await ctx.publicClient.readContract({
-          address: ctx.token,
-          abi: stakeTokenAbi,
-          functionName: "allowance",
-          args: [account.address, ctx.tournament],
+      await confirm(
+        `Stake ${tokens(ctx, amount)}\n  on model  ${v.model}${v.model === modelId ? "" : ` (${modelId})`}\n  from      ${account.address}\n  contract  ${ctx.tournament} (chain ${ctx.chain.id})`,
+        Boolean(v.yes),
+      );
+      const wallet = walletFor(ctx, account);
+      const allowance = await ctx.publicClient.readContract({
+        address: ctx.token,
+        abi: stakeTokenAbi,
+        functionName: "allowance",
+        args: [account.address, ctx.tournament],
+      });
+      let approveTx: Hex | null = null;
+      if (allowance < amount) {
+        approveTx = (
+          await sendTx(ctx, wallet, {
+            address: ctx.token,
+            abi: stakeTokenAbi,
+            functionName: "approve",
+            args: [ctx.tournament, amount],
+          })
+        ).transactionHash;
+      }
+      const receipt = await sendTx(ctx, wallet, {
+        address: ctx.tournament,
+        abi: tournamentAbi,
+        functionName: "stake",
+        args: [modelId, amount],
+      });
+      const [ev] = parseEventLogs({
+        abi: tournamentAbi,
+        eventName: "Staked",
+        logs: receipt.logs,
+      });
+      const shares = ev?.args.shares ?? 0n;
+      if (v.json)
+        printJson({
+          modelId,
+          staker: account.address,
+          amount: amount.toString(),
+          shares: shares.toString(),
+          approveTx,
+          tx: receipt.transactionHash,
         });
-        let approveTx: Hex | null = null;
-        if (allowance < amount) {
-          approveTx = (
-            await sendTx(ctx, wallet, {
-              address: ctx.token,
-              abi: stakeTokenAbi,
-              functionName: "approve",
-              args: [ctx.tournament, amount],
-            })
-          ).transactionHash;
-        }
-        const receipt = await sendTx(ctx, wallet, {
-          address: ctx.tournament,
-          abi: tournamentAbi,
-          functionName: "stake",
-          args: [modelId, amount],
-        });
-        const [ev] = parseEventLogs({
-          abi: tournamentAbi,
-          eventName: "Staked",
-          logs: receipt.logs,
-        });
-        const shares = ev?.args.shares ?? 0n;
-        if (v.json)
-          printJson({
-            modelId,
-            staker: account.address,
-            amount: amount.toString(),
-            shares: shares.toString(),
-            approveTx,
-            tx: receipt.transactionHash,
-          });
-        else
-          process.stdout.write(
-            `${color.green("Staked")} ${tokens(ctx, amount)} on ${v.model}\ntx ${receipt.transactionHash}\n`,
-          );
-        return 0;
-      },
-    ),
+      else
+        process.stdout.write(
+          `${color.green("Staked")} ${tokens(ctx, amount)} on ${v.model}\ntx ${receipt.transactionHash}\n`,
+        );
+      return 0;
+    }),
 };

@@ -40,10 +40,6 @@ export const submit: Command = {
       round: { type: "string" },
       "idempotency-key": { type: "string" },
     });
-    if (!parsed) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
     const { values: v, positionals } = parsed;
     const [file] = expectPositionals(positionals, ["FILE"]);
     if (!v.model) throw new UsageError("--model is required");

@@ -27,7 +27,6 @@ export const unstake: Command = {
   run: (argv) =>
     runModelTx(
       argv,
-      usage,
       "AMOUNT|all",
       async ({ options: v, arg: amountArg, modelId, account, ctx }) => {
         const all = amountArg === "all";

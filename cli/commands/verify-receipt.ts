@@ -24,10 +24,6 @@ export const verifyReceiptCommand: Command = {
       argv.filter((a) => a !== file),
       { root: { type: "string" }, json: { type: "boolean" } },
     );
-    if (!v) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
     if (!file) throw new UsageError("a receipt FILE is required");
     const receipt = JSON.parse(readFileSync(file, "utf8")) as Receipt;
     const root = v.root ?? receipt.root;

@@ -37,10 +37,6 @@ export const verify: Command = {
       tournament: { type: "string" },
       json: { type: "boolean" },
     });
-    if (!v) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
     const round = Number(required(v, "round"));
     if (!Number.isInteger(round) || round < 1)
       throw new UsageError("--round must be a positive integer");

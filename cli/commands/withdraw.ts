@@ -29,10 +29,6 @@ export const withdraw: Command = {
   usage,
   async run(argv) {
     const parsed = parseWithPositionals(argv, chainOptions);
-    if (!parsed) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
     const { values: v, positionals } = parsed;
     const [idArg] = expectPositionals(positionals, ["REQUEST_ID"]);
     if (!/^\d+$/.test(idArg!)) throw new UsageError("REQUEST_ID must be a number");

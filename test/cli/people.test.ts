@@ -6,6 +6,7 @@ import { keccak256, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../api/client";
 import { type Stack, startStack } from "../../cli/dev/stack";
+import { commands } from "../../cli/registry";
 import { roundData, tourney, until } from "./helpers";
 
 /** A V3 keystore (pbkdf2, aes-128-ctr) built the way geth and ethers write them. */
@@ -61,22 +62,17 @@ describe("tourney CLI against a live stack", { timeout: 240_000 }, () => {
     tourney(args, { env: { ...env, ...extra }, cwd: dir });
 
   it("prints help for every command with exit 0, and exit 2 on bad usage", async () => {
-    const cmds = [
-      "login",
-      "models",
-      "rounds",
-      "submit",
-      "scores",
-      "stake",
-      "unstake",
-      "withdraw",
-      "positions",
-      "round",
-    ];
-    const helps = await Promise.all(cmds.map((cmd) => run([cmd, "--help"])));
+    // Every registered command, with --help and with -h.
+    const cmds = Object.keys(commands);
+    expect(cmds.length).toBeGreaterThanOrEqual(14);
+    const helps = await Promise.all(
+      cmds.flatMap((cmd) => [run([cmd, "--help"]), run([cmd, "-h", "--json"])]),
+    );
     helps.forEach((r, i) => {
-      expect(r.code, `${cmds[i]}: ${r.stderr}`).toBe(0);
-      expect(r.stdout).toMatch(/^Usage: tourney /);
+      const cmd = cmds[Math.floor(i / 2)]!;
+      expect(r.code, `${cmd}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: tourney ${cmd}\\b`));
+      expect(r.stderr).toBe("");
     });
     const bad = await run(["models", "frobnicate"]);
     expect(bad.code).toBe(2);
