@@ -3,8 +3,13 @@ import { describe, expect, it } from "vitest";
 import { canonicalCsvFast } from "../../api/domain/canonical-fast";
 import { liveIndex } from "../../api/domain/live-cache";
 import { readCsvPredictions } from "../../api/domain/predictions";
-import { canonicalCsvOf, canonicalSubmission } from "../../api/domain/submission";
+import {
+  canonicalCsvOf,
+  canonicalSubmission,
+  storedCanonicalCsv,
+} from "../../api/domain/submission";
 import { ApiError } from "../../api/errors";
+import { encodePredictions } from "../../db/predictions";
 
 // The byte-level reader of plain CSV submissions must agree with the general reader
 // (readCsvPredictions + canonicalSubmission) on every file it accepts, and must accept the
@@ -147,5 +152,31 @@ describe("canonicalCsvFast", () => {
     }
     const ok = canonicalCsvFast(enc("id,prediction\nc,0.3\na,0.1\nb,0.20\n"), live);
     expect(ok?.csv).toBe("id,prediction\na,0.1\nb,0.2\nc,0.3\n");
+  });
+});
+
+describe("stored canonical content", () => {
+  const live = liveOf(["b", "c", "a"]);
+  const values = Float64Array.from([0.1, 0.30000000000000004, 1]);
+
+  it("prints stored numbers beside the sorted live ids as the canonical CSV", () => {
+    const csv = "id,prediction\na,0.1\nb,0.30000000000000004\nc,1\n";
+    expect(canonicalCsvOf(live.sorted, values)).toBe(csv);
+    expect(
+      storedCanonicalCsv({ canonicalCsv: null, predictions: encodePredictions(values) }, live),
+    ).toBe(csv);
+    // Rows stored as text before migration 0008 are served as they are.
+    expect(
+      storedCanonicalCsv({ canonicalCsv: "id,prediction\nold\n", predictions: null }, live),
+    ).toBe("id,prediction\nold\n");
+  });
+
+  it("refuses numbers that do not fit the round's ids, and rows without content", () => {
+    expect(() => canonicalCsvOf(live.sorted, values.subarray(0, 2))).toThrow(
+      /2 stored predictions for 3/,
+    );
+    expect(() => storedCanonicalCsv({ canonicalCsv: null, predictions: null }, live)).toThrow(
+      /without content/,
+    );
   });
 });
