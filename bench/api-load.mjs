@@ -9,9 +9,12 @@ import autocannon from "autocannon";
 
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
-const { url, seconds, warmupSeconds = 0, targets } = JSON.parse(
-  Buffer.concat(chunks).toString("utf8"),
-);
+const {
+  url,
+  seconds,
+  warmupSeconds = 0,
+  targets,
+} = JSON.parse(Buffer.concat(chunks).toString("utf8"));
 
 async function run(duration) {
   let next = 0;
