@@ -100,7 +100,6 @@ export function register(app: App) {
       );
     }
     const rows = await roundScoredSubmissions(db, n);
-    const live = liveIndex(round);
     // Other models' predictions are public once the round's delay after resolution has passed.
     const delay = round.predictionsDelaySeconds;
     const publicAt =
@@ -109,6 +108,8 @@ export function register(app: App) {
         : new Date(round.resolvedAt.getTime() + delay * 1000);
     const now = c.get("services").now?.() ?? new Date();
     const predictionsPublic = publicAt !== null && now >= publicAt;
+    // Stored numbers print as CSV beside the round's sorted ids, needed only when published.
+    const live = predictionsPublic ? liveIndex(round) : undefined;
     return c.json(
       {
         version: 1,
@@ -139,7 +140,7 @@ export function register(app: App) {
           modelId: score.modelId,
           submissionId: submission.id,
           sha256: submission.sha256,
-          csv: predictionsPublic ? storedCanonicalCsv(submission, live) : null,
+          csv: live ? storedCanonicalCsv(submission, live) : null,
         })),
         scores: rows.map(({ score }) => ({
           modelId: score.modelId,

@@ -24,6 +24,19 @@ import { stakesAtRisk } from "../chain/rounds";
 import { type JobContext, NotReady } from "../context";
 import { parseIdValueCsv, parseLiveIds, submissionPredictions } from "./tables";
 
+/** The round's live ids and its submissions with their stakes at risk, as the scorer takes them. */
+function scorerSubmissions(round: Round, subs: Submission[], stakes: readonly bigint[]) {
+  const liveIds = parseLiveIds(round.liveCsv);
+  const sorted = [...liveIds].sort(); // the order stored predictions are in
+  return {
+    liveIds,
+    submissions: subs.map((s, i) => {
+      const p = submissionPredictions(s, sorted);
+      return { modelId: s.modelId, ids: p.ids, predictions: p.values, stakeAtRisk: stakes[i]! };
+    }),
+  };
+}
+
 const paramsOf = (round: Round): PayoutParams => ({
   payoutCap: BigInt(round.payoutCap),
   corrMultiplier: BigInt(round.corrMultiplier),
@@ -79,15 +92,9 @@ export async function scoreRoundJob(ctx: JobContext, payload: { round: number })
     subs.map((s) => s.modelId),
   );
   const targets = parseIdValueCsv(round.targetsCsv!);
-  const liveIds = parseLiveIds(round.liveCsv);
-  const sorted = [...liveIds].sort();
   const input = {
-    liveIds,
+    ...scorerSubmissions(round, subs, stakes),
     targets: { ids: targets.ids, values: targets.values },
-    submissions: subs.map((s, i) => {
-      const p = submissionPredictions(s, sorted);
-      return { modelId: s.modelId, ids: p.ids, predictions: p.values, stakeAtRisk: stakes[i]! };
-    }),
     params: paramsOf(round),
   };
   const partSize = ctx.scorePartSize ?? 1000;
@@ -142,15 +149,9 @@ export async function scoreRoundPartJob(
   );
   const targets = parseIdValueCsv(round.targetsCsv!);
   const metaModel = parseIdValueCsv(meta.metaCsv);
-  const liveIds = parseLiveIds(round.liveCsv);
-  const sorted = [...liveIds].sort();
   const result = scoreRoundPart({
-    liveIds,
+    ...scorerSubmissions(round, subs, stakes),
     targets: { ids: targets.ids, values: targets.values },
-    submissions: subs.map((s, i) => {
-      const p = submissionPredictions(s, sorted);
-      return { modelId: s.modelId, ids: p.ids, predictions: p.values, stakeAtRisk: stakes[i]! };
-    }),
     metaModel: { ids: metaModel.ids, values: metaModel.values },
     totalStake: BigInt(meta.totalStake),
     params: paramsOf(round),
