@@ -1,134 +1,200 @@
 import { ScoringError } from "./errors";
+import { gram } from "./linalg/gram";
+import { pivotedCholesky } from "./linalg/pivoted-cholesky";
+import { svdPinv } from "./linalg/svd-pinv";
 import { assertFinite, assertMinLength, assertSameLength } from "./validate";
 
-/** numpy's `pinv(..., rcond=1e-6)`: singular values at or below 1e-6 * max are treated as 0. */
+/** numpy's `lstsq(..., rcond=1e-6)`: singular values at or below 1e-6 * max are treated as 0. */
 export const NEUTRALIZE_RCOND = 1e-6;
 
 /**
- * An orthonormal basis of the column space of [F, 1], keeping only directions whose singular
- * value exceeds rcond * (largest singular value). Projecting on it is exactly what
- * `A @ pinv(A, rcond) @ y` does, so rank-deficient F gets the minimum-norm least-squares fit.
- * Build once per feature matrix, reuse for every submission.
+ * What neutralizing against features F needs, built once per feature matrix and reused for
+ * every prediction vector: the least-squares fit of y on A = [F, 1] (minimum-norm, numpy's rcond
+ * rank decision). Fitted values are A x from least-squares coefficients x, every row by the same
+ * operations in the same order, so rows with equal features and equal y stay exactly tied (as in
+ * numerai-tools' `y - A @ lstsq(A, y)`); a projection through an orthonormal basis would not.
+ *
+ * Two routes, chosen at build time:
+ * - `gram` (the normal one): G = A'A (exact for integer features), scaled to unit diagonal, then a
+ *   Cholesky with complete pivoting stops at the numerical rank; the coefficients of each vector
+ *   come from corrected semi-normal equations (solve, residual, solve again), as accurate as QR.
+ * - `svd`: Householder QR + Jacobi SVD, pseudo-inverse kept explicitly. Used when the Gram route
+ *   cannot show that its rank is numpy's (a singular value near rcond * max).
+ * Plain typed arrays: it can be posted to a worker thread.
  */
 export interface NeutralBasis {
   readonly n: number;
   /** Numerical rank of [F, 1]. */
   readonly rank: number;
-  /** `rank` orthonormal columns of length n, column-major. */
-  readonly basis: Float64Array;
-  /** Singular values of [F, 1], descending. */
-  readonly singularValues: Float64Array;
+  readonly method: "gram" | "svd";
+  /** Columns of [F, 1] used (indices; the last index, F's width, is the column of ones). */
+  readonly columns: Int32Array;
+  /** Those columns, column-major n x columns.length. */
+  readonly a: Float64Array;
+  /** gram: L (rank x rank, row-major) with L L' = D^-1 A'A D^-1, D = column norms. */
+  readonly chol: Float64Array;
+  /** gram: 1 / column norms. */
+  readonly invNorm: Float64Array;
+  /** svd: pseudo-inverse, columns.length x n row-major. */
+  readonly pinv: Float64Array;
+  /** Largest singular value of [F, 1] (estimate for gram, exact for svd). */
+  readonly sigmaMax: number;
 }
 
 /**
- * Inner basis construction: Householder QR of A = [F, 1] (n x p), then a one-sided Jacobi SVD of
- * the p x p factor R (R V = U S). The left singular vectors of A are Q U; those with singular
- * values above the cutoff span the fitted values. Working on A rather than A^T A keeps the
- * accuracy of the rank decision and of the fit (no squared condition number).
+ * Inner basis construction (columns already validated). `forceSvd` takes the SVD route (tests
+ * compare both routes).
  */
-export function neutralBasisInner(columns: readonly Float64Array[], rcond = NEUTRALIZE_RCOND) {
-  const n = columns[0]?.length ?? 0;
-  const p = columns.length + 1;
-  const a = new Float64Array(n * p); // column-major copy of [F, 1]
-  for (let j = 0; j < p - 1; j++) a.set(columns[j]!, j * n);
-  a.fill(1, (p - 1) * n, p * n);
-
-  // Householder QR, reflectors stored in place below the diagonal (v scaled so v'v = 2).
-  const steps = Math.min(n, p);
-  const rdiag = new Float64Array(p);
-  for (let j = 0; j < steps; j++) {
-    const cj = j * n;
-    let norm = 0;
-    for (let i = j; i < n; i++) norm += a[cj + i]! * a[cj + i]!;
-    norm = Math.sqrt(norm);
-    if (norm === 0) {
-      rdiag[j] = 0;
-      continue;
-    }
-    const alpha = a[cj + j]! > 0 ? -norm : norm;
-    a[cj + j] = a[cj + j]! - alpha;
-    let vv = 0;
-    for (let i = j; i < n; i++) vv += a[cj + i]! * a[cj + i]!;
-    const vnorm = Math.sqrt(vv);
-    const scale = Math.SQRT2 / vnorm;
-    for (let i = j; i < n; i++) a[cj + i] = a[cj + i]! * scale;
-    rdiag[j] = alpha;
-    for (let k = j + 1; k < p; k++) {
-      const ck = k * n;
-      let s = 0;
-      for (let i = j; i < n; i++) s += a[cj + i]! * a[ck + i]!;
-      for (let i = j; i < n; i++) a[ck + i] = a[ck + i]! - s * a[cj + i]!;
-    }
+export function neutralBasisInner(
+  features: readonly Float64Array[],
+  rcond = NEUTRALIZE_RCOND,
+  forceSvd = false,
+): NeutralBasis {
+  const n = features[0]?.length ?? 0;
+  // [F, 1] without all-zero columns (they span nothing, and have no scale).
+  const use: number[] = [];
+  features.forEach((c, j) => {
+    if (c.some((v) => v !== 0)) use.push(j);
+  });
+  use.push(features.length);
+  const p = use.length;
+  const a = new Float64Array(n * p);
+  use.forEach((j, k) => {
+    if (j === features.length) a.fill(1, k * n, (k + 1) * n);
+    else a.set(features[j]!, k * n);
+  });
+  if (!forceSvd) {
+    const b = gramBasis(a, n, p, Int32Array.from(use), rcond);
+    if (b) return b;
   }
-  // R (p x p, column-major), zero rows beyond n.
-  const m = new Float64Array(p * p);
-  for (let k = 0; k < p; k++) {
-    for (let i = 0; i < Math.min(k, steps); i++) m[k * p + i] = a[k * n + i]!;
-    if (k < steps) m[k * p + k] = rdiag[k]!;
-  }
-
-  // One-sided Jacobi: rotate columns of M = R until mutually orthogonal; M -> U S.
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let rotated = false;
-    for (let j = 0; j < p - 1; j++) {
-      for (let k = j + 1; k < p; k++) {
-        let alpha = 0;
-        let beta = 0;
-        let gamma = 0;
-        for (let i = 0; i < p; i++) {
-          const x = m[j * p + i]!;
-          const y = m[k * p + i]!;
-          alpha += x * x;
-          beta += y * y;
-          gamma += x * y;
-        }
-        if (gamma === 0 || Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta)) continue;
-        rotated = true;
-        const zeta = (beta - alpha) / (2 * gamma);
-        const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
-        const c = 1 / Math.sqrt(1 + t * t);
-        const s = c * t;
-        for (let i = 0; i < p; i++) {
-          const x = m[j * p + i]!;
-          const y = m[k * p + i]!;
-          m[j * p + i] = c * x - s * y;
-          m[k * p + i] = s * x + c * y;
-        }
-      }
-    }
-    if (!rotated) break;
-  }
-  const sv = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    let s = 0;
-    for (let i = 0; i < p; i++) s += m[j * p + i]! * m[j * p + i]!;
-    sv[j] = Math.sqrt(s);
-  }
-  const order = Array.from({ length: p }, (_, j) => j).sort((x, y) => sv[y]! - sv[x]!);
-  const smax = sv[order[0]!]!;
-  const keep = order.filter((j) => sv[j]! > rcond * smax);
-  const rank = keep.length;
-
-  // Basis = Q [U_r; 0]: apply the reflectors in reverse to each kept left singular vector of R.
-  const basis = new Float64Array(n * rank);
-  for (let r = 0; r < rank; r++) {
-    const j = keep[r]!;
-    const off = r * n;
-    for (let i = 0; i < p; i++) basis[off + i] = m[j * p + i]! / sv[j]!;
-    for (let h = steps - 1; h >= 0; h--) {
-      if (rdiag[h] === 0) continue;
-      const ch = h * n;
-      let s = 0;
-      for (let i = h; i < n; i++) s += a[ch + i]! * basis[off + i]!;
-      for (let i = h; i < n; i++) basis[off + i] = basis[off + i]! - s * a[ch + i]!;
-    }
-  }
+  const s = svdPinv(a, n, p, rcond);
   return {
     n,
-    rank,
-    basis,
-    singularValues: Float64Array.from(order, (j) => sv[j]!),
-  } satisfies NeutralBasis;
+    rank: s.rank,
+    method: "svd",
+    columns: Int32Array.from(use),
+    a,
+    chol: new Float64Array(0),
+    invNorm: new Float64Array(0),
+    pinv: s.pinv,
+    sigmaMax: s.singularValues[0] ?? 0,
+  };
+}
+
+/** The Gram route, or null when its rank decision is too close to numpy's cutoff to be sure. */
+function gramBasis(
+  a: Float64Array,
+  n: number,
+  p: number,
+  use: Int32Array,
+  rcond: number,
+): NeutralBasis | null {
+  const g = gram(a, n, p);
+  const norm2 = Float64Array.from({ length: p }, (_, j) => g[j * p + j]!);
+  const sigma1 = Math.sqrt(largestEigenvalue(g, p, norm2));
+  const thr2 = (rcond * sigma1) ** 2;
+  // Scale to unit diagonal: the factorization's accuracy then does not depend on column scale.
+  const inv = Float64Array.from(norm2, (v) => 1 / Math.sqrt(v));
+  for (let i = 0; i < p; i++)
+    for (let k = 0; k < p; k++) g[i * p + k] = g[i * p + k]! * inv[i]! * inv[k]!;
+  // Stop once what is left could only hold singular values below a quarter of the cutoff:
+  // sigma_{k+1}^2 <= trace of the unscaled Schur complement <= remaining * max <= thr^2 / 4.
+  const f = pivotedCholesky(g, p, (j, diag, perm) => {
+    let worst = 0;
+    for (let i = j; i < p; i++) worst = Math.max(worst, diag[i]! * norm2[perm[i]!]!);
+    return worst * (p - j) <= thr2 / 4;
+  });
+  const k = f.rank;
+  // The smallest kept singular value must be clearly above the cutoff; else numpy's decision
+  // could differ and the SVD route decides.
+  const kept = f.perm.subarray(0, k);
+  const invKept = Float64Array.from(kept, (j) => inv[j]!);
+  const lambdaMin = smallestEigenvalue(f.l, k, invKept);
+  if (!(lambdaMin > 16 * thr2)) return null;
+  const ak = new Float64Array(n * k);
+  for (let r = 0; r < k; r++) ak.set(a.subarray(kept[r]! * n, (kept[r]! + 1) * n), r * n);
+  return {
+    n,
+    rank: k,
+    method: "gram",
+    columns: Int32Array.from(kept, (j) => use[j]!),
+    a: ak,
+    chol: f.l,
+    invNorm: invKept,
+    pinv: new Float64Array(0),
+    sigmaMax: sigma1,
+  };
+}
+
+/** Largest eigenvalue of a symmetric PSD p x p matrix by power iteration from `start`. */
+function largestEigenvalue(g: Float64Array, p: number, start: Float64Array): number {
+  let v = Float64Array.from(start);
+  let w = new Float64Array(p);
+  let lambda = 0;
+  for (let it = 0; it < 200; it++) {
+    let nv = 0;
+    for (let i = 0; i < p; i++) nv += v[i]! * v[i]!;
+    nv = Math.sqrt(nv);
+    if (nv === 0) return 0;
+    for (let i = 0; i < p; i++) v[i] = v[i]! / nv;
+    for (let i = 0; i < p; i++) {
+      let s = 0;
+      const r = i * p;
+      for (let k = 0; k < p; k++) s += g[r + k]! * v[k]!;
+      w[i] = s;
+    }
+    let rq = 0;
+    for (let i = 0; i < p; i++) rq += v[i]! * w[i]!;
+    const done = Math.abs(rq - lambda) <= 1e-10 * rq;
+    lambda = rq;
+    if (done) break;
+    [v, w] = [w, v];
+  }
+  return lambda;
+}
+
+/**
+ * Smallest eigenvalue of D L L' D (the kept columns' Gram; D = diag(1 / invNorm)) by inverse
+ * iteration: each step solves with L and L'. Converges from above.
+ */
+function smallestEigenvalue(l: Float64Array, k: number, invNorm: Float64Array): number {
+  if (k === 0) return Number.POSITIVE_INFINITY;
+  let w: Float64Array = Float64Array.from({ length: k }, (_, i) => 1 + ((i * 7919) % 101) / 101);
+  let mu = 0;
+  for (let it = 0; it < 60; it++) {
+    let nw = 0;
+    for (let i = 0; i < k; i++) nw += w[i]! * w[i]!;
+    nw = Math.sqrt(nw);
+    for (let i = 0; i < k; i++) w[i] = (w[i]! / nw) * invNorm[i]!;
+    const z = cholSolve(l, k, w);
+    for (let i = 0; i < k; i++) z[i] = z[i]! * invNorm[i]!;
+    let nz = 0;
+    for (let i = 0; i < k; i++) nz += z[i]! * z[i]!;
+    nz = Math.sqrt(nz);
+    const done = it >= 8 && Math.abs(nz - mu) <= 1e-4 * nz;
+    mu = nz;
+    w = z;
+    if (done) break;
+  }
+  return 1 / mu;
+}
+
+/** Solves L L' z = c (L: k x k row-major lower); returns z (c is left unchanged). */
+function cholSolve(l: Float64Array, k: number, c: Float64Array): Float64Array {
+  const z = Float64Array.from(c);
+  for (let j = 0; j < k; j++) {
+    const r = j * k;
+    let s = z[j]!;
+    for (let q = 0; q < j; q++) s -= l[r + q]! * z[q]!;
+    z[j] = s / l[r + j]!;
+  }
+  for (let j = k - 1; j >= 0; j--) {
+    const r = j * k;
+    const x = z[j]! / l[r + j]!;
+    z[j] = x;
+    for (let q = 0; q < j; q++) z[q] = z[q]! - x * l[r + q]!;
+  }
+  return z;
 }
 
 /**
@@ -152,33 +218,76 @@ export function neutralBasis(
   return neutralBasisInner(columns, rcond);
 }
 
-/** Inner neutralization: out = x - proportion * B B' x (out may alias x). */
+/** Least-squares coefficients of y on the basis' columns (x, length columns.length). */
+function coefficients(y: Float64Array, b: NeutralBasis): Float64Array {
+  const { n, a } = b;
+  const m = b.columns.length;
+  const c = new Float64Array(m);
+  if (b.method === "svd") {
+    for (let j = 0; j < m; j++) c[j] = dot(b.pinv, j * n, y, n);
+    return c;
+  }
+  for (let j = 0; j < m; j++) c[j] = dot(a, j * n, y, n) * b.invNorm[j]!;
+  const z = cholSolve(b.chol, m, c);
+  for (let j = 0; j < m; j++) z[j] = z[j]! * b.invNorm[j]!;
+  return z;
+}
+
+function dot(a: Float64Array, off: number, y: Float64Array, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += a[off + i]! * y[i]!;
+    s1 += a[off + i + 1]! * y[i + 1]!;
+    s2 += a[off + i + 2]! * y[i + 2]!;
+    s3 += a[off + i + 3]! * y[i + 3]!;
+  }
+  for (; i < n; i++) s0 += a[off + i]! * y[i]!;
+  return s0 + s1 + (s2 + s3);
+}
+
+/** fitted = A x, each row summed over the columns in the same order (ties stay ties). */
+function fittedInto(x: Float64Array, b: NeutralBasis, fitted: Float64Array): void {
+  const { n, a } = b;
+  fitted.fill(0);
+  for (let j = 0; j < x.length; j++) {
+    const xj = x[j]!;
+    const off = j * n;
+    for (let i = 0; i < n; i++) fitted[i] = fitted[i]! + a[off + i]! * xj;
+  }
+}
+
+/** Inner neutralization: out = y - proportion * A x, x the least-squares fit (out may alias y). */
 export function neutralizeInto(
-  x: Float64Array,
+  y: Float64Array,
   b: NeutralBasis,
   out: Float64Array,
   proportion = 1,
 ): Float64Array {
-  const { n, rank, basis } = b;
-  const coef = new Float64Array(rank);
-  for (let r = 0; r < rank; r++) {
-    const off = r * n;
-    let s = 0;
-    for (let i = 0; i < n; i++) s += basis[off + i]! * x[i]!;
-    coef[r] = s * proportion;
+  const { n } = b;
+  const fitted = new Float64Array(n);
+  const x = coefficients(y, b);
+  fittedInto(x, b, fitted);
+  if (b.method === "gram") {
+    // One correction step (corrected semi-normal equations): the normal equations alone lose
+    // accuracy with the square of the condition number; solving again for the residual's fit
+    // brings x to QR accuracy.
+    const r = new Float64Array(n);
+    for (let i = 0; i < n; i++) r[i] = y[i]! - fitted[i]!;
+    const dx = coefficients(r, b);
+    for (let j = 0; j < x.length; j++) x[j] = x[j]! + dx[j]!;
+    fittedInto(x, b, fitted);
   }
-  if (out !== x) out.set(x);
-  for (let r = 0; r < rank; r++) {
-    const off = r * n;
-    const c = coef[r]!;
-    for (let i = 0; i < n; i++) out[i] = out[i]! - c * basis[off + i]!;
-  }
+  for (let i = 0; i < n; i++) out[i] = y[i]! - proportion * fitted[i]!;
   return out;
 }
 
 /**
  * Neutralizes x against features F: subtracts `proportion` times the least-squares fit of x on
- * [F, 1] (minimum-norm, rcond 1e-6 as numpy's pinv). The result has mean 0 and is orthogonal
+ * [F, 1] (minimum-norm, rcond 1e-6 as numpy's lstsq). The result has mean 0 and is orthogonal
  * to every feature. Ties irrelevant; NaN/Infinity: `non_finite_values`; length differences:
  * `length_mismatch`; x in the span of F (e.g. constant) gives zeros.
  *
@@ -190,7 +299,7 @@ export function neutralize(
   features: readonly Float64Array[] | NeutralBasis,
   proportion = 1,
 ): Float64Array {
-  const b = "basis" in features ? features : neutralBasis(features);
+  const b = Array.isArray(features) ? neutralBasis(features) : (features as NeutralBasis);
   assertSameLength(x.length, b.n, "neutralize");
   assertFinite(x, "neutralize input");
   if (!Number.isFinite(proportion)) {

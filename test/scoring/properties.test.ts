@@ -5,12 +5,14 @@ import {
   DEFAULT_PAYOUT_PARAMS,
   fnc,
   mmc,
+  neutralize,
   payoutAmount,
   payoutRatio,
   Scorer,
   type Series,
   WAD,
 } from "../../scoring";
+import { neutralBasisInner } from "../../scoring/neutralize";
 
 /** A round of n rows: predictions with ties (few distinct values), meta model, targets, features. */
 const roundArb = fc.integer({ min: 12, max: 80 }).chain((n) =>
@@ -179,6 +181,88 @@ describe("scoring properties", () => {
           if (0.5 * c + 2 * m < -1e-12) expect(pay <= 0n).toBe(true);
         },
       ),
+    );
+  });
+
+  /**
+   * Tie-heavy data: m distinct (features, value) rows, each repeated, with few feature levels,
+   * sometimes a duplicated, constant or all-zero feature (rank-deficient [F, 1]).
+   */
+  const tiedArb = fc
+    .record({
+      m: fc.integer({ min: 4, max: 30 }),
+      k: fc.integer({ min: 1, max: 6 }),
+      levels: fc.integer({ min: 2, max: 5 }),
+      extra: fc.constantFrom("none", "duplicate", "constant", "zero"),
+      seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+    })
+    .map(({ m, k, levels, extra, seed }) => {
+      let x = seed >>> 0;
+      const next = () => {
+        x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+        return x / 2 ** 32;
+      };
+      const distinct = Array.from({ length: m }, () => ({
+        f: Array.from({ length: k }, () => Math.floor(next() * levels)),
+        y: Math.round(next() * 10) / 10,
+      }));
+      const rows = Array.from({ length: m * 4 }, () => distinct[Math.floor(next() * m)]!);
+      const cols = Array.from({ length: k }, (_, j) => Float64Array.from(rows, (r) => r.f[j]!));
+      if (extra === "duplicate") cols.push(Float64Array.from(cols[0]!));
+      if (extra === "constant") cols.push(new Float64Array(rows.length).fill(3));
+      if (extra === "zero") cols.push(new Float64Array(rows.length));
+      return { rows, cols, y: Float64Array.from(rows, (r) => r.y) };
+    });
+
+  it("rows with equal features and equal values stay exactly tied after neutralization", () => {
+    fc.assert(
+      fc.property(tiedArb, ({ rows, cols, y }) => {
+        const out = neutralize(y, cols);
+        const first = new Map<(typeof rows)[number], number>();
+        rows.forEach((r, i) => {
+          if (!first.has(r)) first.set(r, i);
+          expect(out[i]).toBe(out[first.get(r)!]);
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("the Gram route and the SVD route agree to 1e-12, and both keep the ties", () => {
+    fc.assert(
+      fc.property(tiedArb, ({ rows, cols, y }) => {
+        const gram = neutralBasisInner(cols);
+        const svd = neutralBasisInner(cols, undefined, true);
+        expect(svd.method).toBe("svd");
+        expect(gram.rank).toBe(svd.rank);
+        const a = neutralize(y, gram);
+        const b = neutralize(y, svd);
+        const scale = Math.max(1, ...Array.from(y, Math.abs));
+        for (let i = 0; i < y.length; i++)
+          expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-12 * scale);
+        for (let i = 1; i < rows.length; i++) {
+          const j = rows.indexOf(rows[i]!);
+          expect(b[i]).toBe(b[j]);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("duplicated, constant and all-zero features change nothing", () => {
+    fc.assert(
+      fc.property(tiedArb, ({ cols, y }) => {
+        const base = neutralize(y, cols);
+        const padded = neutralize(y, [
+          ...cols,
+          Float64Array.from(cols[0]!),
+          new Float64Array(y.length).fill(2),
+          new Float64Array(y.length),
+        ]);
+        for (let i = 0; i < y.length; i++)
+          expect(Math.abs(padded[i]! - base[i]!)).toBeLessThan(1e-12);
+      }),
+      { numRuns: 150 },
     );
   });
 });
