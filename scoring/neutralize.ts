@@ -1,7 +1,8 @@
 import { ScoringError } from "./errors";
-import { gram } from "./linalg/gram";
+import { gramWith } from "./linalg/gram";
 import { pivotedCholesky } from "./linalg/pivoted-cholesky";
 import { svdPinv } from "./linalg/svd-pinv";
+import { type Kernels, wasmKernels } from "./linalg/wasm-kernels";
 import { assertFinite, assertMinLength, assertSameLength } from "./validate";
 
 /** numpy's `lstsq(..., rcond=1e-6)`: singular values at or below 1e-6 * max are treated as 0. */
@@ -89,21 +90,37 @@ function gramBasis(
   use: Int32Array,
   rcond: number,
 ): NeutralBasis | null {
-  const g = gram(a, n, p);
+  const kernels = wasmKernels();
+  const g = gramWith(kernels, a, n, p);
   const norm2 = Float64Array.from({ length: p }, (_, j) => g[j * p + j]!);
   const sigma1 = Math.sqrt(largestEigenvalue(g, p, norm2));
   const thr2 = (rcond * sigma1) ** 2;
   // Scale to unit diagonal: the factorization's accuracy then does not depend on column scale.
+  // With the kernels, the matrix lives in their memory so the trailing updates run there.
   const inv = Float64Array.from(norm2, (v) => 1 / Math.sqrt(v));
-  for (let i = 0; i < p; i++)
-    for (let k = 0; k < p; k++) g[i * p + k] = g[i * p + k]! * inv[i]! * inv[k]!;
+  const s = kernels
+    ? new Float64Array(kernels.memory.buffer, kernels.reserve(p * p * 8), p * p)
+    : g;
+  for (let i = 0; i < p; i++) {
+    for (let c = 0; c <= i; c++) s[i * p + c] = g[i * p + c]! * inv[i]! * inv[c]!;
+  }
+  const sOffset = s.byteOffset;
+  const trailing = kernels
+    ? (_s: Float64Array, pp: number, j0: number, j1: number) =>
+        kernels.syrkLower(sOffset, pp, j0, j1)
+    : undefined;
   // Stop once what is left could only hold singular values below a quarter of the cutoff:
   // sigma_{k+1}^2 <= trace of the unscaled Schur complement <= remaining * max <= thr^2 / 4.
-  const f = pivotedCholesky(g, p, (j, diag, perm) => {
-    let worst = 0;
-    for (let i = j; i < p; i++) worst = Math.max(worst, diag[i]! * norm2[perm[i]!]!);
-    return worst * (p - j) <= thr2 / 4;
-  });
+  const f = pivotedCholesky(
+    s,
+    p,
+    (j, diag, perm) => {
+      let worst = 0;
+      for (let i = j; i < p; i++) worst = Math.max(worst, diag[i]! * norm2[perm[i]!]!);
+      return worst * (p - j) <= thr2 / 4;
+    },
+    trailing,
+  );
   const k = f.rank;
   // The smallest kept singular value must be clearly above the cutoff; else numpy's decision
   // could differ and the SVD route decides.
@@ -218,8 +235,61 @@ export function neutralBasis(
   return neutralBasisInner(columns, rcond);
 }
 
+/**
+ * The per-vector steps (A'y and A x) on the WebAssembly kernels: the basis' columns copied once
+ * into a kernel instance, as int16 when they are small integers (4x less memory to stream than
+ * float64, exact), with scratch vectors beside them.
+ */
+interface KernelRunner {
+  readonly k: Kernels;
+  readonly int16: boolean;
+  /** Padded row count (multiple of 8). */
+  readonly n8: number;
+  readonly a: number;
+  readonly y: Float64Array;
+  readonly x: Float64Array;
+  readonly f: Float64Array;
+}
+
+const runners = new WeakMap<NeutralBasis, KernelRunner | null>();
+
+function runnerOf(b: NeutralBasis): KernelRunner | null {
+  let r = runners.get(b);
+  if (r !== undefined) return r;
+  r = null;
+  const k = b.method === "gram" ? wasmKernels() : null;
+  if (k) {
+    const m = b.columns.length;
+    const n8 = Math.ceil(b.n / 8) * 8;
+    let int16 = true;
+    for (let i = 0; i < b.a.length && int16; i++) {
+      const v = b.a[i]!;
+      int16 = v === Math.trunc(v) && Math.abs(v) <= 32767;
+    }
+    const aBytes = Math.ceil((n8 * m * (int16 ? 2 : 8)) / 16) * 16;
+    const base = k.reserve(aBytes + (2 * n8 + m) * 8);
+    const buf = k.memory.buffer;
+    const dst = int16 ? new Int16Array(buf, base, n8 * m) : new Float64Array(buf, base, n8 * m);
+    for (let j = 0; j < m; j++) {
+      dst.set(b.a.subarray(j * b.n, (j + 1) * b.n), j * n8);
+      dst.fill(0, j * n8 + b.n, (j + 1) * n8);
+    }
+    r = {
+      k,
+      int16,
+      n8,
+      a: base,
+      y: new Float64Array(buf, base + aBytes, n8),
+      f: new Float64Array(buf, base + aBytes + n8 * 8, n8),
+      x: new Float64Array(buf, base + aBytes + 2 * n8 * 8, m),
+    };
+  }
+  runners.set(b, r);
+  return r;
+}
+
 /** Least-squares coefficients of y on the basis' columns (x, length columns.length). */
-function coefficients(y: Float64Array, b: NeutralBasis): Float64Array {
+function coefficients(y: Float64Array, b: NeutralBasis, run: KernelRunner | null): Float64Array {
   const { n, a } = b;
   const m = b.columns.length;
   const c = new Float64Array(m);
@@ -227,7 +297,14 @@ function coefficients(y: Float64Array, b: NeutralBasis): Float64Array {
     for (let j = 0; j < m; j++) c[j] = dot(b.pinv, j * n, y, n);
     return c;
   }
-  for (let j = 0; j < m; j++) c[j] = dot(a, j * n, y, n) * b.invNorm[j]!;
+  if (run) {
+    run.y.set(y);
+    const dots = run.int16 ? run.k.colDotsI16 : run.k.colDotsF64;
+    dots(run.a, run.n8, m, run.y.byteOffset, run.x.byteOffset);
+    for (let j = 0; j < m; j++) c[j] = run.x[j]! * b.invNorm[j]!;
+  } else {
+    for (let j = 0; j < m; j++) c[j] = dot(a, j * n, y, n) * b.invNorm[j]!;
+  }
   const z = cholSolve(b.chol, m, c);
   for (let j = 0; j < m; j++) z[j] = z[j]! * b.invNorm[j]!;
   return z;
@@ -249,9 +326,29 @@ function dot(a: Float64Array, off: number, y: Float64Array, n: number): number {
   return s0 + s1 + (s2 + s3);
 }
 
-/** fitted = A x, each row summed over the columns in the same order (ties stay ties). */
-function fittedInto(x: Float64Array, b: NeutralBasis, fitted: Float64Array): void {
+/**
+ * fitted = A x, each row summed over the columns in the same order (ties stay ties); the kernel
+ * does exactly these operations, two rows per instruction.
+ */
+function fittedInto(
+  x: Float64Array,
+  b: NeutralBasis,
+  fitted: Float64Array,
+  run: KernelRunner | null,
+): void {
   const { n, a } = b;
+  if (run) {
+    run.x.set(x);
+    (run.int16 ? run.k.fittedI16 : run.k.fittedF64)(
+      run.a,
+      run.n8,
+      x.length,
+      run.x.byteOffset,
+      run.f.byteOffset,
+    );
+    fitted.set(run.f.subarray(0, n));
+    return;
+  }
   fitted.fill(0);
   for (let j = 0; j < x.length; j++) {
     const xj = x[j]!;
@@ -269,17 +366,18 @@ export function neutralizeInto(
 ): Float64Array {
   const { n } = b;
   const fitted = new Float64Array(n);
-  const x = coefficients(y, b);
-  fittedInto(x, b, fitted);
+  const run = runnerOf(b);
+  const x = coefficients(y, b, run);
+  fittedInto(x, b, fitted, run);
   if (b.method === "gram") {
     // One correction step (corrected semi-normal equations): the normal equations alone lose
     // accuracy with the square of the condition number; solving again for the residual's fit
     // brings x to QR accuracy.
     const r = new Float64Array(n);
     for (let i = 0; i < n; i++) r[i] = y[i]! - fitted[i]!;
-    const dx = coefficients(r, b);
+    const dx = coefficients(r, b, run);
     for (let j = 0; j < x.length; j++) x[j] = x[j]! + dx[j]!;
-    fittedInto(x, b, fitted);
+    fittedInto(x, b, fitted, run);
   }
   for (let i = 0; i < n; i++) out[i] = y[i]! - proportion * fitted[i]!;
   return out;

@@ -1,3 +1,5 @@
+import type { Kernels } from "./wasm-kernels";
+
 /**
  * Gram matrix G = A' A of a column-major n x p matrix `a`, full (both triangles), row-major p x p.
  * Register-blocked (2 x 4 output entries per pass over a row block) so each loaded value feeds
@@ -80,5 +82,58 @@ export function gram(a: Float64Array, n: number, p: number): Float64Array {
   // Entries above the diagonal of each 2-row band were computed too (k up to j + 1): mirror the
   // lower triangle over them so G is exactly symmetric.
   for (let j = 0; j < p; j++) for (let k = j + 1; k < p; k++) g[j * p + k] = g[k * p + j]!;
+  return g;
+}
+
+/** True when every value is an integer small enough for the exact int16 Gram kernel. */
+function smallIntegers(a: Float64Array, n8: number): boolean {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (v !== Math.trunc(v)) return false;
+    const m = Math.abs(v);
+    if (m > max) max = m;
+  }
+  return max <= 32767 && max * max * n8 < 2 ** 31;
+}
+
+/**
+ * `gram(a, n, p)` with the WebAssembly SIMD kernels when `k` is given: int16 multiply-adds (exact)
+ * when every value is a small integer, as Numerai's 0-4 features are, else float64 pairs of rows.
+ */
+export function gramWith(k: Kernels | null, a: Float64Array, n: number, p: number): Float64Array {
+  if (!k) return gram(a, n, p);
+  const g = new Float64Array(p * p);
+  const n8 = Math.ceil(n / 8) * 8;
+  if (smallIntegers(a, n8)) {
+    const aBytes = n8 * p * 2;
+    const base = k.reserve(aBytes + p * p * 4);
+    const a16 = new Int16Array(k.memory.buffer, base, n8 * p);
+    for (let j = 0; j < p; j++) {
+      const off = j * n8;
+      for (let i = 0; i < n; i++) a16[off + i] = a[j * n + i]!;
+      a16.fill(0, off + n, off + n8);
+    }
+    const gi = new Int32Array(k.memory.buffer, base + aBytes, p * p);
+    gi.fill(0);
+    // Blocks of 2,048 rows by 64 columns k: the k columns' block stays in L2, each j pair in L1.
+    for (let i0 = 0; i0 < n8; i0 += 2048) {
+      const i1 = Math.min(n8, i0 + 2048);
+      for (let k0 = 0; k0 < p; k0 += 64) k.gramI16(base, n8, p, base + aBytes, k0, k0 + 64, i0, i1);
+    }
+    for (let j = 0; j < p; j++) for (let c = 0; c <= j; c++) g[j * p + c] = gi[j * p + c]!;
+  } else {
+    const aBytes = n * p * 8;
+    const base = k.reserve(aBytes + p * p * 8);
+    new Float64Array(k.memory.buffer, base, n * p).set(a);
+    const gw = new Float64Array(k.memory.buffer, base + aBytes, p * p);
+    gw.fill(0);
+    for (let i0 = 0; i0 < n; i0 += 512) {
+      const i1 = Math.min(n, i0 + 512);
+      for (let k0 = 0; k0 < p; k0 += 64) k.gramF64(base, n, p, base + aBytes, k0, k0 + 64, i0, i1);
+    }
+    for (let j = 0; j < p; j++) for (let c = 0; c <= j; c++) g[j * p + c] = gw[j * p + c]!;
+  }
+  for (let j = 0; j < p; j++) for (let c = j + 1; c < p; c++) g[j * p + c] = g[c * p + j]!;
   return g;
 }

@@ -13,16 +13,18 @@ const PANEL = 48;
 
 /**
  * Right-looking, panel-blocked Cholesky with diagonal (complete) pivoting of a symmetric positive
- * semi-definite matrix `s` (p x p, row-major, full; overwritten), as LAPACK's dpstrf: at each step
- * the largest remaining Schur-complement diagonal is the pivot. `stop(j, diag, perm)` is asked
- * before pivot j (diag: the Schur diagonal by pivot position, valid from j on; perm as below);
- * true ends the factorization there (rank j). The trailing update after each panel of 48 pivots is a rank-48
- * product, register-blocked.
+ * semi-definite matrix `s` (p x p, row-major; its lower triangle is read and overwritten), as
+ * LAPACK's dpstrf: at each step the largest remaining Schur-complement diagonal is the pivot.
+ * `stop(j, diag, perm)` is asked before pivot j (diag: the Schur diagonal by pivot position, valid
+ * from j on); true ends the factorization there (rank j). After each panel of 48 pivots the
+ * trailing matrix gets a rank-48 update: `trailing`, plain JavaScript by default or a
+ * WebAssembly kernel working on the same memory.
  */
 export function pivotedCholesky(
   s: Float64Array,
   p: number,
   stop: (j: number, diag: Float64Array, perm: Int32Array) => boolean,
+  trailing: TrailingUpdate = trailingUpdateJs,
 ): PivotedCholesky {
   const perm = Int32Array.from({ length: p }, (_, i) => i);
   const diag = new Float64Array(p);
@@ -50,7 +52,7 @@ export function pivotedCholesky(
         diag[i] = diag[i]! - lij * lij;
       }
     }
-    if (j1 < p) trailingUpdate(s, p, j0, j1);
+    if (j1 < p) trailing(s, p, j0, j1);
   }
   const l = new Float64Array(rank * rank);
   for (let i = 0; i < rank; i++) {
@@ -61,7 +63,10 @@ export function pivotedCholesky(
   return { perm, rank, l, rest };
 }
 
-/** Symmetric swap of pivots j < q: rows j and q whole, then columns j and q of rows >= j. */
+/**
+ * Symmetric swap of pivots j < q, lower triangle only (as LAPACK's dsyswapr): the finished
+ * columns (< j) of rows j and q, the two diagonals, and the entries that mirror across.
+ */
 function swap(
   s: Float64Array,
   p: number,
@@ -72,12 +77,20 @@ function swap(
 ) {
   const rj = j * p;
   const rq = q * p;
-  for (let c = 0; c < p; c++) {
+  for (let c = 0; c < j; c++) {
     const t = s[rj + c]!;
     s[rj + c] = s[rq + c]!;
     s[rq + c] = t;
   }
-  for (let r = j; r < p; r++) {
+  const tjj = s[rj + j]!;
+  s[rj + j] = s[rq + q]!;
+  s[rq + q] = tjj;
+  for (let r = j + 1; r < q; r++) {
+    const t = s[r * p + j]!;
+    s[r * p + j] = s[rq + r]!;
+    s[rq + r] = t;
+  }
+  for (let r = q + 1; r < p; r++) {
     const rr = r * p;
     const t = s[rr + j]!;
     s[rr + j] = s[rr + q]!;
@@ -91,8 +104,11 @@ function swap(
   perm[q] = tp;
 }
 
-/** S[i][l] -= sum over k in [j0, j1) of L[i][k] L[l][k], for i, l >= j1 (lower, then mirrored). */
-function trailingUpdate(s: Float64Array, p: number, j0: number, j1: number) {
+/** Trailing update: S[i][l] -= sum over k in [j0, j1) of L[i][k] L[l][k], for j1 <= l <= i. */
+export type TrailingUpdate = (s: Float64Array, p: number, j0: number, j1: number) => void;
+
+/** The plain-JavaScript trailing update, two rows by two columns per pass. */
+export const trailingUpdateJs: TrailingUpdate = (s, p, j0, j1) => {
   let i = j1;
   for (; i + 1 < p; i += 2) {
     const ri = i * p;
@@ -130,5 +146,4 @@ function trailingUpdate(s: Float64Array, p: number, j0: number, j1: number) {
       s[ri + l] = s[ri + l]! - a;
     }
   }
-  for (let r = j1; r < p; r++) for (let c = r + 1; c < p; c++) s[r * p + c] = s[c * p + r]!;
-}
+};
