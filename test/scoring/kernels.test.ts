@@ -38,7 +38,9 @@ describe("WebAssembly kernels", () => {
     fc.assert(
       fc.property(matrixArb, ({ n, p, cols }) => {
         const a = new Float64Array(n * p);
-        cols.forEach((c, j) => a.set(c, j * n));
+        cols.forEach((c, j) => {
+          a.set(c, j * n);
+        });
         const js = gram(a, n, p);
         const simd = gramWith(wasmKernels(), a, n, p);
         const integer = cols.every((c) => c.every((v) => Number.isInteger(v)));
