@@ -7,6 +7,7 @@ import { authenticate } from "./middleware/auth";
 import { idempotency } from "./middleware/idempotency";
 import { rateLimit } from "./middleware/rate-limit";
 import * as accounts from "./routes/accounts";
+import * as dailyScores from "./routes/daily-scores";
 import * as diagnostics from "./routes/diagnostics";
 import * as docs from "./routes/docs";
 import * as health from "./routes/health";
@@ -87,6 +88,7 @@ export function createApp(input: AppServices): App {
     diagnostics,
     rounds,
     scores,
+    dailyScores,
     stakes,
     leaderboard,
     verify,

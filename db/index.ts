@@ -5,6 +5,7 @@ export * from "./queries/accounts";
 export * from "./queries/api-reads";
 export * from "./queries/bundle";
 export * from "./queries/chain-index";
+export * from "./queries/daily-scores";
 export * from "./queries/idempotency";
 export * from "./queries/jobs";
 export * from "./queries/models";

@@ -4,6 +4,7 @@ import { type JobContext, NotReady } from "./context";
 import { type IndexerOptions, indexOnce } from "./indexer";
 import { closeRound } from "./jobs/close-round";
 import { openRound } from "./jobs/open-round";
+import { scoreDailyJob } from "./jobs/score-daily";
 import { scoreRoundFinishJob, scoreRoundJob, scoreRoundPartJob } from "./jobs/score-round";
 import { settleRound } from "./jobs/settle-round";
 
@@ -17,6 +18,7 @@ export const handlers: Record<string, Handler> = {
   "round.score-part": scoreRoundPartJob as Handler,
   "round.score-finish": scoreRoundFinishJob,
   "round.settle": settleRound,
+  "round.score-daily": scoreDailyJob as Handler,
 };
 
 export interface WorkerOptions {

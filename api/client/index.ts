@@ -57,6 +57,32 @@ export interface Score {
   settleTx: string | null;
 }
 
+/** One day of a model's daily scores (provisional targets; nothing settled). */
+export interface DailyDay {
+  day: number;
+  corr: number;
+  mmc: number | null;
+  fnc: number | null;
+  /** Token wei. */
+  stakeAtRisk: string;
+  /** Token wei, signed: what the round would pay on these targets. */
+  projectedPayout: string;
+}
+
+export interface ModelDailyScores {
+  modelId: ModelId;
+  round: number | null;
+  days: DailyDay[];
+}
+
+export interface DailyTargetsPosted {
+  round: number;
+  day: number;
+  targetsSha256: string;
+  replaced: boolean;
+  uploadedAt: string;
+}
+
 export interface Submission {
   id: string;
   round: number;
@@ -336,6 +362,12 @@ export function createClient(options: ClientOptions) {
       /** Every score of a model, newest round first (follows the pages). */
       scores: (id: string): Promise<Score[]> =>
         all<Score>(`/v1/models/${enc(id)}/scores`, "scores"),
+      /** A model's daily scores in `round` (default: its newest round with daily scores). */
+      dailyScores: (id: string, round?: number) =>
+        json<ModelDailyScores>(
+          "GET",
+          `/v1/models/${enc(id)}/scores/daily${round ? `?round=${round}` : ""}`,
+        ),
     },
 
     /** Posts predictions (CSV `id,prediction`) for the open round, or for `opts.round`. */
@@ -440,27 +472,39 @@ export function createClient(options: ClientOptions) {
           { body: form },
         );
       },
-      /** Every model's score in a round (follows the pages). */
+      /** Posts provisional targets for a closed round's day (operator); daily scoring follows. */
+      daily: async (n: number, day: number, targets: Upload) => {
+        const form = new FormData();
+        form.set("targets", await toBlob(targets, "text/csv"), "targets.csv");
+        form.set("day", String(day));
+        return json<DailyTargetsPosted>("POST", `/v1/rounds/${n}/scores/daily`, { body: form });
+      },
+      /** Every model's score in a round, or with `opts.day` its daily scores (follows the pages). */
       scores: async (
         n: number,
-      ): Promise<{ round: number; status: RoundStatus; scores: Score[] }> => {
+        opts: { day?: number } = {},
+      ): Promise<{ round: number; status: RoundStatus; day?: number; scores: Score[] }> => {
+        const d = opts.day === undefined ? "" : `&day=${opts.day}`;
         const first = await json<{
           round: number;
           status: RoundStatus;
+          day?: number;
           scores: Score[];
           nextCursor?: string | null;
-        }>("GET", `/v1/rounds/${n}/scores?limit=500`);
+        }>("GET", `/v1/rounds/${n}/scores?limit=500${d}`);
         const scores = [...first.scores];
         let cursor = first.nextCursor;
         while (cursor) {
           const page = await json<{ scores: Score[]; nextCursor?: string | null }>(
             "GET",
-            `/v1/rounds/${n}/scores?limit=500&cursor=${enc(cursor)}`,
+            `/v1/rounds/${n}/scores?limit=500${d}&cursor=${enc(cursor)}`,
           );
           scores.push(...page.scores);
           cursor = page.nextCursor;
         }
-        return { round: first.round, status: first.status, scores };
+        return first.day === undefined
+          ? { round: first.round, status: first.status, scores }
+          : { round: first.round, status: first.status, day: first.day, scores };
       },
     },
 

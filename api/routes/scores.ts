@@ -1,6 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { getModel, getRound, modelScoresPage, roundScoresPage, type Score } from "../../db";
+import {
+  type DailyScore,
+  getModel,
+  getRound,
+  modelScoresPage,
+  roundDailyScoresPage,
+  roundScoresPage,
+  type Score,
+} from "../../db";
 import type { App } from "../app";
+import { MAX_DAY } from "../domain/daily-scores";
 import { ApiError, errorResponses } from "../errors";
 import { ModelId } from "./models";
 import { nextCursor, pageQuery } from "./pages";
@@ -18,6 +27,20 @@ const ScoreSchema = z
   })
   .openapi("Score");
 
+export { ScoreSchema };
+
+const dailyScoreJson = (s: DailyScore) => ({
+  round: s.round,
+  day: s.day,
+  modelId: s.modelId,
+  corr: s.corr,
+  mmc: s.mmc,
+  fnc: s.fnc,
+  stakeAtRisk: s.stakeAtRisk,
+  payout: s.projectedPayout,
+  settleTx: null,
+});
+
 const scoreJson = (s: Score) => ({
   round: s.round,
   modelId: s.modelId,
@@ -33,10 +56,16 @@ export const byRound = createRoute({
   method: "get",
   path: "/v1/rounds/{number}/scores",
   tags: ["scores"],
-  summary: "Every model's scores and payout in a round, by model id (cursor pagination)",
+  summary:
+    "Every model's scores and payout in a round, by model id (cursor pagination); with ?day=D, that day's daily scores",
   request: {
     params: z.object({ number: z.coerce.number().int().positive() }),
-    query: pageQuery(1000, 1000),
+    query: pageQuery(1000, 1000).extend({
+      day: z.coerce.number().int().min(1).max(MAX_DAY).optional().openapi({
+        description:
+          'a day of provisional targets: answers its daily scores (payout is the projected payout; nothing is settled from them) and adds "day"',
+      }),
+    }),
   },
   responses: {
     200: {
@@ -46,7 +75,8 @@ export const byRound = createRoute({
           schema: z.object({
             round: z.number(),
             status: z.string(),
-            scores: z.array(ScoreSchema),
+            day: z.number().optional().openapi({ description: "present with ?day=D" }),
+            scores: z.array(ScoreSchema.extend({ day: z.number().optional() })),
             nextCursor: z.string().nullable(),
           }),
         },
@@ -85,10 +115,23 @@ export function register(app: App) {
   app.openapi(byRound, async (c) => {
     const db = c.get("services").db;
     const n = c.req.valid("param").number;
-    const { limit, cursor } = c.req.valid("query");
+    const { limit, cursor, day } = c.req.valid("query");
     if (cursor !== undefined && !ModelId.safeParse(cursor).success) throw badCursor();
     const round = await getRound(db, n);
     if (!round) throw new ApiError("not_found", `No round ${n}`);
+    if (day !== undefined) {
+      const daily = await roundDailyScoresPage(db, n, day, { cursor, limit: limit + 1 });
+      return c.json(
+        {
+          round: n,
+          status: round.status,
+          day,
+          scores: daily.slice(0, limit).map(dailyScoreJson),
+          nextCursor: nextCursor(daily, limit, (s) => s.modelId),
+        },
+        200,
+      );
+    }
     const rows = await roundScoresPage(db, n, { cursor, limit: limit + 1 });
     return c.json(
       {

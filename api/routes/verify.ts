@@ -1,6 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { submissionsTree } from "../../contracts/ts/merkle";
-import { getRound, roundScoredSubmissions, selectedSubmissions, submissionById } from "../../db";
+import {
+  type DailyScore,
+  type Db,
+  getDailyTargets,
+  getRound,
+  roundDailyScores,
+  roundDailyTargets,
+  roundScoredSubmissions,
+  selectedSubmissions,
+  submissionById,
+} from "../../db";
 import type { App } from "../app";
 import { liveIndex } from "../domain/live-cache";
 import { storedCanonicalCsv } from "../domain/submission";
@@ -99,7 +109,12 @@ export function register(app: App) {
         `Round ${n} is ${round.status}: its bundle is published once it is scored`,
       );
     }
-    const rows = await roundScoredSubmissions(db, n);
+    const [rows, dailyUploads, dailyRows] = await Promise.all([
+      roundScoredSubmissions(db, n),
+      roundDailyTargets(db, n),
+      roundDailyScores(db, n),
+    ]);
+    const daily = await dailyBundle(db, dailyRows);
     // Other models' predictions are public once the round's delay after resolution has passed.
     const delay = round.predictionsDelaySeconds;
     const publicAt =
@@ -126,6 +141,12 @@ export function register(app: App) {
           targetsSha256: round.targetsSha256,
           submissionsRoot: round.submissionsRoot,
           scoresRoot: round.scoresRoot,
+          dailyTargets: dailyUploads.map((u) => ({
+            day: u.day,
+            sha256: u.targetsSha256,
+            uploadedAt: u.createdAt.toISOString(),
+            current: daily.some((d) => d.targetsId === u.id),
+          })),
         },
         predictions: { public: predictionsPublic, publicAt: publicAt?.toISOString() ?? null },
         transactions: {
@@ -150,8 +171,37 @@ export function register(app: App) {
           ratioWad: score.ratioWad,
           payout: score.payout,
         })),
+        daily: daily.map(({ targetsId: _, ...d }) => d),
       },
       200,
     );
   });
+}
+
+/**
+ * A round's daily scores for the bundle: per day, the provisional targets they were scored on
+ * (file and SHA-256) and every model's daily scores, so `tourney verify` can recompute them.
+ */
+async function dailyBundle(db: Db, rows: DailyScore[]) {
+  const byUpload = new Map<number, DailyScore[]>();
+  for (const r of rows) byUpload.set(r.targetsId, [...(byUpload.get(r.targetsId) ?? []), r]);
+  const out = [];
+  for (const [targetsId, list] of byUpload) {
+    const upload = (await getDailyTargets(db, targetsId))!;
+    out.push({
+      targetsId,
+      day: upload.day,
+      targetsSha256: upload.targetsSha256,
+      targets: upload.targetsCsv,
+      scores: list.map((s) => ({
+        modelId: s.modelId,
+        corr: s.corr,
+        mmc: s.mmc,
+        stakeAtRisk: s.stakeAtRisk,
+        ratioWad: s.ratioWad,
+        projectedPayout: s.projectedPayout,
+      })),
+    });
+  }
+  return out.sort((a, b) => a.day - b.day);
 }

@@ -9,10 +9,10 @@ export interface ChartRound {
   payout: string;
 }
 
-const W = 640;
-const PAD = { l: 56, r: 16, t: 16, b: 28 };
+export const W = 640;
+export const PAD = { l: 56, r: 16, t: 16, b: 28 };
 
-function scale(lo: number, hi: number, a: number, b: number) {
+export function scale(lo: number, hi: number, a: number, b: number) {
   if (hi === lo) {
     hi = lo + 1;
     lo -= 1;
@@ -20,7 +20,7 @@ function scale(lo: number, hi: number, a: number, b: number) {
   return (v: number) => a + ((v - lo) / (hi - lo)) * (b - a);
 }
 
-const path = (pts: [number, number][]) =>
+export const path = (pts: [number, number][]) =>
   pts.map(([x, y], i) => `${i ? "L" : "M"}${x.toFixed(1)},${y.toFixed(1)}`).join("");
 
 /**

@@ -4,8 +4,10 @@ import {
   currentRound,
   getModel,
   getRound,
+  latestDailyRound,
   leaderboard,
   listRounds,
+  modelDailyScores,
   modelScores,
   modelStakeView,
   modelSubmissions,
@@ -14,6 +16,7 @@ import {
 } from "../../db";
 import type { AppEnv } from "../context";
 import { Histogram, ScoreChart } from "./charts";
+import { DailyChart } from "./daily-chart";
 import { Hash, Layout, num, Signed, short, tokens } from "./layout";
 import { stakeScript } from "./stake-script";
 
@@ -159,11 +162,13 @@ export function web() {
     if (!/^0x[0-9a-fA-F]{64}$/.test(id)) return c.html(notFound("That is not a model id."), 404);
     const model = await getModel(db, id);
     if (!model) return c.html(notFound(`No model ${id}.`), 404);
-    const [scores, subs, stake] = await Promise.all([
+    const [scores, subs, stake, dailyRound] = await Promise.all([
       modelScores(db, model.id),
       modelSubmissions(db, model.id, 50),
       modelStakeView(db, model.id).catch(() => undefined),
+      latestDailyRound(db, model.id),
     ]);
+    const daily = dailyRound === undefined ? [] : await modelDailyScores(db, model.id, dailyRound);
     const total = scores.reduce((s, r) => s + BigInt(r.payout), 0n);
     return c.html(
       <Layout title={model.name}>
@@ -196,6 +201,42 @@ export function web() {
             <p class="muted">No scored rounds yet.</p>
           )}
         </section>
+        {daily.length ? (
+          <section aria-labelledby="daily-h">
+            <h2 id="daily-h">Daily scores, round {String(dailyRound)}</h2>
+            <p class="muted">
+              Provisional: scored on the day's targets while the round resolves. Nothing is paid or
+              burnt until the round's final scores.
+            </p>
+            <DailyChart round={dailyRound!} days={daily} />
+            <div class="table-wrap">
+              <table id="daily-scores">
+                <thead>
+                  <tr>
+                    <th scope="col">Day</th>
+                    <th scope="col">CORR</th>
+                    <th scope="col">MMC</th>
+                    <th scope="col">Projected payout</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {daily.map((d) => (
+                    <tr data-day={String(d.day)}>
+                      <td>{String(d.day)}</td>
+                      <td>{num(d.corr)}</td>
+                      <td>{num(d.mmc)}</td>
+                      <td>
+                        <Signed value={BigInt(d.projectedPayout)}>
+                          {tokens(d.projectedPayout)}
+                        </Signed>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        ) : null}
         {scores.length ? (
           <div class="table-wrap">
             <table>

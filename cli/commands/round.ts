@@ -19,6 +19,7 @@ import { countdown } from "./rounds";
 const usage = `Usage: tourney round open --live FILE --closes-at WHEN --resolves-at WHEN [payout options] [options]
        tourney round close --round N [options]
        tourney round resolve --round N --targets FILE [options]
+       tourney round daily --round N --day D --targets FILE [options]
        tourney round status [--round N] [--wait STATUS] [--timeout SECONDS] [options]
 
 Operator commands (the key needs the "operator" scope, except for status).
@@ -27,6 +28,9 @@ Operator commands (the key needs the "operator" scope, except for status).
             SHA-256 and payout parameters on chain
   close     close a round now (the worker commits the submissions Merkle root on chain)
   resolve   publish a closed round's targets (CSV: id,target); scoring and settlement follow
+  daily     post a closed round's provisional targets for day D (a positive integer); the
+            worker stores daily scores (same metrics, meta model and stakes at risk as the final
+            scoring; nothing is settled). A later upload for the same day replaces it
   status    a round's state, hashes and transactions (default: the current round, else the
             newest); --wait polls until the round reaches STATUS (or a later one)
 
@@ -39,13 +43,15 @@ Options:
   --mmc-multiplier X       weight of MMC in the payout (default 2)
   --stake-threshold X      total stake (tokens) above which payouts scale down (default 72000)
   --round N                round number
-  --targets FILE           targets (resolve)
+  --targets FILE           targets (resolve, daily)
+  --day D                  day of the provisional targets, 1..366 (daily)
   --wait STATUS            open, closed, resolved, scored or settled (status)
   --timeout SECONDS        how long --wait waits (default 120)
 ${apiOptionsHelp}
 
 --json: open prints {"number", "status", "liveSha256"}; close and status print a Round (status
-        adds "scores": N); resolve prints {"number", "status", "targetsSha256"}`;
+        adds "scores": N); resolve prints {"number", "status", "targetsSha256"}; daily prints {"round", "day", "targetsSha256",
+        "replaced", "uploadedAt"}`;
 
 const ORDER: RoundStatus[] = ["open", "closed", "resolved", "scored", "settled"];
 
@@ -95,6 +101,7 @@ export const round: Command = {
       "stake-threshold": { type: "string" },
       round: { type: "string" },
       targets: { type: "string" },
+      day: { type: "string" },
       wait: { type: "string" },
       timeout: { type: "string" },
     });
@@ -169,6 +176,23 @@ export const round: Command = {
       });
     }
 
+    if (sub === "daily") {
+      const num = needRound();
+      const day = intOption(v.day, "day");
+      if (!day) throw new UsageError("--day is required (a positive integer)");
+      if (!v.targets) throw new UsageError("--targets is required");
+      return runWith(json, async () => {
+        const { client } = apiContext(v, true);
+        const res = await client.rounds.daily(num, day, await fileBlob(v.targets!, "--targets"));
+        if (json) printJson(res);
+        else
+          process.stdout.write(
+            `${color.green("Posted")} day ${day} of round ${num}${res.replaced ? " (replaces the earlier upload)" : ""}: daily scoring queued\ntargets sha256 ${res.targetsSha256}\n`,
+          );
+        return 0;
+      });
+    }
+
     if (sub === "status") {
       const wait = v.wait as RoundStatus | undefined;
       if (wait !== undefined && !ORDER.includes(wait))
@@ -203,7 +227,7 @@ export const round: Command = {
     }
 
     if (sub === undefined)
-      throw new UsageError("expected a subcommand: open, close, resolve or status");
-    throw new UsageError(`unknown subcommand "${sub}" (open, close, resolve, status)`);
+      throw new UsageError("expected a subcommand: open, close, resolve, daily or status");
+    throw new UsageError(`unknown subcommand "${sub}" (open, close, resolve, daily, status)`);
   },
 };

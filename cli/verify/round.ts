@@ -4,6 +4,7 @@ import { tournamentAbi } from "../../contracts/ts";
 import { scoresTree, submissionsTree } from "../../contracts/ts/merkle";
 import { type DEFAULT_PAYOUT_PARAMS, scoreRound, toWad } from "../../scoring";
 import { parseCsvFrame } from "../../scoring/io";
+import { checkDailyScores } from "./daily";
 
 export interface Check {
   name: string;
@@ -25,6 +26,8 @@ export interface RoundBundle {
     targetsSha256: string | null;
     submissionsRoot: string | null;
     scoresRoot: string | null;
+    /** Every upload of provisional targets; `current` marks those the daily scores use. */
+    dailyTargets?: { day: number; sha256: string; uploadedAt: string; current: boolean }[];
   };
   live: string;
   targets: string;
@@ -38,6 +41,20 @@ export interface RoundBundle {
     stakeAtRisk: string;
     ratioWad: string;
     payout: string;
+  }[];
+  /** Daily scores per day, with the provisional targets they were computed on. */
+  daily?: {
+    day: number;
+    targetsSha256: string;
+    targets: string;
+    scores: {
+      modelId: string;
+      corr: number;
+      mmc: number | null;
+      stakeAtRisk: string;
+      ratioWad: string;
+      projectedPayout: string;
+    }[];
   }[];
 }
 
@@ -157,7 +174,7 @@ export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
   if (withheld) {
     const when = bundle.predictions?.publicAt ?? "never";
     const why = `predictions are not public yet (public at: ${when}); scores cannot be recomputed`;
-    for (const name of ["scores", "payouts", "scores root", "settlement events"])
+    for (const name of ["scores", "payouts", "scores root", "settlement events", "daily scores"])
       check(name, false, why);
     return checks;
   }
@@ -191,7 +208,7 @@ export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
   } catch (err) {
     // The published data does not even score (e.g. live ids that no submission covers).
     const why = `could not recompute the round from the bundle: ${(err as Error).message}`;
-    for (const name of ["scores", "payouts", "scores root", "settlement events"])
+    for (const name of ["scores", "payouts", "scores root", "settlement events", "daily scores"])
       check(name, false, why);
     return checks;
   }
@@ -262,5 +279,8 @@ export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
     settleDiffs.length === 0,
     settleDiffs.join("; ") || `${settled.size} settlements match`,
   );
+
+  // 7. Daily scores, recomputed from each day's provisional targets on the same inputs.
+  checks.push(await checkDailyScores(bundle, { liveIds: live.ids, submissions: subs, params }));
   return checks;
 }

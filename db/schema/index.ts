@@ -1,4 +1,5 @@
 export * from "./accounts";
+export * from "./daily-scores";
 export * from "./idempotency";
 export * from "./jobs";
 export * from "./models";

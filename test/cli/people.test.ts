@@ -206,6 +206,39 @@ describe("tourney CLI against a live stack", { timeout: 240_000 }, () => {
     await until("round closed on chain", async () =>
       (await api.rounds.get(n)).transactions.close ? true : undefined,
     );
+    // Provisional targets for day 1 (the final file here): daily scores before resolution.
+    const daily = await run([
+      "round",
+      "daily",
+      "--round",
+      String(n),
+      "--day",
+      "1",
+      "--targets",
+      "targets.csv",
+      "--json",
+      ...op,
+    ]);
+    expect(daily.code, daily.stderr).toBe(0);
+    expect(daily.json).toMatchObject({ round: n, day: 1, replaced: false });
+    const badDay = await run(["round", "daily", "--round", String(n), "--day", "0", ...op]);
+    expect(badDay.code).toBe(2);
+    const days = await until("daily scores stored", async () => {
+      const r = await run([
+        "scores",
+        "--model",
+        "alpha",
+        "--round",
+        String(n),
+        "--daily",
+        "--json",
+      ]);
+      return r.json?.days?.length === 1 ? r.json : undefined;
+    });
+    expect(days).toMatchObject({ modelId, round: n, days: [{ day: 1 }] });
+    const dailyTable = await run(["scores", "--model", "alpha", "--round", String(n), "--daily"]);
+    expect(dailyTable.code, dailyTable.stderr).toBe(0);
+    expect(dailyTable.stdout).toContain("projected payout");
     const resolved = await run([
       "round",
       "resolve",
@@ -242,6 +275,9 @@ describe("tourney CLI against a live stack", { timeout: 240_000 }, () => {
       stakeAtRisk: parseEther("1000").toString(),
     });
     expect(scores.json.scores[0].corr).toBeGreaterThan(0);
+    // Day 1 was scored on the final targets by the same code path: the same numbers.
+    expect(days.days[0].corr).toBe(scores.json.scores[0].corr);
+    expect(days.days[0].projectedPayout).toBe(scores.json.scores[0].payout);
     const table = await run(["scores", "--round", String(n)]);
     expect(table.stdout).toContain("corr");
 

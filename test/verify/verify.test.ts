@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { createPublicClient, type Hex, http, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack } from "../../cli/dev/stack";
@@ -6,7 +6,7 @@ import { verifyReceipt } from "../../cli/verify/receipt";
 import { verifyRound } from "../../cli/verify/round";
 import { tournamentAbi } from "../../contracts/ts";
 import { decodePredictions, encodePredictions } from "../../db/predictions";
-import { rounds, scores, submissions } from "../../db/schema";
+import { dailyScores, dailyTargets, rounds, scores, submissions } from "../../db/schema";
 import { stakerClient } from "../helpers/chain";
 import { rng } from "../helpers/round-fixture";
 
@@ -112,6 +112,36 @@ describe("verifiable rounds: bundle, receipts and tourney verify (anvil + PGlite
       t++
     )
       await new Promise((r) => setTimeout(r, 50));
+    // Two days of provisional targets before resolution: tourney verify recomputes them too.
+    for (const day of [1, 2]) {
+      const df = new FormData();
+      const provisional = targets.map((t, i) => ((i + day) % 3 === 0 ? 1 - t : t));
+      df.set(
+        "targets",
+        new File(
+          [
+            csv(
+              "id,target",
+              ids.map((id, i) => [id, provisional[i]!]),
+            ),
+          ],
+          "daily.csv",
+        ),
+      );
+      df.set("day", String(day));
+      const posted = await api("POST", `/v1/rounds/${round}/scores/daily`, {
+        key: info.operatorKey,
+        body: df,
+      });
+      expect(posted.status, JSON.stringify(posted.data)).toBe(202);
+      for (
+        let t = 0;
+        t < 200 &&
+        (await api("GET", `/v1/rounds/${round}/scores?day=${day}`)).data.scores.length < 4;
+        t++
+      )
+        await new Promise((r) => setTimeout(r, 50));
+    }
     const tf = new FormData();
     tf.set(
       "targets",
@@ -152,8 +182,10 @@ describe("verifiable rounds: bundle, receipts and tourney verify (anvil + PGlite
       "payouts",
       "scores root",
       "settlement events",
+      "daily scores",
     ]);
     expect(checks.filter((c) => !c.ok)).toEqual([]);
+    expect(checks.at(-1)!.detail).toContain("2 day(s) recomputed exactly (8 daily scores)");
   });
 
   it("gives each data scientist a receipt that proves inclusion against the chain's root", async () => {
@@ -241,6 +273,33 @@ describe("verifiable rounds: bundle, receipts and tourney verify (anvil + PGlite
       .update(scores)
       .set({ stakeAtRisk: row!.stakeAtRisk })
       .where(eq(scores.modelId, models[2]!));
+    expect(await failed()).toEqual([]);
+  });
+
+  it("catches a changed daily score and a changed daily targets file", async () => {
+    const db = stack.db.db;
+    const one = and(eq(dailyScores.modelId, models[1]!), eq(dailyScores.day, 1));
+    const [row] = await db.select().from(dailyScores).where(one);
+    await db
+      .update(dailyScores)
+      .set({ corr: row!.corr + 1e-9 })
+      .where(one);
+    let bad = await failed();
+    await db.update(dailyScores).set({ corr: row!.corr }).where(one);
+    expect(bad.map((c) => c.name)).toEqual(["daily scores"]);
+    expect(bad[0]!.detail).toContain(models[1]!);
+    const [upload] = await db.select().from(dailyTargets).where(eq(dailyTargets.day, 2));
+    await db
+      .update(dailyTargets)
+      .set({ targetsCsv: upload!.targetsCsv.replace("v001,", "v001,0") })
+      .where(eq(dailyTargets.id, upload!.id));
+    bad = await failed();
+    await db
+      .update(dailyTargets)
+      .set({ targetsCsv: upload!.targetsCsv })
+      .where(eq(dailyTargets.id, upload!.id));
+    expect(bad.map((c) => c.name)).toEqual(["daily scores"]);
+    expect(bad[0]!.detail).toContain("day 2: targets file");
     expect(await failed()).toEqual([]);
   });
 

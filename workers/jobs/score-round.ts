@@ -44,7 +44,31 @@ const paramsOf = (round: Round): PayoutParams => ({
   stakeThreshold: BigInt(round.stakeThreshold),
 });
 
-const scoreRows = (
+/**
+ * What the scorer takes for a closed round against a targets file: its live ids, the selected
+ * submissions with their stakes at risk read from the chain, and its payout parameters. The
+ * final scoring and the daily scoring both score this, so they agree on everything but targets.
+ */
+export async function roundScoringInput(
+  ctx: JobContext,
+  round: Round,
+  subs: Submission[],
+  targetsCsv: string,
+) {
+  const stakes = await stakesAtRisk(
+    ctx.chain,
+    round.number,
+    subs.map((s) => s.modelId),
+  );
+  const targets = parseIdValueCsv(targetsCsv);
+  return {
+    ...scorerSubmissions(round, subs, stakes),
+    targets: { ids: targets.ids, values: targets.values },
+    params: paramsOf(round),
+  };
+}
+
+export const scoreRows = (
   n: number,
   subs: Submission[],
   result: Map<string, ModelRoundScore>,
@@ -86,17 +110,7 @@ export async function scoreRoundJob(ctx: JobContext, payload: { round: number })
   if (round.status !== "resolved") return;
   if (!round.closeTx) throw new NotReady(`round ${n} is not closed on chain yet`);
   const subs = await selectedSubmissions(ctx.db, n);
-  const stakes = await stakesAtRisk(
-    ctx.chain,
-    n,
-    subs.map((s) => s.modelId),
-  );
-  const targets = parseIdValueCsv(round.targetsCsv!);
-  const input = {
-    ...scorerSubmissions(round, subs, stakes),
-    targets: { ids: targets.ids, values: targets.values },
-    params: paramsOf(round),
-  };
+  const input = await roundScoringInput(ctx, round, subs, round.targetsCsv!);
   const partSize = ctx.scorePartSize ?? 1000;
   if (subs.length <= partSize) {
     const rows = scoreRows(n, subs, scoreRound(input));
