@@ -3,13 +3,14 @@ import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPostgres } from "../helpers/db";
+import { testDatabaseUrl } from "../setup/environment.mjs";
 
 /**
  * The standalone Node server (`npm run api`, api/serve.ts) with two processes sharing one port
  * over a fresh Postgres database: both serve, and what one writes the other reads.
  */
 const root = resolve(import.meta.dirname, "../..");
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const adminUrl = testDatabaseUrl();
 
 describe("npm run api with API_PROCESSES=2 on Postgres", () => {
   let db: Awaited<ReturnType<typeof freshPostgres>>;

@@ -4,33 +4,20 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { beat, createAccount, getModel } from "../../db";
 import { httpCall } from "../helpers/api";
 import { freshPostgres } from "../helpers/db";
+import { testDatabaseUrl } from "../setup/environment.mjs";
 
 /**
  * The API under `wrangler dev` (workerd, the Workers runtime), built from the committed
  * wrangler.toml: Postgres through DATABASE_URL, and through a Hyperdrive binding with a local
- * connection string. Runs on TEST_DATABASE_URL, else on the default local server when one answers.
+ * connection string. Runs on TEST_DATABASE_URL (npm test makes sure it answers).
  */
 const root = resolve(import.meta.dirname, "../..");
 const wranglerBin = join(root, "node_modules/wrangler/bin/wrangler.js");
-const adminUrl = process.env.TEST_DATABASE_URL ?? (await localPostgres());
-
-async function localPostgres(): Promise<string | undefined> {
-  const url = "postgres://postgres@127.0.0.1:5432/test";
-  const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
-  try {
-    await sql`select 1`;
-    return url;
-  } catch {
-    return undefined;
-  } finally {
-    await sql.end({ timeout: 1 });
-  }
-}
+const adminUrl = testDatabaseUrl();
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -166,7 +153,7 @@ describe("Workers bundles", () => {
   }
 });
 
-describe.skipIf(!adminUrl)("API on wrangler dev (workerd)", () => {
+describe("API on wrangler dev (workerd)", () => {
   let tmp: string;
   let db: Awaited<ReturnType<typeof freshDb>>;
   let plain: Wrangler;
@@ -174,7 +161,7 @@ describe.skipIf(!adminUrl)("API on wrangler dev (workerd)", () => {
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), "tourney-wrangler-"));
-    db = await freshDb(adminUrl!);
+    db = await freshDb(adminUrl);
     // The committed config plus a Hyperdrive binding: local Hyperdrive wants a password in the
     // connection string (a trust-auth server ignores it).
     const hdUrl = new URL(db.url);

@@ -8,8 +8,9 @@ import { createClient, type TourneyClient } from "../../api/client";
 import { type Stack, startStack } from "../../cli/dev/stack";
 import { roundData, until } from "../cli/helpers";
 import { stakerClient } from "../helpers/chain";
+import { chromiumPath } from "../setup/environment.mjs";
 
-const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM = chromiumPath();
 const SHOTS = join(process.cwd(), "test-results", "web");
 
 /** Runs one full round: open, two submissions, stakes, close, resolve, settled. */

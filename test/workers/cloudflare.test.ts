@@ -3,10 +3,11 @@ import { createRound, type DbHandle, getRound } from "../../db";
 import { runDue } from "../../workers/cloudflare";
 import { freshPostgres } from "../helpers/db";
 import { type LocalChain, localChain } from "../helpers/local-chain";
+import { testDatabaseUrl } from "../setup/environment.mjs";
 
 // The Cloudflare entry reaches Postgres by URL, so this suite runs on the real server only:
-// TEST_DATABASE_URL's, else the local one (as the serve and wrangler suites do).
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+// TEST_DATABASE_URL (npm test makes sure it answers).
+const adminUrl = testDatabaseUrl();
 {
   const target = {
     open: async (): Promise<DbHandle> => {
