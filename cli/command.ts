@@ -1,11 +1,12 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 
-/** A `tourney` subcommand. Add one by creating `cli/commands/<name>.ts` and listing it in `registry.ts`. */
+/**
+ * A `tourney` subcommand. Add one by creating `cli/commands/<name>.ts` and listing it, with its
+ * one-line summary, in `registry.ts`.
+ */
 export interface Command {
   /** The word after `tourney`. */
   readonly name: string;
-  /** One line for `tourney --help`. */
-  readonly summary: string;
   /** Full help text shown by `tourney <name> --help` and after a usage error. */
   readonly usage: string;
   /** Runs the command; resolves to the exit code (0 on success). Throws on failure. */

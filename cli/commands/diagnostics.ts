@@ -15,7 +15,6 @@ Options:
 
 export const diagnostics: Command = {
   name: "diagnostics",
-  summary: "Per-era CORR and its mean, std, sharpe, max drawdown on validation data",
   usage,
   async run(argv) {
     const values = parseCommandArgs(argv, {

@@ -24,7 +24,6 @@ Options:
 
 export const login: Command = {
   name: "login",
-  summary: "Save the API URL and key (and chain settings) for the other commands",
   usage,
   async run(argv) {
     const parsed = parseWithPositionals(argv, {

@@ -26,7 +26,6 @@ ${apiOptionsHelp}
 
 export const models: Command = {
   name: "models",
-  summary: "Create and list your models",
   usage,
   async run(argv) {
     const parsed = parseWithPositionals(argv, apiOptions);

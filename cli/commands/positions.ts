@@ -25,7 +25,6 @@ ${chainOptionsHelp}
 
 export const positions: Command = {
   name: "positions",
-  summary: "Your stakes and unstake requests (on chain)",
   usage,
   async run(argv) {
     const parsed = parseWithPositionals(argv, {

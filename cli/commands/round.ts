@@ -87,7 +87,6 @@ async function fileBlob(path: string, flag: string): Promise<Blob> {
 
 export const round: Command = {
   name: "round",
-  summary: "Operator: open, close, resolve a round; show its status",
   usage,
   async run(argv) {
     const parsed = parseWithPositionals(argv, {

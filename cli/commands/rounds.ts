@@ -59,7 +59,6 @@ export function countdown(iso: string, now = Date.now()): string {
 
 export const rounds: Command = {
   name: "rounds",
-  summary: "List rounds, show the current one, download live data (SHA-256 checked)",
   usage,
   async run(argv) {
     const parsed = parseWithPositionals(argv, {

@@ -60,7 +60,6 @@ export function scoreColumns(
 
 export const score: Command = {
   name: "score",
-  summary: "Score prediction files: CORR, MMC, FNC, feature exposure",
   usage,
   async run(argv) {
     const values = parseCommandArgs(argv, {

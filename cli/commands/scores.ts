@@ -67,7 +67,6 @@ function table(scores: Score[], first: "round" | "model"): string {
 
 export const scores: Command = {
   name: "scores",
-  summary: "A model's scores and payouts per round (or a round's)",
   usage,
   async run(argv) {
     const parsed = parseWithPositionals(argv, {

@@ -27,7 +27,6 @@ export function parseAmount(ctx: ChainContext, s: string): bigint {
 
 export const stake: Command = {
   name: "stake",
-  summary: "Stake tokens on a model (on chain)",
   usage,
   run: (argv) =>
     runModelTx(argv, "AMOUNT", async ({ options: v, arg: amountArg, modelId, account, ctx }) => {

@@ -31,7 +31,6 @@ ${apiOptionsHelp}
 
 export const submit: Command = {
   name: "submit",
-  summary: "Submit a model's predictions (CSV) for the open round",
   usage,
   async run(argv) {
     const parsed = parseWithPositionals(argv, {

@@ -22,7 +22,6 @@ ${chainOptionsHelp}
 
 export const unstake: Command = {
   name: "unstake",
-  summary: "Request to unstake from a model (on chain); withdraw once released",
   usage,
   run: (argv) =>
     runModelTx(

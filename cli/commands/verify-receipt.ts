@@ -16,7 +16,6 @@ Options:
 
 export const verifyReceiptCommand: Command = {
   name: "verify-receipt",
-  summary: "Check a submission receipt's Merkle proof offline",
   usage,
   async run(argv) {
     const file = argv.find((a) => !a.startsWith("-") && argv[argv.indexOf(a) - 1] !== "--root");

@@ -27,7 +27,6 @@ function devDefaults(): { api?: string; rpcUrl?: string; contracts?: { tournamen
 
 export const verify: Command = {
   name: "verify",
-  summary: "Recompute a round from public data and check it against the chain",
   usage,
   async run(argv) {
     const v = parseCommandArgs(argv, {

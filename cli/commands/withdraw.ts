@@ -25,7 +25,6 @@ ${chainOptionsHelp}
 
 export const withdraw: Command = {
   name: "withdraw",
-  summary: "Withdraw a released unstake request (on chain)",
   usage,
   async run(argv) {
     const parsed = parseWithPositionals(argv, chainOptions);
