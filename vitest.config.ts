@@ -7,7 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
-    globalSetup: ["test/setup/global.ts"],
+    globalSetup: ["test/setup/postgres.ts", "test/setup/anvil.ts"],
+    setupFiles: ["test/setup/matchers.ts"],
     // The database suites run on PGlite and on this Postgres; the browser suite drives this
     // Chromium. `npm test` makes both exist first (test/setup/environment.mjs).
     env: { TEST_DATABASE_URL: testDatabaseUrl(), CHROMIUM: chromiumPath() },

@@ -38,7 +38,7 @@ for (const target of dbTargets()) {
       const csv = readFileSync(path.join(eras, "validation.csv"), "utf8");
       const expected = JSON.parse(readFileSync(path.join(eras, "expected.json"), "utf8"));
       const res = await diagnose(csv);
-      expect(res.status, JSON.stringify(res.data)).toBe(200);
+      expect(res).toHaveStatus(200);
       expect(res.data.modelId).toBe(w.modelId);
       expect(res.data.rows).toBe(3600);
       expect(res.data.eras).toBe(Object.keys(expected.perEra).length);
@@ -62,13 +62,13 @@ for (const target of dbTargets()) {
         },
       );
       const fromParquet = await diagnose(parquet, "application/vnd.apache.parquet");
-      expect(fromParquet.status, JSON.stringify(fromParquet.data)).toBe(200);
+      expect(fromParquet).toHaveStatus(200);
       expect(fromParquet.data).toEqual(res.data);
     });
 
     it("maps scorer failures and bad files to 422 invalid_diagnostics", async () => {
       const constant = await diagnose("id,era,prediction,target\na,1,0.5,0.1\nb,1,0.5,0.9\n");
-      expect(constant.status).toBe(422);
+      expect(constant).toHaveStatus(422);
       expect(constant.data.error).toMatchObject({
         code: "invalid_diagnostics",
         details: { scoringCode: "constant_predictions", era: "1" },
@@ -81,7 +81,7 @@ for (const target of dbTargets()) {
         details: { rows: [{ line: 2, column: "prediction", value: "x" }] },
       });
       const empty = await diagnose("");
-      expect(empty.status).toBe(422);
+      expect(empty).toHaveStatus(422);
     });
 
     it("pages a model's submissions with nextCursor and reads one's metadata", async () => {
@@ -93,7 +93,7 @@ for (const target of dbTargets()) {
           body,
           headers: { "content-type": "text/csv" },
         });
-        expect(res.status).toBe(201);
+        expect(res).toHaveStatus(201);
         ids.push(res.data.id);
       }
       const seen: string[] = [];
@@ -101,7 +101,7 @@ for (const target of dbTargets()) {
       do {
         const q: string = cursor ? `?limit=2&cursor=${cursor}` : "?limit=2";
         const page = await w.api.call("GET", `/v1/models/${w.modelId}/submissions${q}`);
-        expect(page.status, JSON.stringify(page.data)).toBe(200);
+        expect(page).toHaveStatus(200);
         expect(page.data.submissions.length).toBeLessThanOrEqual(2);
         seen.push(...page.data.submissions.map((s: { id: string }) => s.id));
         cursor = page.data.nextCursor;
@@ -109,7 +109,7 @@ for (const target of dbTargets()) {
       expect(seen).toEqual([...ids].reverse());
 
       const one = await w.api.call("GET", `/v1/models/${w.modelId}/submissions/${ids[4]}`);
-      expect(one.status).toBe(200);
+      expect(one).toHaveStatus(200);
       expect(one.data).toMatchObject({
         id: ids[4],
         modelId: w.modelId,
@@ -121,11 +121,11 @@ for (const target of dbTargets()) {
         "GET",
         `/v1/models/${w.otherModelId}/submissions/${ids[4]}`,
       );
-      expect(elsewhere.status).toBe(404);
+      expect(elsewhere).toHaveStatus(404);
       const malformed = await w.api.call("GET", `/v1/models/${w.modelId}/submissions/nope`);
-      expect(malformed.status).toBe(400);
+      expect(malformed).toHaveStatus(400);
       const limit = await w.api.call("GET", `/v1/models/${w.modelId}/submissions?limit=0`);
-      expect(limit.status).toBe(400);
+      expect(limit).toHaveStatus(400);
     });
 
     it("pages round scores, model scores and the leaderboard", async () => {
@@ -164,7 +164,7 @@ for (const target of dbTargets()) {
             "GET",
             `${path}${sep}limit=2${cursor ? `&cursor=${cursor}` : ""}`,
           );
-          expect(res.status, JSON.stringify(res.data)).toBe(200);
+          expect(res).toHaveStatus(200);
           out.push(...res.data[key]);
           cursor = res.data.nextCursor;
           pages++;
@@ -186,7 +186,7 @@ for (const target of dbTargets()) {
         "/v1/leaderboard?cursor=-1",
       ]) {
         const res = await w.api.call("GET", bad);
-        expect(res.status, bad).toBe(400);
+        expect(res).toHaveStatus(400);
         expect(res.data.error.code).toBe("validation_failed");
       }
     });

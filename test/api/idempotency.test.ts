@@ -22,13 +22,13 @@ for (const target of dbTargets()) {
         json: { name: "idem" },
         headers,
       });
-      expect(first.status, JSON.stringify(first.data)).toBe(201);
+      expect(first).toHaveStatus(201);
       const again = await api.call("POST", "/v1/models", {
         key: api.operatorKey,
         json: { name: "idem" },
         headers,
       });
-      expect(again.status).toBe(201);
+      expect(again).toHaveStatus(201);
       expect(again.data.id).toBe(first.data.id);
       expect(again.headers.get("idempotency-replayed")).toBe("true");
       const other = await api.call("POST", "/v1/models", {
@@ -36,7 +36,7 @@ for (const target of dbTargets()) {
         json: { name: "other" },
         headers,
       });
-      expect(other.status).toBe(409);
+      expect(other).toHaveStatus(409);
       expect(other.data.error.code).toBe("conflict");
     });
 
@@ -47,13 +47,13 @@ for (const target of dbTargets()) {
         json: { name: "bad name!" },
         headers,
       });
-      expect(bad.status).toBe(400);
+      expect(bad).toHaveStatus(400);
       const good = await api.call("POST", "/v1/models", {
         key: api.operatorKey,
         json: { name: "bad name!" },
         headers,
       });
-      expect(good.status).toBe(400);
+      expect(good).toHaveStatus(400);
       expect(good.headers.get("idempotency-replayed")).toBeNull();
     });
   });

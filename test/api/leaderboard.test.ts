@@ -68,7 +68,7 @@ for (const target of dbTargets()) {
       }
       await saveScores(h.db, rows);
       const res = await api.call("GET", "/v1/leaderboard");
-      expect(res.status).toBe(200);
+      expect(res).toHaveStatus(200);
       // a: mean(0.5*0.02 + 2*0.01, 0.5*0.04) = 0.025 ; b: mean(0.5*0.03 - 0.02, 0.5*0.01) = 0
       expect(res.data.models.map((m: { name: string }) => m.name)).toEqual(["a", "b"]);
       expect(res.data.models[0].reputation).toBeCloseTo(0.025, 12);

@@ -19,24 +19,24 @@ for (const target of dbTargets()) {
 
     it("opens a round, takes submissions, resolves it", async () => {
       const acc = await api.call("POST", "/v1/accounts", { json: { name: "ds" } });
-      expect(acc.status, JSON.stringify(acc.data)).toBe(201);
+      expect(acc).toHaveStatus(201);
       expect(acc.data.account.id).toMatch(/^acc_/);
       const key = acc.data.apiKey as string;
 
       const model = await api.call("POST", "/v1/models", { key, json: { name: "m1" } });
-      expect(model.status, JSON.stringify(model.data)).toBe(201);
+      expect(model).toHaveStatus(201);
       expect(model.data.id).toMatch(/^0x[0-9a-f]{64}$/);
       expect(model.data.name).toBe("m1");
 
       const forbidden = await api.call("POST", "/v1/rounds", { key, body: liveForm(live) });
-      expect(forbidden.status).toBe(403);
+      expect(forbidden).toHaveStatus(403);
       expect(forbidden.data.error.code).toBe("forbidden");
 
       const round = await api.call("POST", "/v1/rounds", {
         key: api.operatorKey,
         body: liveForm(live),
       });
-      expect(round.status, JSON.stringify(round.data)).toBe(201);
+      expect(round).toHaveStatus(201);
       expect(round.data.status).toBe("open");
       expect(round.data.liveSha256).toMatch(/^[0-9a-f]{64}$/);
 
@@ -51,10 +51,10 @@ for (const target of dbTargets()) {
           headers: { "content-type": "text/csv" },
         });
       const first = await sub("id,prediction\nn1,0.1\nn2,0.2\nn3,0.3\nn4,0.4\n");
-      expect(first.status, JSON.stringify(first.data)).toBe(201);
+      expect(first).toHaveStatus(201);
       expect(first.data).toMatchObject({ round: round.data.number, selected: true, late: false });
       const second = await sub("id,prediction\nn4,0.9\nn3,0.3\nn2,0.2\nn1,0.1\nextra,0.5\n");
-      expect(second.status).toBe(201);
+      expect(second).toHaveStatus(201);
       expect(second.data.extraIds).toBe(1);
       expect(second.data.sha256).not.toBe(first.data.sha256);
       const list = await api.call("GET", `/v1/models/${model.data.id}/submissions`);
@@ -63,7 +63,7 @@ for (const target of dbTargets()) {
       );
 
       const missing = await sub("id,prediction\nn1,0.1\nn2,0.2\n");
-      expect(missing.status).toBe(422);
+      expect(missing).toHaveStatus(422);
       expect(missing.data.error.code).toBe("invalid_submission_ids");
       const nan = await sub("id,prediction\nn1,NaN\nn2,0.2\nn3,0.3\nn4,0.4\n");
       expect(nan.data.error.code).toBe("invalid_submission_values");
@@ -74,12 +74,12 @@ for (const target of dbTargets()) {
         key: api.operatorKey,
         body: targetsForm("id,target\nn1,0\nn2,0.5\nn3,1\nn4,0.25\n"),
       });
-      expect(early.status).toBe(409);
+      expect(early).toHaveStatus(409);
 
       const closed = await api.call("POST", `/v1/rounds/${round.data.number}/close`, {
         key: api.operatorKey,
       });
-      expect(closed.status).toBe(200);
+      expect(closed).toHaveStatus(200);
       expect(closed.data.status).toBe("closed");
       const late = await sub("id,prediction\nn1,0.5\nn2,0.2\nn3,0.3\nn4,0.4\n");
       expect(late.data).toMatchObject({ late: true, selected: false });
@@ -88,7 +88,7 @@ for (const target of dbTargets()) {
         key: api.operatorKey,
         body: targetsForm("id,target\nn1,0\nn2,0.5\nn3,1\nn4,0.25\n"),
       });
-      expect(resolved.status, JSON.stringify(resolved.data)).toBe(202);
+      expect(resolved).toHaveStatus(202);
       const jobs = (await listJobs(h.db)).map((j) => j.key);
       expect(jobs).toContain(`round.score:${round.data.number}`);
 
@@ -102,12 +102,12 @@ for (const target of dbTargets()) {
 
     it("answers auth failures with the error envelope", async () => {
       const none = await api.call("POST", "/v1/models", { json: { name: "x" } });
-      expect(none.status).toBe(401);
+      expect(none).toHaveStatus(401);
       expect(none.data.error.code).toBe("unauthorized");
       const bad = await api.call("POST", "/v1/models", { key: "tny_nope", json: { name: "x" } });
-      expect(bad.status).toBe(401);
+      expect(bad).toHaveStatus(401);
       const invalid = await api.call("POST", "/v1/accounts", { json: { name: "" } });
-      expect(invalid.status).toBe(400);
+      expect(invalid).toHaveStatus(400);
       expect(invalid.data.error.code).toBe("validation_failed");
       const health = await api.call("GET", "/health");
       expect(health.data.checks.db.ok).toBe(true);

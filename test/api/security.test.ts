@@ -112,35 +112,35 @@ for (const target of dbTargets()) {
     for (const r of routes) {
       it(`${r.name}: 401 without a key`, async () => {
         const res = await r.call(w, undefined, w.modelId);
-        expect(res.status, JSON.stringify(res.data)).toBe(401);
+        expect(res).toHaveStatus(401);
         expect(res.data.error.code).toBe("unauthorized");
       });
       it(`${r.name}: 401 with a revoked or unknown key`, async () => {
         for (const key of [w.revoked, "tny_unknown"]) {
           const res = await r.call(w, key, w.modelId);
-          expect(res.status, JSON.stringify(res.data)).toBe(401);
+          expect(res).toHaveStatus(401);
           expect(res.data.error.code).toBe("unauthorized");
         }
       });
       it(`${r.name}: 403 without the '${r.scope}' scope`, async () => {
         const res = await r.call(w, wrongScopeKey(w, r.scope), w.modelId);
-        expect(res.status, JSON.stringify(res.data)).toBe(403);
+        expect(res).toHaveStatus(403);
         expect(res.data.error.code).toBe("forbidden");
       });
       if (r.owner) {
         it(`${r.name}: 403 on another account's model, 404 on an unknown one`, async () => {
           const res = await r.call(w, w.key, w.otherModelId);
-          expect(res.status, JSON.stringify(res.data)).toBe(403);
+          expect(res).toHaveStatus(403);
           expect(res.data.error.code).toBe("forbidden");
           const unknown = await r.call(w, w.key, `0x${"ab".repeat(32)}`);
-          expect(unknown.status, JSON.stringify(unknown.data)).toBe(404);
+          expect(unknown).toHaveStatus(404);
         });
       }
     }
 
     it("a malformed Authorization header is a 401, not an anonymous call", async () => {
       const res = await w.api.call("GET", "/v1/models", { headers: { authorization: "Token x" } });
-      expect(res.status).toBe(401);
+      expect(res).toHaveStatus(401);
     });
 
     it("refused calls changed nothing", async () => {
@@ -158,7 +158,7 @@ for (const target of dbTargets()) {
 
     it("never returns key secrets or hashes from GET /v1/keys", async () => {
       const res = await w.api.call("GET", "/v1/keys", { key: w.key });
-      expect(res.status).toBe(200);
+      expect(res).toHaveStatus(200);
       const text = JSON.stringify(res.data);
       for (const secret of [w.key, w.readOnly, w.submitOnly, w.revoked]) {
         expect(text).not.toContain(secret);

@@ -61,7 +61,7 @@ describe("npm run api with API_PROCESSES=2 on Postgres", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ name: "cluster" }),
     });
-    expect(created.status).toBe(201);
+    expect(created).toHaveStatus(201);
     const { apiKey } = (await created.json()) as { apiKey: string };
     // Fresh connections each time, so the kernel spreads them over both processes; every one
     // sees the account written through whichever process took the first request.

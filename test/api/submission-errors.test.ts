@@ -27,7 +27,7 @@ for (const target of dbTargets()) {
         key: api.operatorKey,
         body: liveForm(live),
       });
-      expect(r.status).toBe(201);
+      expect(r).toHaveStatus(201);
     });
     afterAll(async () => {
       await h?.close();
@@ -76,30 +76,30 @@ for (const target of dbTargets()) {
 
     it("needs CSV, JSON or Parquet", async () => {
       const res = await submit("<x/>", "application/xml");
-      expect(res.status).toBe(415);
+      expect(res).toHaveStatus(415);
       expect(res.data.error.code).toBe("unsupported_media_type");
     });
 
     it("refuses another account's model, missing and revoked keys", async () => {
       const other = await api.call("POST", "/v1/accounts", { json: { name: "other" } });
       const body = "id,prediction\na,0.1\nb,0.2\nc,0.3\n";
-      expect((await submit(body, "text/csv", other.data.apiKey)).status).toBe(403);
-      expect((await submit(body, "text/csv", "")).status).toBe(401);
+      expect(await submit(body, "text/csv", other.data.apiKey)).toHaveStatus(403);
+      expect(await submit(body, "text/csv", "")).toHaveStatus(401);
       const revoke = await api.call("DELETE", `/v1/keys/${other.data.keyId}`, {
         key: other.data.apiKey,
       });
-      expect(revoke.status).toBe(204);
+      expect(revoke).toHaveStatus(204);
       const after = await submit(body, "text/csv", other.data.apiKey);
-      expect(after.status).toBe(401);
+      expect(after).toHaveStatus(401);
       expect(after.data.error.code).toBe("unauthorized");
     });
 
     it("404s an unknown model and 400s a malformed id", async () => {
       const body = "id,prediction\na,0.1\nb,0.2\nc,0.3\n";
       const unknown = await submit(body, "text/csv", key, `0x${"1".repeat(64)}`);
-      expect(unknown.status).toBe(404);
+      expect(unknown).toHaveStatus(404);
       const malformed = await submit(body, "text/csv", key, "nope");
-      expect(malformed.status).toBe(400);
+      expect(malformed).toHaveStatus(400);
       expect(malformed.data.error.code).toBe("validation_failed");
     });
   });

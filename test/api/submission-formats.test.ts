@@ -52,7 +52,7 @@ for (const target of dbTargets()) {
       );
       const columns = await post(JSON.stringify({ ids, predictions: values }), "application/json");
       const all = [csv, parquet, octet, rows, columns];
-      for (const res of all) expect(res.status, JSON.stringify(res.data)).toBe(201);
+      for (const res of all) expect(res).toHaveStatus(201);
       expect(all.map((r) => r.data.format)).toEqual(["csv", "parquet", "parquet", "json", "json"]);
       expect(csv.data.extraIds).toBe(1);
       const expected = `id,prediction\n${[...ids]
@@ -89,7 +89,7 @@ for (const target of dbTargets()) {
         JSON.stringify({ ids, predictions: values.map((v, i) => (i === 2 ? "0.3" : v)) }),
         "application/json",
       );
-      expect(json.status).toBe(422);
+      expect(json).toHaveStatus(422);
       expect(json.data.error.details.rows).toEqual([
         { index: 1, id: ids[1], value: "1.5" },
         { index: 2, id: ids[2], value: "0.3" },
@@ -98,7 +98,7 @@ for (const target of dbTargets()) {
         writeParquet(ids, { prediction: Float64Array.from(values) }),
         "application/vnd.apache.parquet",
       );
-      expect(parquet.status).toBe(422);
+      expect(parquet).toHaveStatus(422);
       expect(parquet.data.error.details.rows).toEqual([{ index: 1, id: ids[1], value: "1.5" }]);
     });
 
@@ -170,7 +170,7 @@ for (const target of dbTargets()) {
         writeParquet(w.live.ids, { score: Float64Array.from(predictions(w.live.ids)) }),
         "application/vnd.apache.parquet",
       );
-      expect(res.status, JSON.stringify(res.data)).toBe(422);
+      expect(res).toHaveStatus(422);
       expect(res.data.error.code).toBe("invalid_submission_headers");
       expect(res.data.error.details.header).toEqual(["id", "score"]);
     });
@@ -184,7 +184,7 @@ for (const target of dbTargets()) {
       const form = liveForm("");
       form.set("live", new File([bytes], "live.parquet"));
       const opened = await w.api.call("POST", "/v1/rounds", { key: w.api.operatorKey, body: form });
-      expect(opened.status, JSON.stringify(opened.data)).toBe(201);
+      expect(opened).toHaveStatus(201);
       const file = await w.api.call("GET", `/v1/rounds/${opened.data.number}/live`);
       expect(file.data).toBe("id,f1,f2\nb,0.5,2\na,1,0.25\nc,0,3\n");
       expect(opened.data.liveSha256).toBe(sha(file.data));
@@ -193,7 +193,7 @@ for (const target of dbTargets()) {
         "application/json",
         `?round=${opened.data.number}`,
       );
-      expect(res.status, JSON.stringify(res.data)).toBe(201);
+      expect(res).toHaveStatus(201);
       expect(res.data.round).toBe(opened.data.number);
     });
 
@@ -201,7 +201,7 @@ for (const target of dbTargets()) {
       const form = liveForm("");
       form.set("live", new File([writeParquet(["a"], { f: ["x"] })], "live.parquet"));
       const text = await w.api.call("POST", "/v1/rounds", { key: w.api.operatorKey, body: form });
-      expect(text.status, JSON.stringify(text.data)).toBe(422);
+      expect(text).toHaveStatus(422);
       expect(text.data.error.code).toBe("invalid_live_file");
     });
   });

@@ -35,10 +35,10 @@ for (const target of dbTargets()) {
     it("a failed submission leaves the database as it was, Idempotency-Key included", async () => {
       const before = await count();
       const bad = await submit({ "idempotency-key": "k1" }, "id,prediction\nid0000,2\n");
-      expect(bad.status).toBe(422);
+      expect(bad).toHaveStatus(422);
       expect(await count()).toEqual(before);
       const good = await submit({ "idempotency-key": "k1" });
-      expect(good.status, JSON.stringify(good.data)).toBe(201);
+      expect(good).toHaveStatus(201);
       expect(await count()).toEqual({
         submissions: before.submissions + 1,
         idempotency: before.idempotency + 1,
@@ -63,7 +63,7 @@ for (const target of dbTargets()) {
       release();
       await closing;
       const res = await pending;
-      expect(res.status, JSON.stringify(res.data)).toBe(201);
+      expect(res).toHaveStatus(201);
       expect(res.data).toMatchObject({ late: true, selected: false });
       await h.db.update(rounds).set({ status: "open" }).where(eq(rounds.number, w.round));
     });
@@ -85,7 +85,7 @@ for (const target of dbTargets()) {
         expect(await settledWithin(close, 300)).toBe("pending");
         release();
         await inFlight;
-        expect((await close).status).toBe(200);
+        expect(await close).toHaveStatus(200);
         const after = await submit();
         expect(after.data).toMatchObject({ late: true, selected: false });
       },
@@ -98,8 +98,8 @@ for (const target of dbTargets()) {
         w.api.call("POST", `/v1/rounds/${w.round}/close`, { key: w.api.operatorKey }),
       );
       const results = await Promise.all(many);
-      expect((await close).status).toBe(200);
-      for (const r of results) expect(r.status, JSON.stringify(r.data)).toBe(201);
+      expect(await close).toHaveStatus(200);
+      for (const r of results) expect(r).toHaveStatus(201);
       const rows = await h.db.select().from(submissions).where(eq(submissions.modelId, w.modelId));
       expect(rows.filter((r) => r.selected)).toHaveLength(1);
       expect(rows.every((r) => !(r.late && r.selected))).toBe(true);

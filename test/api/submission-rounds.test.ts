@@ -36,36 +36,36 @@ for (const target of dbTargets()) {
         key: w.api.operatorKey,
         body: liveForm(csv),
       });
-      expect(opened.status, JSON.stringify(opened.data)).toBe(201);
+      expect(opened).toHaveStatus(201);
       w.round = opened.data.number;
       return opened.data.number as number;
     };
 
     it("goes to the new round when its live ids are the same", async () => {
       const first = await submit(w.live.ids);
-      expect(first.status, JSON.stringify(first.data)).toBe(201);
+      expect(first).toHaveStatus(201);
       const firstRound = first.data.round;
       const n = await nextRound(w.live.ids, 0.25);
       expect(n).toBeGreaterThan(firstRound);
       const res = await submit(w.live.ids, 2);
-      expect(res.status, JSON.stringify(res.data)).toBe(201);
+      expect(res).toHaveStatus(201);
       expect(res.data).toMatchObject({ round: n, late: false, selected: true });
     });
 
     it("goes to the new round when its live ids are other ones", async () => {
       // This process now remembers the current round (checked against it: 201)...
       const warm = await submit(w.live.ids, 6);
-      expect(warm.status, JSON.stringify(warm.data)).toBe(201);
+      expect(warm).toHaveStatus(201);
       expect(warm.data.round).toBe(w.round);
       // ...whose ids the next file does not match: it is meant for the round opened meanwhile.
       const ids = ["zz01", "zz02", "zz03", "zz04", "zz05"];
       const n = await nextRound(ids, 0.5);
       const res = await submit(ids, 3);
-      expect(res.status, JSON.stringify(res.data)).toBe(201);
+      expect(res).toHaveStatus(201);
       expect(res.data).toMatchObject({ round: n, late: false, selected: true });
       // A file for the old round's ids is now checked against the new round, and refused.
       const old = await submit(w.live.ids, 4);
-      expect(old.status).toBe(422);
+      expect(old).toHaveStatus(422);
       expect(old.data.error.code).toBe("invalid_submission_ids");
     });
 
@@ -75,7 +75,7 @@ for (const target of dbTargets()) {
       });
       expect(closed.status).toBeLessThan(300);
       const res = await submit(["zz01", "zz02", "zz03", "zz04", "zz05"], 5);
-      expect(res.status, JSON.stringify(res.data)).toBe(201);
+      expect(res).toHaveStatus(201);
       expect(res.data).toMatchObject({ round: w.round, late: true, selected: false });
     });
   });

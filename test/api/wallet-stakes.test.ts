@@ -27,7 +27,7 @@ for (const target of dbTargets()) {
       patch: Partial<Parameters<typeof createSiweMessage>[0]> = {},
     ) => {
       const issued = await w.api.call("POST", "/v1/wallet/nonce", { key });
-      expect(issued.status, JSON.stringify(issued.data)).toBe(201);
+      expect(issued).toHaveStatus(201);
       const message = createSiweMessage({
         domain: issued.data.domain,
         address: signer.address,
@@ -46,7 +46,7 @@ for (const target of dbTargets()) {
     it("links a wallet with a signed SIWE message", async () => {
       const proof = await signIn(w.key);
       const res = await link(w.key, proof);
-      expect(res.status, JSON.stringify(res.data)).toBe(200);
+      expect(res).toHaveStatus(200);
       expect(res.data).toEqual({ accountId: w.ownerAccountId, walletAddress: wallet.address });
       const [row] = await h.db.select().from(accounts).where(eq(accounts.id, w.ownerAccountId));
       expect(row!.walletAddress).toBe(wallet.address.toLowerCase());
@@ -57,7 +57,7 @@ for (const target of dbTargets()) {
       const second = await testApi(h);
       const proof = await signIn(w.key);
       const res = await second.call("POST", "/v1/wallet", { key: w.key, json: proof });
-      expect(res.status, JSON.stringify(res.data)).toBe(200);
+      expect(res).toHaveStatus(200);
       // Consumed there, so it is gone here too.
       const again = await link(w.key, proof);
       expect(again.data.error).toMatchObject({
@@ -68,9 +68,9 @@ for (const target of dbTargets()) {
 
     it("refuses a replayed nonce", async () => {
       const proof = await signIn(w.key);
-      expect((await link(w.key, proof)).status).toBe(200);
+      expect(await link(w.key, proof)).toHaveStatus(200);
       const again = await link(w.key, proof);
-      expect(again.status).toBe(422);
+      expect(again).toHaveStatus(422);
       expect(again.data.error).toMatchObject({
         code: "invalid_wallet_proof",
         details: { reason: "nonce" },
@@ -94,14 +94,14 @@ for (const target of dbTargets()) {
       ];
       for (const [reason, make] of cases) {
         const res = await link(w.key, await make());
-        expect(res.status, `${reason}: ${JSON.stringify(res.data)}`).toBe(422);
+        expect(res).toHaveStatus(422);
         expect(res.data.error).toMatchObject({ code: "invalid_wallet_proof", details: { reason } });
       }
     });
 
     it("refuses an address already linked to another account", async () => {
       const res = await link(w.otherKey, await signIn(w.otherKey));
-      expect(res.status, JSON.stringify(res.data)).toBe(409);
+      expect(res).toHaveStatus(409);
       expect(res.data.error.code).toBe("conflict");
     });
 
@@ -135,7 +135,7 @@ for (const target of dbTargets()) {
         block: 9,
       });
       const mine = await w.api.call("GET", `/v1/stakes?address=${staker}`);
-      expect(mine.status, JSON.stringify(mine.data)).toBe(200);
+      expect(mine).toHaveStatus(200);
       expect(mine.data.address).toBe(wallet.address);
       expect(mine.data.positions).toEqual(
         [
@@ -164,7 +164,7 @@ for (const target of dbTargets()) {
       expect(linked.data).toEqual(mine.data);
 
       const pool = await w.api.call("GET", `/v1/models/${w.modelId}/stakes`);
-      expect(pool.status).toBe(200);
+      expect(pool).toHaveStatus(200);
       expect(pool.data).toMatchObject({
         modelId: w.modelId,
         totalAssets: "1050000000000000000005",
@@ -182,12 +182,12 @@ for (const target of dbTargets()) {
 
     it("answers stake errors", async () => {
       const bad = await w.api.call("GET", "/v1/stakes?address=0x123");
-      expect(bad.status).toBe(400);
+      expect(bad).toHaveStatus(400);
       expect(bad.data.error.code).toBe("validation_failed");
       const none = await w.api.call("GET", "/v1/stakes");
-      expect(none.status).toBe(400);
+      expect(none).toHaveStatus(400);
       const unknown = await w.api.call("GET", `/v1/models/0x${"12".repeat(32)}/stakes`);
-      expect(unknown.status).toBe(404);
+      expect(unknown).toHaveStatus(404);
     });
   });
 }

@@ -192,30 +192,30 @@ describe("API on wrangler dev (workerd)", () => {
   it("serves health and the OpenAPI document", async () => {
     await beat(db.h.db, "wrangler-test", 0);
     const health = await call(plain.base, "GET", "/health");
-    expect(health.status, plain.output()).toBe(200);
+    expect(health).toHaveStatus(200);
     expect(health.data).toMatchObject({ ok: true, checks: { db: { ok: true } } });
     const doc = await call(plain.base, "GET", "/openapi.json");
-    expect(doc.status).toBe(200);
+    expect(doc).toHaveStatus(200);
     expect(doc.data.openapi).toBe("3.1.0");
     expect(Object.keys(doc.data.paths)).toContain("/v1/models/{id}");
   });
 
   it("creates an account and a model, reads the model back, into the given database", async () => {
     const acc = await call(plain.base, "POST", "/v1/accounts", { json: { name: "wrangler" } });
-    expect(acc.status, JSON.stringify(acc.data)).toBe(201);
+    expect(acc).toHaveStatus(201);
     const key = acc.data.apiKey as string;
     const model = await call(plain.base, "POST", "/v1/models", { key, json: { name: "wm" } });
-    expect(model.status, JSON.stringify(model.data)).toBe(201);
+    expect(model).toHaveStatus(201);
     expect(model.data.id).toMatch(/^0x[0-9a-f]{64}$/);
     const read = await call(plain.base, "GET", `/v1/models/${model.data.id}`, { key });
-    expect(read.status).toBe(200);
+    expect(read).toHaveStatus(200);
     expect(read.data).toMatchObject({ id: model.data.id, name: "wm" });
     expect((await getModel(db.h.db, model.data.id))?.name).toBe("wm");
   });
 
   it("answers errors with the JSON envelope", async () => {
     const res = await call(plain.base, "POST", "/v1/models", { json: { name: "nokey" } });
-    expect(res.status).toBe(401);
+    expect(res).toHaveStatus(401);
     expect(res.data.error).toMatchObject({ code: "unauthorized" });
     expect(res.data.error.requestId).toBe(res.headers.get("x-request-id"));
   });
@@ -230,7 +230,7 @@ describe("API on wrangler dev (workerd)", () => {
       key: operator.secret,
       body: form,
     });
-    expect(round.status, JSON.stringify(round.data)).toBe(201);
+    expect(round).toHaveStatus(201);
     const acc = await call(plain.base, "POST", "/v1/accounts", { json: { name: "submitter" } });
     const key = acc.data.apiKey as string;
     const model = await call(plain.base, "POST", "/v1/models", { key, json: { name: "sm" } });
@@ -239,16 +239,16 @@ describe("API on wrangler dev (workerd)", () => {
       type: "text/csv",
       body: "id,prediction\na,0.2\nb,0.4\nc,0.7\n",
     });
-    expect(sub.status, JSON.stringify(sub.data)).toBe(201);
+    expect(sub).toHaveStatus(201);
     expect(sub.data).toMatchObject({ round: round.data.number, selected: true, late: false });
     expect(sub.data.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("reaches Postgres through a Hyperdrive binding", async () => {
     const acc = await call(hyperdrive.base, "POST", "/v1/accounts", { json: { name: "hd" } });
-    expect(acc.status, `${JSON.stringify(acc.data)}\n${hyperdrive.output()}`).toBe(201);
+    expect(acc).toHaveStatus(201);
     const models = await call(hyperdrive.base, "GET", "/v1/models", { key: acc.data.apiKey });
-    expect(models.status).toBe(200);
+    expect(models).toHaveStatus(200);
     expect(models.data).toEqual({ models: [] });
   });
 

@@ -60,7 +60,7 @@ for (const target of dbTargets()) {
     it("opens, takes submissions and stakes, resolves, scores and settles on chain", async () => {
       const { info } = stack;
       const health = await call("GET", "/health");
-      expect(health.status, JSON.stringify(health.data)).toBe(200);
+      expect(health).toHaveStatus(200);
       expect(Object.keys(health.data.checks).sort()).toEqual(["chain", "db", "worker"]);
 
       // Operator opens a round.
@@ -81,7 +81,7 @@ for (const target of dbTargets()) {
       live.set("resolvesAt", new Date(Date.now() + 7_200_000).toISOString());
       live.set("stakeThreshold", "1000000");
       const opened = await call("POST", "/v1/rounds", { key: info.operatorKey, body: live });
-      expect(opened.status, JSON.stringify(opened.data)).toBe(201);
+      expect(opened).toHaveStatus(201);
       const n = opened.data.number as number;
 
       // Two data scientists create models and submit over HTTP.
@@ -103,7 +103,7 @@ for (const target of dbTargets()) {
             ids.map((id, i) => [id, preds[i]!]),
           ),
         });
-        expect(res.status, JSON.stringify(res.data)).toBe(201);
+        expect(res).toHaveStatus(201);
         expect(res.data.selected).toBe(true);
       }
 
@@ -150,7 +150,7 @@ for (const target of dbTargets()) {
         key: info.operatorKey,
         body: form,
       });
-      expect(resolved.status, JSON.stringify(resolved.data)).toBe(202);
+      expect(resolved).toHaveStatus(202);
       const settled = await until("round settled", async () => {
         const s = (await call("GET", `/v1/rounds/${n}/scores`)).data;
         return s.status === "settled" ? s : undefined;

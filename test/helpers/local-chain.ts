@@ -1,12 +1,16 @@
 import { type Hex, parseEther } from "viem";
 import { english, generateMnemonic, mnemonicToAccount } from "viem/accounts";
+import { inject } from "vitest";
 import { type Anvil, startAnvil } from "../../cli/dev/anvil";
 import { deployContracts, stakeTokenAbi, tournamentAbi } from "../../contracts/ts";
 import { type Chain, createChain } from "../../workers";
+import { ANVIL_ACCOUNTS } from "../setup/anvil";
 import { stakerClient } from "./chain";
 
 export interface LocalChain {
-  anvil: Anvil;
+  rpcUrl: string;
+  /** The anvil process, for a suite that took its own (`{ own: true }`). */
+  anvil?: Anvil;
   chain: Chain;
   chainId: number;
   operatorKey: Hex;
@@ -22,14 +26,42 @@ export interface LocalChain {
 const keyOf = (mnemonic: string, i: number) =>
   `0x${Buffer.from(mnemonicToAccount(mnemonic, { addressIndex: i }).getHdKey().privateKey!).toString("hex")}` as Hex;
 
-/** A fresh anvil with the contracts deployed, `n` stakers holding test tokens and a funded pool. */
-export async function localChain(n = 3, tokensEach = parseEther("1000000")): Promise<LocalChain> {
-  const mnemonic = generateMnemonic(english);
-  const anvil = await startAnvil({ mnemonic, accounts: n + 1 });
+/**
+ * This worker's anvil (test/setup/anvil.ts), restarted so the chain is fresh: a suite never sees
+ * another's blocks, and the previous suite of this worker has finished with it.
+ */
+async function workerAnvil(): Promise<{ rpcUrl: string; mnemonic: string }> {
+  const rpcUrl = `${inject("anvilProxy")}/${process.env.VITEST_POOL_ID ?? "1"}`;
+  const res = await fetch(`${rpcUrl}/restart`);
+  if (!res.ok) throw new Error(`restarting ${rpcUrl}: ${res.status} ${await res.text()}`);
+  return { rpcUrl, mnemonic: inject("anvilMnemonic") };
+}
+
+/**
+ * A fresh chain with the contracts deployed, `n` stakers holding test tokens and a funded pool:
+ * on this vitest worker's anvil, or with `{ own: true }` on an anvil process of the suite's own
+ * (for a suite that stops and restarts the node itself).
+ */
+export async function localChain(
+  n = 3,
+  tokensEach = parseEther("1000000"),
+  opts: { own?: boolean } = {},
+): Promise<LocalChain> {
+  if (n + 1 > ANVIL_ACCOUNTS) throw new Error(`localChain: at most ${ANVIL_ACCOUNTS - 1} stakers`);
+  let anvil: Anvil | undefined;
+  let rpcUrl: string;
+  let mnemonic: string;
+  if (opts.own) {
+    mnemonic = generateMnemonic(english);
+    anvil = await startAnvil({ mnemonic, accounts: n + 1 });
+    rpcUrl = anvil.rpcUrl;
+  } else {
+    ({ rpcUrl, mnemonic } = await workerAnvil());
+  }
   const operatorKey = keyOf(mnemonic, 0);
-  const contracts = await deployContracts({ rpcUrl: anvil.rpcUrl, deployerKey: operatorKey });
+  const contracts = await deployContracts({ rpcUrl, deployerKey: operatorKey });
   const chain = createChain({
-    rpcUrl: anvil.rpcUrl,
+    rpcUrl,
     operatorKey,
     tournament: contracts.tournament,
   });
@@ -63,15 +95,16 @@ export async function localChain(n = 3, tokensEach = parseEther("1000000")): Pro
   await send(contracts.tournament, tournamentAbi, "fundRewards", [pool]);
   let id = 0;
   return {
+    rpcUrl,
     anvil,
     chain,
     chainId,
     operatorKey,
     contracts,
     stakers,
-    staker: (i) => stakerClient(anvil.rpcUrl, chainId, stakers[i]!, contracts),
+    staker: (i) => stakerClient(rpcUrl, chainId, stakers[i]!, contracts),
     async rpc(method, params = []) {
-      const res = await fetch(anvil.rpcUrl, {
+      const res = await fetch(rpcUrl, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params }),
@@ -80,6 +113,9 @@ export async function localChain(n = 3, tokensEach = parseEther("1000000")): Pro
       if (body.error) throw new Error(body.error.message);
       return body.result;
     },
-    stop: () => anvil.stop(),
+    // The worker's anvil outlives the suite (the next localChain() restarts it).
+    stop: async () => {
+      await anvil?.stop();
+    },
   };
 }

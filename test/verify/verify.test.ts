@@ -91,7 +91,7 @@ describe("verifiable rounds: bundle, receipts and tourney verify (anvil + PGlite
             ids.map((x, i) => [x, preds[i]!]),
           ),
         });
-        expect(res.status).toBe(201);
+        expect(res).toHaveStatus(201);
       }
     }
     for (

@@ -24,7 +24,7 @@ describe("a chain node that goes away and comes back (anvil with saved state + P
   let lc: LocalChain;
   let revived: Anvil | undefined;
   beforeAll(async () => {
-    [h, lc] = await Promise.all([dbTargets()[0]!.open(), localChain(1)]);
+    [h, lc] = await Promise.all([dbTargets()[0]!.open(), localChain(1, undefined, { own: true })]);
   });
   afterAll(async () => {
     await Promise.all([h?.close(), lc?.stop(), revived?.stop()]);
@@ -38,7 +38,7 @@ describe("a chain node that goes away and comes back (anvil with saved state + P
       const { writeFileSync } = await import("node:fs");
       writeFileSync(state, JSON.stringify(hex));
     });
-    await lc.anvil.stop();
+    await lc.anvil!.stop();
     const fx = await roundFixture(h.db, lc, { nModels: 3, nRows: 50, seed: 5 });
     await drain(ctx);
     const job = (await listJobs(h.db)).find((j) => j.key === `round.open:${fx.round}`)!;
@@ -48,7 +48,7 @@ describe("a chain node that goes away and comes back (anvil with saved state + P
     expect((await getRound(h.db, fx.round))?.openTx).toBeNull();
 
     // The node comes back on the same port with its state; the retry goes through.
-    revived = await startAnvil({ port: lc.anvil.port });
+    revived = await startAnvil({ port: lc.anvil!.port });
     await fetch(revived.rpcUrl, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -38,7 +38,7 @@ const adminUrl = testDatabaseUrl();
       });
       const ran = await runDue({
         DATABASE_URL: h.url!,
-        RPC_URL: lc.anvil.rpcUrl,
+        RPC_URL: lc.rpcUrl,
         OPERATOR_KEY: lc.operatorKey,
         TOURNAMENT_ADDRESS: lc.contracts.tournament,
       });
