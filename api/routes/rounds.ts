@@ -18,10 +18,13 @@ import { liveIdSet } from "../domain/live-cache";
 import { ApiError, errorResponses } from "../errors";
 import { requireAuth } from "../middleware/auth";
 
+/** A round's state, in the order a round goes through them. */
+export const RoundStatusSchema = z.enum(["open", "closed", "resolved", "scored", "settled"]);
+
 const RoundSchema = z
   .object({
     number: z.number().int(),
-    status: z.enum(["open", "closed", "resolved", "scored", "settled"]),
+    status: RoundStatusSchema,
     opensAt: z.string(),
     closesAt: z.string(),
     resolvesAt: z.string(),

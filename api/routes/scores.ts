@@ -13,6 +13,7 @@ import { MAX_DAY } from "../domain/daily-scores";
 import { ApiError, errorResponses } from "../errors";
 import { ModelId } from "./models";
 import { nextCursor, pageQuery } from "./pages";
+import { RoundStatusSchema } from "./rounds";
 
 const ScoreSchema = z
   .object({
@@ -74,7 +75,7 @@ export const byRound = createRoute({
         "application/json": {
           schema: z.object({
             round: z.number(),
-            status: z.string(),
+            status: RoundStatusSchema,
             day: z.number().optional().openapi({ description: "present with ?day=D" }),
             scores: z.array(ScoreSchema.extend({ day: z.number().optional() })),
             nextCursor: z.string().nullable(),
