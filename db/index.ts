@@ -1,3 +1,4 @@
+export * from "./canonical-order";
 export * from "./client";
 export * from "./ids";
 export * from "./predictions";

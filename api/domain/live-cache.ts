@@ -1,4 +1,4 @@
-import type { Round } from "../../db";
+import { canonicalIdOrder, type Round } from "../../db";
 import { parseLive } from "./live";
 
 /**
@@ -64,7 +64,7 @@ export function liveIndex(round: Pick<Round, "number" | "liveSha256" | "liveCsv"
   let index = cache.get(key);
   if (!index) {
     const fileIds = parseLive(new TextEncoder().encode(round.liveCsv)).ids;
-    const sorted = [...fileIds].sort();
+    const sorted = canonicalIdOrder(fileIds);
     const pos = new Map<string, number>();
     for (let i = 0; i < sorted.length; i++) pos.set(sorted[i]!, i);
     const fileOrder = Int32Array.from(fileIds, (id) => pos.get(id)!);

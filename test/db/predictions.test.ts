@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { canonicalIdOrder } from "../../db/canonical-order";
 import { decodePredictions, encodePredictions } from "../../db/predictions";
+import { compareIds } from "../../scoring/align";
 
 describe("stored predictions", () => {
   it("round-trip every double bit for bit, from buffers at any offset", () => {
@@ -22,5 +24,15 @@ describe("stored predictions", () => {
 
   it("refuses content that is not whole doubles", () => {
     expect(() => decodePredictions(new Uint8Array(12))).toThrow(/not a multiple of 8/);
+  });
+});
+
+describe("canonical id order (db/canonical-order.ts)", () => {
+  it("sorts by UTF-16 code units, as scoring's compareIds and pandas' sort_index do", () => {
+    const ids = ["b", "a10", "a9", "Z", "é", "z", "_", "A", "😀", "\uffff"];
+    const sorted = canonicalIdOrder(ids);
+    expect(sorted).toEqual(["A", "Z", "_", "a10", "a9", "b", "z", "é", "😀", "\uffff"]);
+    expect(sorted).toEqual([...ids].sort(compareIds));
+    expect(ids[0]).toBe("b"); // a copy: the input keeps its order
   });
 });

@@ -1,4 +1,5 @@
 import {
+  canonicalIdOrder,
   type Db,
   enqueueJob,
   getRound,
@@ -27,7 +28,7 @@ import { parseIdValueCsv, parseLiveIds, submissionPredictions } from "./tables";
 /** The round's live ids and its submissions with their stakes at risk, as the scorer takes them. */
 function scorerSubmissions(round: Round, subs: Submission[], stakes: readonly bigint[]) {
   const liveIds = parseLiveIds(round.liveCsv);
-  const sorted = [...liveIds].sort(); // the order stored predictions are in
+  const sorted = canonicalIdOrder(liveIds); // the order stored predictions are in
   return {
     liveIds,
     submissions: subs.map((s, i) => {
