@@ -1,7 +1,7 @@
+import { POW10 } from "../../scoring/io/decimal";
 import { parseNumber } from "./csv";
 import type { LiveIndex } from "./live-cache";
 import { isShortestDecimal, readLongDecimal } from "./long-decimal";
-import { POW10 } from "./predictions";
 import type { CanonicalSubmission } from "./submission";
 
 /**

@@ -1,3 +1,4 @@
+import { POW10 } from "../../scoring/io/decimal";
 import { ApiError } from "../errors";
 import { isNumberCell } from "./csv";
 import { readParquetColumns } from "./parquet";
@@ -147,8 +148,6 @@ export function readCsvPredictions(bytes: Uint8Array): PredictionRows {
     canonicalText: (i) => (canonical[i] === 1 ? cells[i] : undefined),
   };
 }
-
-export const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k); // exact doubles up to 1e22
 
 /**
  * The value of a cell written as `0`, `1` or `0.d…d` (no trailing zero, at most 15 significant

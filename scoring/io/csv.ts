@@ -1,7 +1,6 @@
 import { ScoringError } from "../errors";
 import type { Frame } from "../types";
-
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k); // exact doubles up to 1e22
+import { POW10 } from "./decimal";
 
 const TWO_53 = 2 ** 53;
 

@@ -46,16 +46,17 @@ export async function readTable(path: string): Promise<ColumnTable> {
   const data = await load(path);
   const { fromCSV, table } = await import("arquero");
   if (isParquet(path)) {
-    const { parquetReadObjects } = await import("hyparquet");
-    const ab = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
-    const rows = (await parquetReadObjects({ file: ab })) as Record<string, unknown>[];
-    const names = rows.length > 0 ? Object.keys(rows[0]!) : [];
+    const { ParquetReadError, readParquetColumns } = await import("./parquet");
+    const read = await readParquetColumns(data, (names) => names, Number.POSITIVE_INFINITY).catch(
+      (e) => {
+        if (e instanceof ParquetReadError)
+          throw new ScoringError("invalid_table", `${path}: ${e.message}`);
+        throw e;
+      },
+    );
     const cols: Record<string, unknown[]> = {};
-    for (const n of names) {
-      cols[n] = rows.map((r) => {
-        const v = r[n];
-        return typeof v === "bigint" ? Number(v) : v;
-      });
+    for (const [k, n] of read.names.entries()) {
+      cols[n] = read.columns[k]!.map((v) => (typeof v === "bigint" ? Number(v) : v));
     }
     return table(cols);
   }
