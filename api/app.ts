@@ -1,8 +1,8 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
-import type { AppEnv, AppServices } from "./context";
+import type { AppServices } from "./context";
 import { dbNonceStore } from "./domain/nonces";
 import { ApiError, errorBody } from "./errors";
+import { type App, newHonoApp } from "./hono-app";
 import { authenticate } from "./middleware/auth";
 import { idempotency } from "./middleware/idempotency";
 import { rateLimit } from "./middleware/rate-limit";
@@ -22,7 +22,7 @@ import * as verify from "./routes/verify";
 import * as wallet from "./routes/wallet";
 import { web } from "./web";
 
-export type App = OpenAPIHono<AppEnv>;
+export type { App } from "./hono-app";
 
 /** Builds the Hono app; the Node and Workers entries both serve this. */
 export function createApp(input: AppServices): App {
@@ -30,15 +30,7 @@ export function createApp(input: AppServices): App {
     ...input,
     nonces: input.nonces ?? dbNonceStore(input.db, input.config.SIWE_NONCE_TTL_SECONDS * 1000),
   };
-  const app = new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) {
-        throw new ApiError("validation_failed", "Request did not match the schema", {
-          issues: result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-        });
-      }
-    },
-  });
+  const app = newHonoApp();
 
   app.use("*", async (c, next) => {
     const requestId = c.req.header("x-request-id") ?? crypto.randomUUID();

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createAccount } from "../../db";
-import type { App } from "../app";
 import { errorResponses } from "../errors";
+import type { App } from "../hono-app";
 
 const Body = z.object({ name: z.string().trim().min(1).max(100) }).openapi("NewAccount");
 const Created = z

@@ -1,4 +1,4 @@
-import type { App } from "../app";
+import type { App } from "../hono-app";
 
 /** Serves the OpenAPI document built from the route schemas, and a small docs page. */
 export function register(app: App) {

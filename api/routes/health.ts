@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { liveWorkers } from "../../db";
-import type { App } from "../app";
+import type { App } from "../hono-app";
 
 const Check = z.object({ ok: z.boolean(), detail: z.unknown().optional() });
 const HealthSchema = z

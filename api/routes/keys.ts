@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { accountKeys, createApiKey, revokeApiKey } from "../../db";
-import type { App } from "../app";
 import { ApiError, errorResponses } from "../errors";
+import type { App } from "../hono-app";
 import { requireAuth } from "../middleware/auth";
 
 const Scope = z.enum(["read", "submit", "operator"]);

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { leaderboard } from "../../db";
-import type { App } from "../app";
 import { ApiError, errorResponses } from "../errors";
+import type { App } from "../hono-app";
 import { pageQuery } from "./pages";
 
 const Row = z

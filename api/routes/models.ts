@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { accountModels, createModel, getModel, getModelByName } from "../../db";
-import type { App } from "../app";
 import { ApiError, errorResponses } from "../errors";
+import type { App } from "../hono-app";
 import { requireAuth } from "../middleware/auth";
 
 export const ModelId = z

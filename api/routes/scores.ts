@@ -8,9 +8,9 @@ import {
   roundScoresPage,
   type Score,
 } from "../../db";
-import type { App } from "../app";
 import { MAX_DAY } from "../domain/daily-scores";
 import { ApiError, errorResponses } from "../errors";
+import type { App } from "../hono-app";
 import { ModelId } from "./models";
 import { nextCursor, pageQuery } from "./pages";
 import { RoundStatusSchema } from "./rounds";

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getAddress, isAddress } from "viem";
 import { getModel, modelStakeView, stakerStakes } from "../../db";
-import type { App } from "../app";
 import { ApiError, errorResponses } from "../errors";
+import type { App } from "../hono-app";
 import { ModelId } from "./models";
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema } });

@@ -11,10 +11,10 @@ import {
   selectedSubmissions,
   submissionById,
 } from "../../db";
-import type { App } from "../app";
 import { liveIndex } from "../domain/live-cache";
 import { storedCanonicalCsv } from "../domain/submission";
 import { ApiError, errorResponses } from "../errors";
+import type { App } from "../hono-app";
 import { ModelId } from "./models";
 
 const Hex32 = z.string().regex(/^0x[0-9a-f]{64}$/);

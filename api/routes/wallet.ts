@@ -3,9 +3,9 @@ import type { Context } from "hono";
 import { getAddress, verifyMessage } from "viem";
 import { parseSiweMessage, validateSiweMessage } from "viem/siwe";
 import { accountIdByWallet, linkWallet } from "../../db";
-import type { App } from "../app";
 import type { AppEnv } from "../context";
 import { ApiError, errorResponses } from "../errors";
+import type { App } from "../hono-app";
 import { requireAuth } from "../middleware/auth";
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema } });
