@@ -80,7 +80,7 @@ for (const target of dbTargets()) {
           body: csvOf(live.ids, p),
           headers: { "content-type": "text/csv" },
         });
-        expect(res.status, JSON.stringify(res.data)).toBe(201);
+        expect(res).toHaveStatus(201);
       }
       await lc.staker(0).stake(w.modelId as `0x${string}`, parseEther("1500"));
       await lc.staker(1).stake(w.otherModelId as `0x${string}`, parseEther("400"));
@@ -94,35 +94,35 @@ for (const target of dbTargets()) {
     it("refuses daily targets from non-operators, for open rounds and with a bad day or file", async () => {
       const csv = csvOf(live.ids, day1, "target");
       const asUser = await post(csv, "1", w.key);
-      expect(asUser.status, JSON.stringify(asUser.data)).toBe(403);
+      expect(asUser).toHaveStatus(403);
       const anon = await w.api.call("POST", `/v1/rounds/${w.round}/scores/daily`, {
         body: dailyForm(csv, "1"),
       });
-      expect(anon.status).toBe(401);
+      expect(anon).toHaveStatus(401);
       const open = await post(csv, "1");
-      expect(open.status, JSON.stringify(open.data)).toBe(409);
+      expect(open).toHaveStatus(409);
       expect(open.data.error.code).toBe("round_state");
-      expect((await post(csv, "1", w.api.operatorKey, 999)).status).toBe(404);
+      expect(await post(csv, "1", w.api.operatorKey, 999)).toHaveStatus(404);
 
       const close = await w.api.call("POST", `/v1/rounds/${w.round}/close`, {
         key: w.api.operatorKey,
       });
-      expect(close.status).toBe(200);
+      expect(close).toHaveStatus(200);
       for (const day of [undefined, "0", "-1", "1.5", "x", "367"]) {
         const res = await post(csv, day);
-        expect(res.status, `day ${day}: ${JSON.stringify(res.data)}`).toBe(400);
+        expect(res).toHaveStatus(400);
         expect(res.data.error?.code, JSON.stringify(res.data)).toBe("validation_failed");
       }
       const badHeader = await post(csvOf(live.ids, day1, "prediction"), "1");
-      expect(badHeader.status).toBe(422);
+      expect(badHeader).toHaveStatus(422);
       expect(badHeader.data.error.code).toBe("invalid_targets_file");
       const few = await post(csvOf(live.ids.slice(0, 10), day1.slice(0, 10), "target"), "1");
-      expect(few.status).toBe(422);
+      expect(few).toHaveStatus(422);
       const json = await w.api.call("POST", `/v1/rounds/${w.round}/scores/daily`, {
         key: w.api.operatorKey,
         json: { day: 1 },
       });
-      expect(json.status).toBe(415);
+      expect(json).toHaveStatus(415);
       // Nothing of the refused uploads was kept.
       expect((await listJobs(h.db)).filter((j) => j.kind === "round.score-daily")).toEqual([]);
     });
@@ -131,7 +131,7 @@ for (const target of dbTargets()) {
       await drain(ctx); // closes the round on chain: stakes at risk are fixed
       const csv = csvOf(live.ids, day1, "target");
       const res = await post(csv, "1");
-      expect(res.status, JSON.stringify(res.data)).toBe(202);
+      expect(res).toHaveStatus(202);
       expect(res.data).toMatchObject({ round: w.round, day: 1, replaced: false });
       expect(res.data.targetsSha256).toBe(sha(csv));
       const before = await w.api.call("GET", `/v1/rounds/${w.round}/scores?day=1`);
@@ -139,7 +139,7 @@ for (const target of dbTargets()) {
       await drain(ctx);
 
       const got = await w.api.call("GET", `/v1/rounds/${w.round}/scores?day=1`);
-      expect(got.status, JSON.stringify(got.data)).toBe(200);
+      expect(got).toHaveStatus(200);
       expect(got.data).toMatchObject({ round: w.round, status: "closed", day: 1 });
       const want = expected(day1);
       expect(got.data.scores).toHaveLength(2);
@@ -167,9 +167,9 @@ for (const target of dbTargets()) {
 
     it("replaces a day's scores with a later upload and keeps the earlier one in the history", async () => {
       const res = await post(csvOf(live.ids, day1b, "target"), "1");
-      expect(res.status).toBe(202);
+      expect(res).toHaveStatus(202);
       expect(res.data.replaced).toBe(true);
-      expect((await post(csvOf(live.ids, day2, "target"), "2")).status).toBe(202);
+      expect(await post(csvOf(live.ids, day2, "target"), "2")).toHaveStatus(202);
       await drain(ctx);
       const got = await w.api.call("GET", `/v1/rounds/${w.round}/scores?day=1`);
       const want = expected(day1b);
@@ -177,7 +177,7 @@ for (const target of dbTargets()) {
       expect(expected(day1).get(w.modelId)!.corr).not.toBe(want.get(w.modelId)!.corr);
 
       const days = await w.api.call("GET", `/v1/models/${w.modelId}/scores/daily?round=${w.round}`);
-      expect(days.status, JSON.stringify(days.data)).toBe(200);
+      expect(days).toHaveStatus(200);
       expect(days.data.modelId).toBe(w.modelId);
       expect(days.data.round).toBe(w.round);
       expect(days.data.days.map((d: { day: number }) => d.day)).toEqual([1, 2]);
@@ -199,7 +199,7 @@ for (const target of dbTargets()) {
       expect(
         (await w.api.call("GET", `/v1/models/${w.modelId}/scores/daily?round=999`)).status,
       ).toBe(404);
-      expect((await w.api.call("GET", `/v1/rounds/${w.round}/scores?day=0`)).status).toBe(400);
+      expect(await w.api.call("GET", `/v1/rounds/${w.round}/scores?day=0`)).toHaveStatus(400);
     });
 
     it("never lets an older upload scored late overwrite a newer one", async () => {
@@ -216,13 +216,13 @@ for (const target of dbTargets()) {
 
     it("gives the same numbers as the final scoring on the same targets, then settles only from resolve", async () => {
       const csv = csvOf(live.ids, final, "target");
-      expect((await post(csv, "3")).status).toBe(202);
+      expect(await post(csv, "3")).toHaveStatus(202);
       await drain(ctx);
       const resolve = await w.api.call("POST", `/v1/rounds/${w.round}/resolve`, {
         key: w.api.operatorKey,
         body: targetsForm(csv),
       });
-      expect(resolve.status, JSON.stringify(resolve.data)).toBe(202);
+      expect(resolve).toHaveStatus(202);
       await drain(ctx);
       expect((await getRound(h.db, w.round))?.status).toBe("settled");
       const fin = (await w.api.call("GET", `/v1/rounds/${w.round}/scores`)).data.scores;
@@ -241,13 +241,13 @@ for (const target of dbTargets()) {
       }
       // A daily upload after resolution is refused; the daily rows are untouched.
       const late = await post(csv, "4");
-      expect(late.status).toBe(409);
+      expect(late).toHaveStatus(409);
       expect((await h.db.select().from(dailyScores)).length).toBe(6);
     });
 
     it("lists every daily targets file's SHA-256 in the bundle manifest, with the data to recompute", async () => {
       const b = await w.api.call("GET", `/v1/rounds/${w.round}/bundle`);
-      expect(b.status).toBe(200);
+      expect(b).toHaveStatus(200);
       const m = b.data.manifest.dailyTargets as { day: number; sha256: string; current: boolean }[];
       expect(m.map((x) => [x.day, x.sha256, x.current])).toEqual([
         [1, sha(csvOf(live.ids, day1, "target")), false],
@@ -273,7 +273,7 @@ for (const target of dbTargets()) {
     it("charts the daily scores on the model page", async () => {
       const res = await w.api.app.request(`/models/${w.modelId}`);
       const html = await res.text();
-      expect(res.status).toBe(200);
+      expect(res).toHaveStatus(200);
       expect(html).toContain('id="daily-chart"');
       const days = [...html.matchAll(/<g data-point="" data-day="(\d+)"/g)].map((m) => m[1]);
       expect(days).toEqual(["1", "2", "3"]);

@@ -133,7 +133,7 @@ describe("verifiable rounds: bundle, receipts and tourney verify (anvil + PGlite
         key: info.operatorKey,
         body: df,
       });
-      expect(posted.status, JSON.stringify(posted.data)).toBe(202);
+      expect(posted).toHaveStatus(202);
       for (
         let t = 0;
         t < 200 &&
