@@ -20,6 +20,7 @@ import * as stakes from "./routes/stakes";
 import * as submissions from "./routes/submissions";
 import * as verify from "./routes/verify";
 import * as wallet from "./routes/wallet";
+import * as webhooks from "./routes/webhooks";
 import { web } from "./web";
 
 export type { App } from "./hono-app";
@@ -84,6 +85,7 @@ export function createApp(input: AppServices): App {
     stakes,
     leaderboard,
     verify,
+    webhooks,
     docs,
   ]) {
     r.register(app);

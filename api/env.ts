@@ -18,6 +18,14 @@ export const ApiConfigSchema = z.object({
   SIWE_CHAIN_ID: z.coerce.number().int().positive().optional(),
   /** SIWE: how long a wallet nonce stays valid, seconds. */
   SIWE_NONCE_TTL_SECONDS: z.coerce.number().int().positive().default(600),
+  /**
+   * Accept webhook URLs on private and loopback addresses (the dev stack turns it on; keep it off
+   * where the API can reach an internal network).
+   */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

@@ -21,6 +21,7 @@ export const errorStatus = {
   invalid_targets_file: 422,
   invalid_wallet_proof: 422,
   invalid_diagnostics: 422,
+  webhook_url_refused: 422,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

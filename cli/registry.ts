@@ -62,6 +62,10 @@ export const commands: Readonly<Record<string, Entry>> = {
     summary: "Operator: open, close, resolve a round; show its status",
     load: async () => (await import("./commands/round")).round,
   },
+  webhooks: {
+    summary: "Register, list and remove webhook endpoints for round events",
+    load: async () => (await import("./commands/webhooks")).webhooks,
+  },
   verify: {
     summary: "Recompute a round from public data and check it against the chain",
     load: async () => (await import("./commands/verify")).verify,

@@ -15,5 +15,6 @@ export * from "./queries/scores";
 export * from "./queries/submission-intake";
 export * from "./queries/submissions";
 export * from "./queries/wallet-nonces";
+export * from "./queries/webhooks";
 export * from "./queries/workers";
 export * from "./schema";

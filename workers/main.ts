@@ -23,6 +23,11 @@ const Env = z.object({
     .optional(),
   WORKER_POLL_MS: z.coerce.number().int().positive().default(250),
   SETTLE_BATCH: z.coerce.number().int().positive().default(200),
+  /** Deliver webhooks to private and loopback addresses (off unless set; the dev stack sets it). */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
 });
 const env = Env.parse(process.env);
 const dev = join(env.DATA_DIR, "dev.json");
@@ -47,6 +52,7 @@ const worker = startWorker(
     chain: createChain({ rpcUrl, operatorKey, tournament }),
     logger: { info: log("info"), warn: log("warn"), error: log("error") },
     settleBatch: env.SETTLE_BATCH,
+    webhooks: { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE },
   },
   { pollMs: env.WORKER_POLL_MS },
 );

@@ -7,6 +7,11 @@ import { openRound } from "./jobs/open-round";
 import { scoreDailyJob } from "./jobs/score-daily";
 import { scoreRoundFinishJob, scoreRoundJob, scoreRoundPartJob } from "./jobs/score-round";
 import { settleRound } from "./jobs/settle-round";
+import { webhookDeliverJob } from "./jobs/webhook-deliver";
+import { webhookEventJob } from "./jobs/webhook-event";
+
+/** Webhook deliveries run in a lane of their own: a slow receiver never holds up round jobs. */
+const DELIVER = "webhook.deliver";
 
 type Handler = (ctx: JobContext, payload: { round: number }) => Promise<void>;
 
@@ -19,6 +24,8 @@ export const handlers: Record<string, Handler> = {
   "round.score-finish": scoreRoundFinishJob,
   "round.settle": settleRound,
   "round.score-daily": scoreDailyJob as Handler,
+  "webhook.event": webhookEventJob as unknown as Handler,
+  [DELIVER]: webhookDeliverJob as unknown as Handler,
 };
 
 export interface WorkerOptions {
@@ -27,6 +34,8 @@ export interface WorkerOptions {
   workerId?: string;
   /** A job left running this long by a worker that died is taken over (default 60 s). */
   staleMs?: number;
+  /** Webhook deliveries in flight at once, beside the round jobs (default 4). */
+  deliveries?: number;
   /** Follow the chain's events into the database every `everyMs` (default on, 1 s). */
   indexer?: (IndexerOptions & { everyMs?: number }) | false;
 }
@@ -92,13 +101,38 @@ export function startWorker(ctx: JobContext, opts: WorkerOptions = {}): RunningW
       await heartbeat(ctx.db, id, jobsDone);
       written = Date.now();
     }
-    const job = await claimJob(ctx.db, id, opts.staleMs);
+    const job = await claimJob(ctx.db, id, opts.staleMs, { not: DELIVER });
     beat = new Date();
     if (!job) return false;
     await runJob(ctx, job);
     jobsDone++;
     return true;
   };
+
+  // The delivery lane: up to `deliveries` attempts in flight, each bounded by its timeout.
+  const maxDeliveries = opts.deliveries ?? 4;
+  const inFlight = new Set<Promise<void>>();
+  const deliverStep = async (): Promise<boolean> => {
+    if (inFlight.size >= maxDeliveries) return false;
+    const job = await claimJob(ctx.db, id, opts.staleMs, { is: DELIVER });
+    if (!job) return false;
+    const run = runJob(ctx, job).finally(() => inFlight.delete(run));
+    inFlight.add(run);
+    jobsDone++;
+    return true;
+  };
+  const deliveryLoop = (async () => {
+    while (!stopping) {
+      let worked = false;
+      try {
+        worked = await deliverStep();
+      } catch (err) {
+        ctx.logger.warn("delivery poll failed", { err: String(err) });
+      }
+      if (!worked && !stopping) await new Promise((r) => setTimeout(r, pollMs));
+    }
+    await Promise.all(inFlight);
+  })();
 
   const loop = (async () => {
     while (!stopping) {
@@ -122,13 +156,24 @@ export function startWorker(ctx: JobContext, opts: WorkerOptions = {}): RunningW
     lastBeat: () => beat,
     async drain() {
       let n = 0;
-      while (await step()) n++;
-      return n;
+      for (;;) {
+        let worked = false;
+        while (await step()) {
+          n++;
+          worked = true;
+        }
+        while (await deliverStep()) {
+          n++;
+          worked = true;
+        }
+        await Promise.all(inFlight);
+        if (!worked) return n;
+      }
     },
     async stop() {
       stopping = true;
       wake?.();
-      await loop;
+      await Promise.all([loop, deliveryLoop]);
     },
   };
 }

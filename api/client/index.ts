@@ -48,6 +48,10 @@ export type OpenedRound = ResponseBody<"/v1/rounds", "post", 201>;
 export type ResolvedRound = ResponseBody<"/v1/rounds/{number}/resolve", "post", 202>;
 export type RoundsPage = ResponseBody<"/v1/rounds", "get", 200>;
 export type RoundScores = ResponseBody<"/v1/rounds/{number}/scores", "get", 200>;
+export type Webhook = Schemas["Webhook"];
+export type WebhookEvent = Webhook["events"][number];
+export type CreatedWebhook = Schemas["CreatedWebhook"];
+export type WebhookDelivery = Schemas["WebhookDelivery"];
 /** The API's error envelope. */
 export type ErrorBody = Schemas["Error"];
 
@@ -419,6 +423,25 @@ export function createClient(options: ClientOptions) {
           ? { round: first.round, status: first.status, scores }
           : { round: first.round, status: first.status, day: first.day, scores };
       },
+    },
+
+    webhooks: {
+      /** Registers an endpoint; the answer's `secret` is shown only here. */
+      create: (url: string, events: WebhookEvent[]) =>
+        json<Webhook & { secret: string }>("POST", "/v1/webhooks", { json: { url, events } }),
+      list: async (): Promise<Webhook[]> =>
+        (await json<{ webhooks: Webhook[] }>("GET", "/v1/webhooks")).webhooks,
+      remove: async (id: string): Promise<void> => {
+        await send("DELETE", `/v1/webhooks/${enc(id)}`);
+      },
+      /** An endpoint's delivery log, newest first (one page of `limit`). */
+      deliveries: async (id: string, limit = 50): Promise<WebhookDelivery[]> =>
+        (
+          await json<{ deliveries: WebhookDelivery[] }>(
+            "GET",
+            `/v1/webhooks/${enc(id)}/deliveries?limit=${limit}`,
+          )
+        ).deliveries,
     },
 
     /** The top `limit` models by reputation (one page). */

@@ -15,7 +15,7 @@ import { jsonLogger } from "../../api/logger";
 import { type RunningApi, serveApi } from "../../api/node";
 import { deployContracts, stakeTokenAbi, tournamentAbi } from "../../contracts/ts";
 import { createAccount, type DbHandle, findActiveKey, openDb } from "../../db";
-import { createChain, type RunningWorker, startWorker } from "../../workers";
+import { createChain, type JobContext, type RunningWorker, startWorker } from "../../workers";
 import { type Anvil, startAnvil } from "./anvil";
 
 export interface StackOptions {
@@ -37,6 +37,8 @@ export interface StackOptions {
   ephemeral?: boolean;
   logLevel?: "debug" | "info" | "warn" | "error" | "silent";
   workerPollMs?: number;
+  /** Webhook delivery settings for the worker (private addresses are always allowed here). */
+  webhooks?: JobContext["webhooks"];
   settleBatch?: number;
 }
 
@@ -155,7 +157,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // Worker and API.
     const chain = createChain({ rpcUrl, operatorKey, tournament: contracts.tournament });
     const worker = startWorker(
-      { db: db.db, chain, logger, settleBatch: opts.settleBatch ?? 200 },
+      {
+        db: db.db,
+        chain,
+        logger,
+        settleBatch: opts.settleBatch ?? 200,
+        // A local stack's receivers run on this machine.
+        webhooks: { allowPrivate: true, ...opts.webhooks },
+      },
       { pollMs: opts.workerPollMs },
     );
     cleanup.unshift(() => worker.stop());
@@ -164,6 +173,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       config: parseApiConfig({
         PORT: String(opts.port ?? 8787),
         LOG_LEVEL: opts.logLevel ?? "info",
+        WEBHOOK_ALLOW_PRIVATE: "1",
       }),
       logger,
       probes: {

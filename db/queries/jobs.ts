@@ -31,15 +31,28 @@ export async function enqueueJob(
  * Claims the oldest ready job. Row locks with SKIP LOCKED keep two workers off the same job;
  * a job left `running` by a crashed worker is reclaimed once its lock is older than `staleMs`.
  */
-export async function claimJob(db: Db, workerId: string, staleMs = 60_000): Promise<Job | null> {
+export async function claimJob(
+  db: Db,
+  workerId: string,
+  staleMs = 60_000,
+  /** Only jobs of kind `is`, or all but kind `not` (a lane of its own, e.g. webhook deliveries). */
+  kind: { is?: string; not?: string } = {},
+): Promise<Job | null> {
   const staleBefore = new Date(Date.now() - staleMs).toISOString();
+  const lane =
+    kind.is !== undefined
+      ? sql`and kind = ${kind.is}`
+      : kind.not !== undefined
+        ? sql`and kind <> ${kind.not}`
+        : sql``;
   const rows = await db.execute<Record<string, unknown>>(sql`
     update jobs set status = 'running', locked_by = ${workerId}, locked_at = now(),
       attempts = attempts + 1
     where id = (
       select id from jobs
-      where (status = 'queued' and run_at <= now())
-         or (status = 'running' and locked_at < ${staleBefore}::timestamptz)
+      where ((status = 'queued' and run_at <= now())
+         or (status = 'running' and locked_at < ${staleBefore}::timestamptz))
+        ${lane}
       order by run_at, id
       for update skip locked
       limit 1

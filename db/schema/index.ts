@@ -9,4 +9,5 @@ export * from "./scores";
 export * from "./stakes";
 export * from "./submissions";
 export * from "./wallet-nonces";
+export * from "./webhooks";
 export * from "./workers";

@@ -1,5 +1,5 @@
 import { submissionsTree } from "../../contracts/ts/merkle";
-import { getRound, selectedSubmissions, transitionRound, updateRound } from "../../db";
+import { emitEvent, getRound, selectedSubmissions, transitionRound, updateRound } from "../../db";
 import { chainRound, chainRoundStatus } from "../chain/rounds";
 import { ChainRoundStatus, type JobContext, NotReady } from "../context";
 
@@ -31,4 +31,10 @@ export async function closeRound(ctx: JobContext, payload: { round: number }) {
   }
   await updateRound(ctx.db, n, { closeTx: tx ?? "recovered", submissionsRoot: root });
   ctx.logger.info("round closed on chain", { round: n, submissions: subs.length, root, tx });
+  await emitEvent(
+    ctx.db,
+    "round.closed",
+    { round: n, submissions: subs.length, submissionsRoot: root, closeTx: tx ?? "recovered" },
+    `round.closed:${n}`,
+  );
 }

@@ -1,4 +1,4 @@
-import { getRound, updateRound } from "../../db";
+import { emitEvent, getRound, type Round, updateRound } from "../../db";
 import { chainRoundStatus } from "../chain/rounds";
 import { ChainRoundStatus, type JobContext } from "../context";
 
@@ -6,7 +6,7 @@ import { ChainRoundStatus, type JobContext } from "../context";
 export async function openRound(ctx: JobContext, payload: { round: number }) {
   const round = await getRound(ctx.db, payload.round);
   if (!round) throw new Error(`round ${payload.round} not found`);
-  if (round.openTx) return;
+  if (round.openTx) return announce(ctx, round, round.openTx); // a retry after a crash
   let tx: string | null = null;
   if ((await chainRoundStatus(ctx.chain, round.number)) === ChainRoundStatus.None) {
     tx = await ctx.chain.send("openRound", [
@@ -24,4 +24,20 @@ export async function openRound(ctx: JobContext, payload: { round: number }) {
   }
   await updateRound(ctx.db, round.number, { openTx: tx ?? "recovered" });
   ctx.logger.info("round opened on chain", { round: round.number, tx });
+  await announce(ctx, round, tx ?? "recovered");
 }
+
+/** The `round.opened` webhook event (emitting it twice is one event). */
+const announce = (ctx: JobContext, round: Round, tx: string) =>
+  emitEvent(
+    ctx.db,
+    "round.opened",
+    {
+      round: round.number,
+      liveSha256: round.liveSha256,
+      closesAt: round.closesAt.toISOString(),
+      resolvesAt: round.resolvesAt.toISOString(),
+      openTx: tx,
+    },
+    `round.opened:${round.number}`,
+  );

@@ -1,4 +1,5 @@
 import {
+  emitEvent,
   getDailyTargets,
   getRound,
   type NewDailyScore,
@@ -48,4 +49,10 @@ export async function scoreDailyJob(
     return;
   }
   ctx.logger.info("round daily scored", { round: n, day: upload.day, models: rows.length });
+  await emitEvent(
+    ctx.db,
+    "round.daily_scored",
+    { round: n, day: upload.day, targetsSha256: upload.targetsSha256, models: rows.length },
+    `round.daily_scored:${n}:${upload.day}:${upload.id}`,
+  );
 }

@@ -1,6 +1,7 @@
 import {
   canonicalIdOrder,
   type Db,
+  emitEvent,
   enqueueJob,
   getRound,
   getRoundMeta,
@@ -94,6 +95,7 @@ async function markScored(db: Db, n: number) {
     const t = tx as unknown as Db;
     if (await transitionRound(t, n, "resolved", "scored")) {
       await enqueueJob(t, "round.settle", { round: n }, { key: `round.settle:${n}` });
+      await emitEvent(t, "round.scored", { round: n }, `round.scored:${n}`);
     }
   });
 }

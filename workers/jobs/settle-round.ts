@@ -1,5 +1,12 @@
 import { scoresTree } from "../../contracts/ts/merkle";
-import { getRound, markSettled, roundScores, transitionRound, updateRound } from "../../db";
+import {
+  emitEvent,
+  getRound,
+  markSettled,
+  roundScores,
+  transitionRound,
+  updateRound,
+} from "../../db";
 import { toWad } from "../../scoring";
 import { chainRoundStatus, settledModels } from "../chain/rounds";
 import { ChainRoundStatus, type JobContext } from "../context";
@@ -67,4 +74,15 @@ export async function settleRound(ctx: JobContext, payload: { round: number }) {
   await updateRound(ctx.db, n, { scoresRoot: tree.root });
   await transitionRound(ctx.db, n, "scored", "settled");
   ctx.logger.info("round settled", { round: n, models: scores.length });
+  await emitEvent(
+    ctx.db,
+    "round.settled",
+    {
+      round: n,
+      models: scores.length,
+      scoresRoot: tree.root,
+      totalPositivePayout: totalPositive.toString(),
+    },
+    `round.settled:${n}`,
+  );
 }
