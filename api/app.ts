@@ -13,6 +13,7 @@ import * as docs from "./routes/docs";
 import * as health from "./routes/health";
 import * as keys from "./routes/keys";
 import * as leaderboard from "./routes/leaderboard";
+import * as mcp from "./routes/mcp";
 import * as models from "./routes/models";
 import * as rounds from "./routes/rounds";
 import * as scores from "./routes/scores";
@@ -86,6 +87,7 @@ export function createApp(input: AppServices): App {
     leaderboard,
     verify,
     webhooks,
+    mcp,
     docs,
   ]) {
     r.register(app);

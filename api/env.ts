@@ -26,6 +26,12 @@ export const ApiConfigSchema = z.object({
     .enum(["0", "1", "true", "false"])
     .default("0")
     .transform((v) => v === "1" || v === "true"),
+  /** The chain and Tournament contract the MCP `verify_round` tool checks rounds against. */
+  CHAIN_RPC_URL: z.string().url().optional(),
+  TOURNAMENT_ADDRESS: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/)
+    .optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

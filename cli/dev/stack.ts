@@ -174,6 +174,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         PORT: String(opts.port ?? 8787),
         LOG_LEVEL: opts.logLevel ?? "info",
         WEBHOOK_ALLOW_PRIVATE: "1",
+        CHAIN_RPC_URL: rpcUrl,
+        TOURNAMENT_ADDRESS: contracts.tournament,
       }),
       logger,
       probes: {

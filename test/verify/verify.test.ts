@@ -188,6 +188,34 @@ describe("verifiable rounds: bundle, receipts and tourney verify (anvil + PGlite
     expect(checks.at(-1)!.detail).toContain("2 day(s) recomputed exactly (8 daily scores)");
   });
 
+  it("verifies the round through the MCP verify_round tool too", async () => {
+    const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
+    const { StreamableHTTPClientTransport } = await import(
+      "@modelcontextprotocol/sdk/client/streamableHttp.js"
+    );
+    const client = new Client({ name: "verify-test", version: "1.0.0" });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${stack.info.api}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${stack.info.accounts[0]!.apiKey}` } },
+      }),
+    );
+    try {
+      const res = (await client.callTool({
+        name: "verify_round",
+        arguments: { number: round },
+      })) as {
+        isError?: boolean;
+        content: { text: string }[];
+      };
+      expect(res.isError, res.content[0]!.text).toBeFalsy();
+      const out = JSON.parse(res.content[0]!.text);
+      expect(out.ok).toBe(true);
+      expect(out.checks.map((c: { name: string }) => c.name)).toContain("daily scores");
+    } finally {
+      await client.close();
+    }
+  });
+
   it("gives each data scientist a receipt that proves inclusion against the chain's root", async () => {
     const subs = (await api("GET", `/v1/models/${models[0]}/submissions`)).data.submissions;
     const receipt = (await api("GET", `/v1/models/${models[0]}/submissions/${subs[0].id}/receipt`))

@@ -1,0 +1,177 @@
+import { z } from "@hono/zod-openapi";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import * as daily from "../routes/daily-scores";
+import * as diagnostics from "../routes/diagnostics";
+import * as leaderboard from "../routes/leaderboard";
+import * as models from "../routes/models";
+import * as rounds from "../routes/rounds";
+import * as scores from "../routes/scores";
+import * as stakes from "../routes/stakes";
+
+/** Largest CSV text `submit_predictions` and `run_diagnostics` take (a tool call is one JSON message). */
+export const MCP_MAX_CSV_CHARS = 10 * 1024 * 1024;
+
+/** Calls one REST endpoint in process, as the tool's caller (same key, same rules). */
+export type RestCall = (
+  method: string,
+  path: string,
+  body?: { json?: unknown; csv?: string },
+) => Promise<{ status: number; data: unknown }>;
+
+export type VerifyRound = (round: number) => Promise<unknown>;
+
+/** The zod object a route declares for part of its request (query, params or JSON body). */
+type Obj = z.ZodObject<z.ZodRawShape>;
+const query = (r: { request?: { query?: unknown } }) => r.request!.query as Obj;
+const params = (r: { request?: { params?: unknown } }) => r.request!.params as Obj;
+const jsonBody = (r: { request?: { body?: unknown } }) =>
+  (r.request!.body as { content: { "application/json": { schema: Obj } } }).content[
+    "application/json"
+  ].schema;
+
+const text = (data: unknown, isError = false) => ({
+  content: [{ type: "text" as const, text: JSON.stringify(data, null, 2) }],
+  ...(isError ? { isError: true } : { structuredContent: data as Record<string, unknown> }),
+});
+
+const result = (res: { status: number; data: unknown }) =>
+  text(res.data, res.status < 200 || res.status >= 300);
+
+const qs = (v: Record<string, unknown>) => {
+  const q = new URLSearchParams();
+  for (const [k, x] of Object.entries(v)) if (x !== undefined) q.set(k, String(x));
+  const s = q.toString();
+  return s ? `?${s}` : "";
+};
+
+/**
+ * Registers Tourney's tools on an MCP server. Each is a thin call of the REST endpoint that
+ * does the same thing (its route's handler and domain rules, in process, as the calling key),
+ * and its input schema is built from that route's own zod request schemas.
+ */
+export function registerTools(server: McpServer, call: RestCall, verify: VerifyRound) {
+  const ModelIdArg = params(models.get).shape.id!;
+
+  server.registerTool(
+    "get_current_round",
+    {
+      description:
+        "The round open for submissions: number, close/resolve times, hashes, payout parameters.",
+      inputSchema: {},
+    },
+    async () => result(await call("GET", "/v1/rounds/current")),
+  );
+
+  server.registerTool(
+    "list_rounds",
+    {
+      description: "Rounds, newest first (cursor: the previous page's nextCursor).",
+      inputSchema: query(rounds.list).shape,
+    },
+    async (a) => result(await call("GET", `/v1/rounds${qs(a)}`)),
+  );
+
+  server.registerTool(
+    "get_leaderboard",
+    {
+      description:
+        "Models ranked by reputation (mean round score over their last 52 scored rounds).",
+      inputSchema: query(leaderboard.route).shape,
+    },
+    async (a) => result(await call("GET", `/v1/leaderboard${qs(a)}`)),
+  );
+
+  server.registerTool(
+    "get_model",
+    { description: "A model by its bytes32 id.", inputSchema: params(models.get).shape },
+    async (a) => result(await call("GET", `/v1/models/${a.id}`)),
+  );
+
+  server.registerTool(
+    "get_model_scores",
+    {
+      description:
+        "A model's final scores per round (CORR, MMC, FNC, stake at risk, payout), newest first; " +
+        "with `round` and `daily: true`, its daily scores in that round before resolution.",
+      inputSchema: {
+        id: ModelIdArg,
+        ...query(scores.byModel).shape,
+        round: query(daily.byModelDaily).shape.round!,
+        daily: z.boolean().optional().openapi({ description: "daily scores of `round`" }),
+      },
+    },
+    async ({ id, daily: wantDaily, round, ...page }) =>
+      result(
+        wantDaily
+          ? await call("GET", `/v1/models/${id}/scores/daily${qs({ round })}`)
+          : await call("GET", `/v1/models/${id}/scores${qs(page)}`),
+      ),
+  );
+
+  server.registerTool(
+    "create_model",
+    {
+      description:
+        "Create a model for the calling account; returns its bytes32 id (what stakers stake on).",
+      inputSchema: jsonBody(models.create).shape,
+    },
+    async (a) => result(await call("POST", "/v1/models", { json: a })),
+  );
+
+  server.registerTool(
+    "submit_predictions",
+    {
+      description:
+        "Submit a model's predictions for the open round (or `round`): CSV text `id,prediction`, " +
+        `at most ${MCP_MAX_CSV_CHARS} characters. Returns the submission id, SHA-256 and whether it is selected.`,
+      inputSchema: {
+        id: ModelIdArg,
+        csv: z.string().min(1).max(MCP_MAX_CSV_CHARS).openapi({ description: "CSV id,prediction" }),
+        round: z.number().int().positive().optional(),
+      },
+    },
+    async ({ id, csv, round }) =>
+      result(await call("POST", `/v1/models/${id}/submissions${qs({ round })}`, { csv })),
+  );
+
+  server.registerTool(
+    "run_diagnostics",
+    {
+      description:
+        "Validation diagnostics of a model (per-era CORR, mean, std, sharpe, max drawdown) from CSV " +
+        "text `id,era,prediction,target`; nothing is stored.",
+      inputSchema: {
+        id: params(diagnostics.route).shape.id!,
+        csv: z.string().min(1).max(MCP_MAX_CSV_CHARS),
+      },
+    },
+    async ({ id, csv }) => result(await call("POST", `/v1/models/${id}/diagnostics`, { csv })),
+  );
+
+  server.registerTool(
+    "get_positions",
+    {
+      description:
+        "A staker's positions and unstake requests (default: the wallet linked to the calling account).",
+      inputSchema: query(stakes.byAddress).shape,
+    },
+    async (a) => result(await call("GET", `/v1/stakes${qs(a)}`)),
+  );
+
+  server.registerTool(
+    "verify_round",
+    {
+      description:
+        "Recompute a scored round from its public bundle and check it against the chain (what " +
+        "`tourney verify` does): hashes, Merkle roots, stakes, every score, payout and daily score.",
+      inputSchema: params(rounds.get).shape,
+    },
+    async (a) => {
+      try {
+        return text(await verify(a.number as number));
+      } catch (err) {
+        return text({ error: { code: "verify_failed", message: (err as Error).message } }, true);
+      }
+    },
+  );
+}
