@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { readFormFile } from "../domain/body";
+import { readFormFile } from "../http/body";
 import { MAX_DAY, modelDailyView, postDailyTargets } from "../domain/daily-scores";
 import { ApiError, errorResponses } from "../errors";
 import type { App } from "../hono-app";

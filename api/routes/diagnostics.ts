@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ScoringError, validationDiagnostics } from "../../scoring";
-import { readBody } from "../domain/body";
+import { readBody } from "../http/body";
 import { parseCsv, parseNumber } from "../domain/csv";
 import { readParquetColumns } from "../domain/parquet";
 import { isParquet } from "../domain/predictions";

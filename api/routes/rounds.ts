@@ -10,7 +10,7 @@ import {
   rescheduleJob,
   transitionRound,
 } from "../../db";
-import { readFormFile } from "../domain/body";
+import { readFormFile } from "../http/body";
 import { sha256Hex } from "../domain/hash";
 import { liveUploadCsv, parseLive, parseTargets } from "../domain/live";
 import { liveIdSet } from "../domain/live-cache";

@@ -9,7 +9,7 @@ import {
   storeSubmission,
   submissionMetaById,
 } from "../../db";
-import { readBody } from "../domain/body";
+import { readBody } from "../http/body";
 import { canonicalCsvFast, prepareCsvFast } from "../domain/canonical-fast";
 import { sha256Hex } from "../domain/hash";
 import { loadLiveIndex } from "../domain/live-cache";

@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * Who may import whom (README, Architecture): each top-level folder's TypeScript files import
+ * only the folders listed for it. Relative imports are resolved to the folder they land in;
+ * packages are not checked here, except Hono in api/domain.
+ */
+const root = resolve(import.meta.dirname, "../..");
+const allowed: Record<string, string[]> = {
+  scoring: ["scoring"],
+  db: ["db"],
+  api: ["api", "db", "scoring", "contracts"],
+  workers: ["workers", "db", "scoring", "contracts"],
+  cli: ["cli", "api", "db", "scoring", "workers", "contracts", "package.json"],
+};
+
+function files(dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return e.name === "node_modules" ? [] : files(path);
+    return /\.tsx?$/.test(e.name) && !e.name.endsWith(".d.ts") ? [path] : [];
+  });
+}
+
+/** Every `from "..."` / `import("...")` specifier of a file. */
+function specifiers(file: string): string[] {
+  const text = readFileSync(join(root, file), "utf8");
+  return [...text.matchAll(/(?:from|import\()\s*["']([^"']+)["']/g)].map((m) => m[1]!);
+}
+
+const topOf = (file: string, spec: string) =>
+  relative(root, resolve(root, dirname(file), spec)).split("/")[0]!;
+
+describe("layers", () => {
+  for (const [layer, may] of Object.entries(allowed)) {
+    it(`${layer}/ imports only ${may.join(", ")}`, () => {
+      const bad: string[] = [];
+      for (const file of files(layer)) {
+        for (const spec of specifiers(file)) {
+          if (!spec.startsWith(".")) continue;
+          const top = topOf(file, spec);
+          if (!may.includes(top)) bad.push(`${file} -> ${spec}`);
+        }
+      }
+      expect(bad, bad.join("\n")).toEqual([]);
+    });
+  }
+
+  it("api/domain/ holds no Hono types (routes parse and map; domain code does not see HTTP)", () => {
+    const bad = files("api/domain").filter((f) =>
+      specifiers(f).some((s) => s === "hono" || s.startsWith("hono/") || s.startsWith("@hono/")),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it("routes do not import the app that registers them (api/hono-app.ts has the App type)", () => {
+    const bad = files("api/routes").filter((f) =>
+      specifiers(f).some((s) => resolve(root, dirname(f), s) === join(root, "api/app")),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it("the check sees the files it should", () => {
+    expect(files("api/routes").length).toBeGreaterThan(10);
+    expect(specifiers("api/app.ts")).toContain("./hono-app");
+  });
+});
