@@ -29,6 +29,9 @@ export const errorStatus = {
 
 export type ErrorCode = keyof typeof errorStatus;
 
+/** The codes, for the OpenAPI document's enum (generated clients switch on them). */
+export const errorCodes = Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]];
+
 /** A failure the route layer turns into the one error envelope. */
 export class ApiError extends Error {
   constructor(
@@ -47,7 +50,10 @@ export class ApiError extends Error {
 export const ErrorSchema = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: "not_found" }),
+      code: z.enum(errorCodes).openapi({
+        example: "not_found",
+        description: "machine-readable; each code always comes with the same HTTP status",
+      }),
       message: z.string(),
       details: z.unknown().optional(),
       requestId: z.string().optional(),

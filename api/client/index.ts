@@ -54,6 +54,8 @@ export type CreatedWebhook = Schemas["CreatedWebhook"];
 export type WebhookDelivery = Schemas["WebhookDelivery"];
 /** The API's error envelope. */
 export type ErrorBody = Schemas["Error"];
+/** Every code the API answers with (its one code-to-status map, api/errors.ts). */
+export type ApiErrorCode = ErrorBody["error"]["code"];
 
 export interface OpenRoundInput {
   /** The live CSV (`id` + features). */

@@ -2365,8 +2365,12 @@ export type components = {
         };
         Error: {
             error: {
-                /** @example not_found */
-                code: string;
+                /**
+                 * @description machine-readable; each code always comes with the same HTTP status
+                 * @example not_found
+                 * @enum {string}
+                 */
+                code: "bad_request" | "validation_failed" | "invalid_csv" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "round_not_open" | "round_state" | "payload_too_large" | "unsupported_media_type" | "invalid_submission_headers" | "invalid_submission_values" | "invalid_submission_ids" | "invalid_live_file" | "invalid_targets_file" | "invalid_wallet_proof" | "invalid_diagnostics" | "rate_limited" | "internal" | "unavailable";
                 details?: unknown;
                 message: string;
                 requestId?: string;

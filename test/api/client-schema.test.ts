@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { generateSchema, openApiDocument, SCHEMA_FILE } from "../../api/client/generate";
+import { errorStatus } from "../../api/errors";
 
 describe("the client's generated types (api/client/schema.ts)", () => {
   it("are what openapi-typescript makes of the current OpenAPI document (npm run client:generate)", async () => {
@@ -21,5 +22,18 @@ describe("the client's generated types (api/client/schema.ts)", () => {
       const key = path.replace(/:(\w+)/g, "{$1}");
       expect(committed, path).toContain(`"${key}": {`);
     }
+  });
+
+  it("type the error code as the enum of the one code-to-status map", async () => {
+    const doc = (await openApiDocument()) as {
+      components: {
+        schemas: { Error: { properties: { error: { properties: { code: { enum: string[] } } } } } };
+      };
+    };
+    const codes = doc.components.schemas.Error.properties.error.properties.code.enum;
+    expect(codes).toEqual(Object.keys(errorStatus));
+    expect(codes).toContain("not_found");
+    const committed = readFileSync(SCHEMA_FILE, "utf8");
+    expect(committed).toContain(codes.map((c) => `"${c}"`).join(" | "));
   });
 });
