@@ -2370,7 +2370,7 @@ export type components = {
                  * @example not_found
                  * @enum {string}
                  */
-                code: "bad_request" | "validation_failed" | "invalid_csv" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "round_not_open" | "round_state" | "payload_too_large" | "unsupported_media_type" | "invalid_submission_headers" | "invalid_submission_values" | "invalid_submission_ids" | "invalid_live_file" | "invalid_targets_file" | "invalid_wallet_proof" | "invalid_diagnostics" | "rate_limited" | "internal" | "unavailable";
+                code: "bad_request" | "validation_failed" | "invalid_csv" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "round_not_open" | "round_state" | "payload_too_large" | "unsupported_media_type" | "invalid_submission_headers" | "invalid_submission_values" | "invalid_submission_ids" | "invalid_live_file" | "invalid_targets_file" | "invalid_wallet_proof" | "invalid_diagnostics" | "webhook_url_refused" | "rate_limited" | "internal" | "unavailable";
                 details?: unknown;
                 message: string;
                 requestId?: string;
