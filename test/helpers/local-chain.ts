@@ -34,6 +34,22 @@ async function workerAnvil(): Promise<{ rpcUrl: string; mnemonic: string }> {
   const rpcUrl = `${inject("anvilProxy")}/${process.env.VITEST_POOL_ID ?? "1"}`;
   const res = await fetch(`${rpcUrl}/restart`);
   if (!res.ok) throw new Error(`restarting ${rpcUrl}: ${res.status} ${await res.text()}`);
+  // The new process answers through the proxy before the suite sends it anything.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ok = await fetch(rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
+      signal: AbortSignal.timeout(2_000),
+    }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`${rpcUrl} did not answer after its restart`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return { rpcUrl, mnemonic: inject("anvilMnemonic") };
 }
 
