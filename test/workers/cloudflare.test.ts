@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRound, type DbHandle, getRound } from "../../db";
+import { createRound, type DbHandle, getRound, listJobs } from "../../db";
 import { runDue } from "../../workers/cloudflare";
 import { freshPostgres } from "../helpers/db";
 import { type LocalChain, localChain } from "../helpers/local-chain";
@@ -42,7 +42,12 @@ const adminUrl = testDatabaseUrl();
         OPERATOR_KEY: lc.operatorKey,
         TOURNAMENT_ADDRESS: lc.contracts.tournament,
       });
-      expect(ran).toBe(1);
+      // round.open, then the round.opened webhook event it emits (no endpoint: nothing to send).
+      expect(ran).toBe(2);
+      expect((await listJobs(h.db)).map((j) => [j.kind, j.status])).toContainEqual([
+        "webhook.event",
+        "done",
+      ]);
       expect((await getRound(h.db, round.number))?.openTx).toMatch(/^0x/);
     });
   });
