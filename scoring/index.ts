@@ -31,6 +31,7 @@ export {
   type RoundInput,
   type RoundPartInput,
   type RoundSubmission,
+  roundFeatures,
   roundMetaModel,
   scoreRound,
   scoreRoundPart,

@@ -2,7 +2,7 @@ import { indexIds } from "./align";
 import { ScoringError } from "./errors";
 import { metaModelInner } from "./metrics/meta-model";
 import { DEFAULT_PAYOUT_PARAMS, type PayoutParams, payoutAmount, payoutRatio } from "./payout";
-import { Scorer } from "./scorer";
+import { Scorer, type SubmissionScores } from "./scorer";
 import type { Frame, Series } from "./types";
 import { assertFinite } from "./validate";
 
@@ -21,8 +21,10 @@ export interface RoundInput {
   readonly liveIds: readonly string[];
   readonly targets: Series;
   readonly submissions: readonly RoundSubmission[];
-  /** Optional: adds FNC to each model's scores. */
+  /** Optional: adds FNC (neutralized against these) and feature exposure to each model's scores. */
   readonly features?: Frame;
+  /** Exposure is measured over these when given (a round: every live feature), else `features`. */
+  readonly exposureFeatures?: Frame;
   readonly params?: PayoutParams;
 }
 
@@ -31,6 +33,8 @@ export interface ModelRoundScore {
   corr: number;
   mmc: number;
   fnc?: number;
+  maxFeatureExposure?: number;
+  maxFeature?: string;
   /** payout / stake in WAD (what the contract is told). */
   ratioWad: bigint;
   /** Signed payout in token wei (negative = burn). */
@@ -181,24 +185,26 @@ export function scoreRound(input: RoundInput): Map<string, ModelRoundScore> {
     targets: input.targets,
     metaModel: roundMetaModel(input.liveIds, columns, stakes),
     features: input.features,
+    exposureFeatures: input.exposureFeatures,
+    omitUndefinedFnc: true,
   });
   const out = new Map<string, ModelRoundScore>();
   input.submissions.forEach((s, k) => {
     const sc = scorer.score(columns[k]!, `model ${s.modelId} predictions`);
-    out.set(s.modelId, roundResult(sc.corr, sc.mmc!, sc.fnc, s.stakeAtRisk, totalStake, params));
+    out.set(s.modelId, roundResult(sc, s.stakeAtRisk, totalStake, params));
   });
   return out;
 }
 
 /** Ratio and payout of one model from its scores. */
 export function roundResult(
-  corr: number,
-  mmc: number,
-  fnc: number | undefined,
+  sc: SubmissionScores,
   stakeAtRisk: bigint,
   totalStake: bigint,
   params: PayoutParams,
 ): ModelRoundScore {
+  const corr = sc.corr;
+  const mmc = sc.mmc!;
   const ratioWad = payoutRatio({ corr, mmc }, totalStake, params);
   const r: ModelRoundScore = {
     corr,
@@ -207,7 +213,11 @@ export function roundResult(
     payout: payoutAmount(stakeAtRisk, ratioWad),
     stakeAtRisk,
   };
-  if (fnc !== undefined) r.fnc = fnc;
+  if (sc.fnc !== undefined) r.fnc = sc.fnc;
+  if (sc.maxFeatureExposure !== undefined) {
+    r.maxFeatureExposure = sc.maxFeatureExposure;
+    r.maxFeature = sc.maxFeature!;
+  }
   return r;
 }
 
@@ -222,6 +232,7 @@ export interface RoundPartInput {
   /** The whole round's total stake at risk (it sets the payout factor). */
   readonly totalStake: bigint;
   readonly features?: Frame;
+  readonly exposureFeatures?: Frame;
   readonly params?: PayoutParams;
 }
 
@@ -240,16 +251,48 @@ export function scoreRoundPart(input: RoundPartInput): Map<string, ModelRoundSco
     targets: input.targets,
     metaModel: input.metaModel,
     features: input.features,
+    exposureFeatures: input.exposureFeatures,
+    omitUndefinedFnc: true,
   });
   const out = new Map<string, ModelRoundScore>();
   for (const s of input.submissions) {
     const v = index.reorder(s.modelId, s.ids, s.predictions);
     assertFinite(v, `model ${s.modelId} predictions`, input.liveIds);
     const sc = scorer.score(v, `model ${s.modelId} predictions`);
-    out.set(
-      s.modelId,
-      roundResult(sc.corr, sc.mmc!, sc.fnc, s.stakeAtRisk, input.totalStake, params),
-    );
+    out.set(s.modelId, roundResult(sc, s.stakeAtRisk, input.totalStake, params));
   }
   return out;
+}
+
+/**
+ * A round's scoring features from its live file: FNC neutralizes against `fncFeatures` (the
+ * names the operator fixed at open; null/undefined: every feature column) and exposure is
+ * measured over every feature column. Undefined when the live file has no feature columns.
+ * Unknown names: `invalid_argument`.
+ *
+ * @example
+ * roundFeatures(live, ["feature_a", "feature_b"]) // -> { features, exposureFeatures }
+ */
+export function roundFeatures(
+  live: Frame,
+  fncFeatures?: readonly string[] | null,
+): { features: Frame; exposureFeatures: Frame } | undefined {
+  const names = Object.keys(live.columns);
+  // No feature, or none that varies: nothing to neutralize against or be exposed to.
+  const varies = (c: Float64Array) => c.some((v) => v !== c[0]);
+  if (!names.some((n) => varies(live.columns[n]!))) return undefined;
+  const chosen = fncFeatures ?? names;
+  const missing = chosen.filter((n) => !(n in live.columns));
+  if (missing.length > 0 || chosen.length === 0) {
+    throw new ScoringError(
+      "invalid_argument",
+      `FNC features not in the live file: ${missing.join(", ") || "(none chosen)"}`,
+      { missing },
+    );
+  }
+  const features = {
+    ids: live.ids,
+    columns: Object.fromEntries(chosen.map((n) => [n, live.columns[n]!])),
+  };
+  return { features, exposureFeatures: live };
 }

@@ -20,8 +20,16 @@ export interface ScorerInputs {
   readonly targets: Series;
   /** With a meta model, `score` adds MMC. */
   readonly metaModel?: Series;
-  /** With features, `score` adds FNC and feature exposure. */
+  /** With features, `score` adds FNC (neutralized against them) and feature exposure. */
   readonly features?: Frame;
+  /** The features exposure is measured over, when not `features` (e.g. all of a round's). */
+  readonly exposureFeatures?: Frame;
+  /**
+   * Leave FNC out of a submission's scores when it is undefined for it (predictions the
+   * features explain entirely, e.g. a copy of a binary feature) instead of throwing: a round
+   * must not fail to score because of one model's FNC, which pays nothing.
+   */
+  readonly omitUndefinedFnc?: boolean;
 }
 
 /** Scores of one submission; optional metrics appear when their inputs were given. */
@@ -55,10 +63,12 @@ export class Scorer {
   private readonly mmcRank?: RankTransform;
   private readonly fncRank?: RankTransform;
   private codesScoring?: CodesScoring;
+  private readonly omitUndefinedFnc: boolean;
   private readonly pair = new Float64Array(2);
 
   constructor(inputs: ScorerInputs) {
     this.n = inputs.ids.length;
+    this.omitUndefinedFnc = inputs.omitUndefinedFnc ?? false;
     const idIndex: IdIndexCache = new Map(); // each id array indexed once
     this.corrTargets = prepareCorrTargets(inputs.ids, inputs.targets, idIndex);
     this.corrRank = new RankTransform(this.n, this.corrTargets.index);
@@ -78,7 +88,7 @@ export class Scorer {
     if (inputs.features) {
       this.fncCtx = prepareFnc(inputs.ids, inputs.features, inputs.targets);
       this.fncRank = rankFor(this.fncCtx.index);
-      this.exposureCtx = prepareExposure(inputs.ids, inputs.features);
+      this.exposureCtx = prepareExposure(inputs.ids, inputs.exposureFeatures ?? inputs.features);
     }
   }
 
@@ -122,12 +132,24 @@ export class Scorer {
     }
     if (this.fncCtx) {
       const r = ranked(this.fncRank!);
-      out.fnc = fncInner(r.gauss, this.fncCtx);
-      const e = featureExposureInner(r.values, this.exposureCtx!);
+      try {
+        const v = fncInner(r.gauss, this.fncCtx);
+        if (Number.isFinite(v) || !this.omitUndefinedFnc) out.fnc = v;
+      } catch (e) {
+        if (!(this.omitUndefinedFnc && e instanceof ScoringError)) throw e;
+      }
+      const e = featureExposureInner(this.exposureValues(r, values), this.exposureCtx!);
       out.maxFeatureExposure = e.maxFeatureExposure;
       out.maxFeature = e.maxFeature;
     }
     return checkFinite(out, what);
+  }
+
+  /** The raw predictions over the exposure features' ids (the FNC ranking's, when the same). */
+  private exposureValues(r: RankTransform, values: Float64Array): Float64Array {
+    const index = this.exposureCtx!.index;
+    if (sameIndex(r.indexArray, index)) return r.values;
+    return Float64Array.from(index, (i) => values[i]!);
   }
 
   /**

@@ -68,6 +68,8 @@ export interface OpenRoundInput {
   mmcMultiplier?: string | number;
   /** Tokens. */
   stakeThreshold?: string | number;
+  /** Live feature columns FNC neutralizes against (default: every feature column). */
+  fncFeatures?: string[];
 }
 
 /** File contents: a string, bytes or a Blob (a `File` from `fs.openAsBlob` streams from disk). */
@@ -380,6 +382,7 @@ export function createClient(options: ClientOptions) {
         ] as const) {
           if (input[k] !== undefined) form.set(k, String(input[k]));
         }
+        if (input.fncFeatures) form.set("fncFeatures", JSON.stringify(input.fncFeatures));
         const headers: Record<string, string> = {};
         if (opts.idempotencyKey) headers["idempotency-key"] = opts.idempotencyKey;
         return json<OpenedRound>("POST", "/v1/rounds", {

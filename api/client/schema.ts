@@ -1135,6 +1135,11 @@ export type paths = {
                         /** @example 0.5 */
                         corrMultiplier?: string;
                         /**
+                         * @description live feature columns FNC neutralizes against, as a JSON array of names or a comma-separated list (default: every feature column)
+                         * @example ["feature_a","feature_b"]
+                         */
+                        fncFeatures?: string;
+                        /**
                          * Format: binary
                          * @description CSV (id + numeric features) or Parquet (same columns; stored and served as CSV, and liveSha256 is the hash of that CSV)
                          */
@@ -2466,6 +2471,8 @@ export type components = {
         };
         Round: {
             closesAt: string;
+            /** @description the live columns FNC neutralizes against; null: every feature column */
+            fncFeatures: string[] | null;
             liveSha256: string;
             number: number;
             opensAt: string;
@@ -2493,6 +2500,9 @@ export type components = {
         Score: {
             corr: number;
             fnc: number | null;
+            maxFeature: string | null;
+            /** @description largest |Pearson(predictions, feature)| over the round's live features */
+            maxFeatureExposure: number | null;
             mmc: number | null;
             modelId: string;
             /** @description token wei; negative = burnt */

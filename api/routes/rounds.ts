@@ -36,6 +36,9 @@ const RoundSchema = z
       mmcMultiplier: z.string(),
       stakeThreshold: z.string().openapi({ description: "token wei" }),
     }),
+    fncFeatures: z.array(z.string()).nullable().openapi({
+      description: "the live columns FNC neutralizes against; null: every feature column",
+    }),
     submissionsRoot: z.string().nullable(),
     scoresRoot: z.string().nullable(),
     transactions: z.object({
@@ -62,6 +65,7 @@ export function roundJson(r: Round) {
       mmcMultiplier: r.mmcMultiplier,
       stakeThreshold: r.stakeThreshold,
     },
+    fncFeatures: r.fncFeatures === null ? null : (JSON.parse(r.fncFeatures) as string[]),
     submissionsRoot: r.submissionsRoot,
     scoresRoot: r.scoresRoot,
     transactions: {
@@ -91,6 +95,11 @@ const OpenForm = z.object({
   corrMultiplier: decimal.optional().openapi({ example: "0.5" }),
   mmcMultiplier: decimal.optional().openapi({ example: "2" }),
   stakeThreshold: decimal.optional().openapi({ example: "72000", description: "tokens" }),
+  fncFeatures: z.string().optional().openapi({
+    example: '["feature_a","feature_b"]',
+    description:
+      "live feature columns FNC neutralizes against, as a JSON array of names or a comma-separated list (default: every feature column)",
+  }),
   predictionsDelayHours: z
     .union([z.literal("never"), z.string().regex(/^\d+(\.\d+)?$/)])
     .optional()
@@ -218,6 +227,38 @@ async function mustGet(c: { get(k: "services"): { db: import("../../db").Db } },
   return round;
 }
 
+/**
+ * The operator's FNC feature list (JSON array or comma-separated names), checked against the
+ * live file's feature columns; undefined: every feature column.
+ */
+function parseFncFeatures(raw: string | undefined, live: readonly string[]): string[] | null {
+  if (raw === undefined || raw.trim() === "") return null;
+  let names: unknown;
+  try {
+    names = raw.trim().startsWith("[") ? JSON.parse(raw) : raw.split(",").map((s) => s.trim());
+  } catch {
+    throw new ApiError("validation_failed", "fncFeatures must be a JSON array of column names");
+  }
+  if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== "string")) {
+    throw new ApiError("validation_failed", "fncFeatures must be a non-empty list of column names");
+  }
+  const known = new Set(live);
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length > 0) {
+    throw new ApiError(
+      "validation_failed",
+      "fncFeatures names columns the live file does not have",
+      {
+        unknown: unknown.slice(0, 20),
+      },
+    );
+  }
+  if (new Set(names).size !== names.length) {
+    throw new ApiError("validation_failed", "fncFeatures lists a column twice");
+  }
+  return names as string[];
+}
+
 const toWad = (v: string | undefined, fallback: string) =>
   v === undefined ? fallback : parseUnits(v, 18).toString();
 
@@ -239,7 +280,8 @@ export function register(app: App) {
       if (!(closesAt < resolvesAt))
         throw new ApiError("validation_failed", "closesAt must be before resolvesAt");
       const { csv } = await liveUploadCsv(bytes);
-      parseLive(csv);
+      const liveData = parseLive(csv);
+      const fncFeatures = parseFncFeatures(f.fncFeatures, liveData.features);
       const cap = toWad(f.payoutCap, "50000000000000000");
       if (BigInt(cap) > 10n ** 18n)
         throw new ApiError("validation_failed", "payoutCap must be at most 1");
@@ -252,6 +294,7 @@ export function register(app: App) {
         corrMultiplier: toWad(f.corrMultiplier, "500000000000000000"),
         mmcMultiplier: toWad(f.mmcMultiplier, "2000000000000000000"),
         stakeThreshold: toWad(f.stakeThreshold, "72000000000000000000000"),
+        fncFeatures: fncFeatures && JSON.stringify(fncFeatures),
         predictionsDelaySeconds:
           f.predictionsDelayHours === "never"
             ? null

@@ -22,6 +22,10 @@ const ScoreSchema = z
     corr: z.number(),
     mmc: z.number().nullable(),
     fnc: z.number().nullable(),
+    maxFeatureExposure: z.number().nullable().openapi({
+      description: "largest |Pearson(predictions, feature)| over the round's live features",
+    }),
+    maxFeature: z.string().nullable(),
     stakeAtRisk: z.string().openapi({ description: "token wei" }),
     payout: z.string().openapi({ description: "token wei; negative = burnt" }),
     settleTx: z.string().nullable(),
@@ -37,6 +41,8 @@ const dailyScoreJson = (s: DailyScore) => ({
   corr: s.corr,
   mmc: s.mmc,
   fnc: s.fnc,
+  maxFeatureExposure: null, // daily scores keep CORR, MMC and FNC only
+  maxFeature: null,
   stakeAtRisk: s.stakeAtRisk,
   payout: s.projectedPayout,
   settleTx: null,
@@ -48,6 +54,8 @@ const scoreJson = (s: Score) => ({
   corr: s.corr,
   mmc: s.mmc,
   fnc: s.fnc,
+  maxFeatureExposure: s.maxFeatureExposure,
+  maxFeature: s.maxFeature,
   stakeAtRisk: s.stakeAtRisk,
   payout: s.payout,
   settleTx: s.settleTx,

@@ -135,6 +135,7 @@ export function register(app: App) {
           corrMultiplier: round.corrMultiplier,
           mmcMultiplier: round.mmcMultiplier,
           stakeThreshold: round.stakeThreshold,
+          fncFeatures: round.fncFeatures === null ? null : JSON.parse(round.fncFeatures),
         },
         manifest: {
           liveSha256: round.liveSha256,
@@ -167,6 +168,9 @@ export function register(app: App) {
           modelId: score.modelId,
           corr: score.corr,
           mmc: score.mmc,
+          fnc: score.fnc,
+          maxFeatureExposure: score.maxFeatureExposure,
+          maxFeature: score.maxFeature,
           stakeAtRisk: score.stakeAtRisk,
           ratioWad: score.ratioWad,
           payout: score.payout,

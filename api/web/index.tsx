@@ -17,7 +17,7 @@ import {
 import type { AppEnv } from "../context";
 import { Histogram, ScoreChart } from "./charts";
 import { DailyChart } from "./daily-chart";
-import { Hash, Layout, num, Signed, short, tokens } from "./layout";
+import { exposure, Hash, Layout, num, Signed, short, tokens } from "./layout";
 import { stakeScript } from "./stake-script";
 
 const COUNTDOWN = `(() => {
@@ -247,6 +247,7 @@ export function web() {
                   <th scope="col">CORR</th>
                   <th scope="col">MMC</th>
                   <th scope="col">FNC</th>
+                  <th scope="col">Max feature exposure</th>
                   <th scope="col">Stake at risk</th>
                   <th scope="col">Payout</th>
                 </tr>
@@ -262,6 +263,7 @@ export function web() {
                     </td>
                     <td>{num(s.mmc)}</td>
                     <td>{num(s.fnc)}</td>
+                    <td>{exposure(s)}</td>
                     <td>{tokens(s.stakeAtRisk)}</td>
                     <td>
                       <Signed value={BigInt(s.payout)}>{tokens(s.payout)}</Signed>
@@ -423,6 +425,8 @@ export function web() {
                   <th scope="col">Model</th>
                   <th scope="col">CORR</th>
                   <th scope="col">MMC</th>
+                  <th scope="col">FNC</th>
+                  <th scope="col">Max feature exposure</th>
                   <th scope="col">Stake at risk</th>
                   <th scope="col">Payout</th>
                 </tr>
@@ -441,6 +445,8 @@ export function web() {
                         <Signed value={s.corr}>{num(s.corr)}</Signed>
                       </td>
                       <td>{num(s.mmc)}</td>
+                      <td>{num(s.fnc)}</td>
+                      <td>{exposure(s)}</td>
                       <td>{tokens(s.stakeAtRisk)}</td>
                       <td>
                         <Signed value={BigInt(s.payout)}>{tokens(s.payout)}</Signed>

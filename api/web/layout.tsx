@@ -84,6 +84,10 @@ export function tokens(wei: string | bigint): string {
 export const num = (x: number | null | undefined, digits = 4) =>
   x === null || x === undefined || Number.isNaN(x) ? "–" : x.toFixed(digits);
 
+/** A score's max feature exposure with the feature it is against, e.g. "0.0812 (feature_3)". */
+export const exposure = (s: { maxFeatureExposure: number | null; maxFeature: string | null }) =>
+  s.maxFeatureExposure === null ? "–" : `${num(s.maxFeatureExposure)} (${s.maxFeature})`;
+
 export function Signed(props: { value: number | bigint; children: Child }) {
   const v =
     typeof props.value === "bigint"

@@ -29,10 +29,10 @@ Options:
 ${apiOptionsHelp}
 
 --json: --model prints {"modelId", "scores": [Score]}; --round prints {"round", "status",
-        "scores": [Score]}. Score: {"round", "modelId", "corr", "mmc", "fnc", "stakeAtRisk",
-        "payout", "settleTx"} with token amounts in wei (decimal strings); --day adds "day";
-        --daily prints {"modelId", "round", "days": [{"day", "corr", "mmc", "fnc",
-        "stakeAtRisk", "projectedPayout"}]}`;
+        "scores": [Score]}. Score: {"round", "modelId", "corr", "mmc", "fnc",
+        "maxFeatureExposure", "maxFeature", "stakeAtRisk", "payout", "settleTx"} with token
+        amounts in wei (decimal strings); --day adds "day"; --daily prints {"modelId", "round",
+        "days": [{"day", "corr", "mmc", "fnc", "stakeAtRisk", "projectedPayout"}]}`;
 
 const tok = (wei: string) => formatUnits(BigInt(wei), 18);
 
@@ -52,12 +52,13 @@ function dailyTable(days: DailyDay[]): string {
 
 function table(scores: Score[], first: "round" | "model"): string {
   return formatTable(
-    [first, "corr", "mmc", "fnc", "at risk", "payout", "settled"],
+    [first, "corr", "mmc", "fnc", "exposure", "at risk", "payout", "settled"],
     scores.map((s) => [
       first === "round" ? String(s.round) : `${s.modelId.slice(0, 10)}…`,
       fmt(s.corr),
       fmt(s.mmc ?? undefined),
       fmt(s.fnc ?? undefined),
+      s.maxFeatureExposure === null ? "-" : `${fmt(s.maxFeatureExposure)} ${s.maxFeature}`,
       tok(s.stakeAtRisk),
       tok(s.payout),
       s.settleTx ? "yes" : "no",

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { type Address, createPublicClient, http } from "viem";
 import { tournamentAbi } from "../../contracts/ts";
 import { scoresTree, submissionsTree } from "../../contracts/ts/merkle";
-import { type DEFAULT_PAYOUT_PARAMS, scoreRound, toWad } from "../../scoring";
+import { type DEFAULT_PAYOUT_PARAMS, roundFeatures, scoreRound, toWad } from "../../scoring";
 import { parseCsvFrame } from "../../scoring/io";
 import { checkDailyScores } from "./daily";
 
@@ -20,6 +20,8 @@ export interface RoundBundle {
     corrMultiplier: string;
     mmcMultiplier: string;
     stakeThreshold: string;
+    /** Absent in bundles from before FNC was scored in rounds. */
+    fncFeatures?: string[] | null;
   };
   manifest: {
     liveSha256: string;
@@ -38,6 +40,9 @@ export interface RoundBundle {
     modelId: string;
     corr: number;
     mmc: number | null;
+    fnc?: number | null;
+    maxFeatureExposure?: number | null;
+    maxFeature?: string | null;
     stakeAtRisk: string;
     ratioWad: string;
     payout: string;
@@ -203,6 +208,7 @@ export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
       liveIds: live.ids,
       targets: { ids: targets.ids, values: targets.columns.target! },
       submissions: subs,
+      ...roundFeatures(live, bundle.params.fncFeatures),
       params,
     });
   } catch (err) {
@@ -223,6 +229,16 @@ export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
     if (r.corr !== s.corr || (s.mmc !== null && r.mmc !== s.mmc)) {
       scoreDiffs.push(
         `${s.modelId}: recomputed corr ${r.corr} mmc ${r.mmc}, published corr ${s.corr} mmc ${s.mmc}`,
+      );
+    }
+    // FNC and exposure pay nothing; they are recomputed to 1e-12 (the neutralizer's kernels may
+    // sum in another order on another machine), CORR and MMC bit for bit.
+    const near = (a: number | undefined, b: number | null | undefined) =>
+      b === undefined ||
+      (b === null ? a === undefined : a !== undefined && Math.abs(a - b) <= 1e-12);
+    if (!near(r.fnc, s.fnc) || !near(r.maxFeatureExposure, s.maxFeatureExposure)) {
+      scoreDiffs.push(
+        `${s.modelId}: recomputed fnc ${r.fnc} exposure ${r.maxFeatureExposure}, published fnc ${s.fnc} exposure ${s.maxFeatureExposure}`,
       );
     }
     if (r.payout.toString() !== s.payout || r.ratioWad.toString() !== s.ratioWad) {

@@ -17,6 +17,8 @@ export async function saveScores(db: Db, rows: NewScore[]): Promise<void> {
             corr: sql`excluded.corr`,
             mmc: sql`excluded.mmc`,
             fnc: sql`excluded.fnc`,
+            maxFeatureExposure: sql`excluded.max_feature_exposure`,
+            maxFeature: sql`excluded.max_feature`,
             stakeAtRisk: sql`excluded.stake_at_risk`,
             ratioWad: sql`excluded.ratio_wad`,
             payout: sql`excluded.payout`,

@@ -24,6 +24,11 @@ export const rounds = pgTable("rounds", {
    * once); null keeps them private (the bundle then carries only their hashes).
    */
   predictionsDelaySeconds: integer("predictions_delay_seconds").default(0),
+  /**
+   * The live columns FNC neutralizes against, as a JSON array of names; null: every feature
+   * column of the live file. Fixed when the round opens.
+   */
+  fncFeatures: text("fnc_features"),
   submissionsRoot: text("submissions_root"),
   scoresRoot: text("scores_root"),
   openTx: text("open_tx"),

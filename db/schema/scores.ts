@@ -20,6 +20,9 @@ export const scores = pgTable(
     corr: doublePrecision("corr").notNull(),
     mmc: doublePrecision("mmc"),
     fnc: doublePrecision("fnc"),
+    /** Largest |Pearson(predictions, feature)| over the live features, and that feature. */
+    maxFeatureExposure: doublePrecision("max_feature_exposure"),
+    maxFeature: text("max_feature"),
     stakeAtRisk: uint("stake_at_risk").notNull(),
     ratioWad: uint("ratio_wad").notNull(),
     payout: uint("payout").notNull(),

@@ -60,6 +60,20 @@ export function prepareFnc(
  */
 export function fncInner(p: Float64Array, ctx: FncContext): number {
   const neutral = neutralizeInto(p, ctx.basis, ctx.scratch);
+  // What is left of predictions the features explain (e.g. a copy of a binary feature) is
+  // rounding noise, whose ranking means nothing: no FNC then, rather than a random number.
+  let left = 0;
+  let all = 0;
+  for (let i = 0; i < p.length; i++) {
+    left += neutral[i]! * neutral[i]!;
+    all += p[i]! * p[i]!;
+  }
+  if (!(left > 1e-20 * all)) {
+    throw new ScoringError(
+      "constant_predictions",
+      "predictions are fully explained by the features (nothing left after neutralization)",
+    );
+  }
   varianceNormalizeInto(neutral, neutral);
   if (!ctx.rerank.apply(neutral)) {
     throw new ScoringError(

@@ -88,12 +88,13 @@ export class ScoringPool {
       if (e.code) throw new ScoringError(e.code as ScoringErrorCode, e.message, e.details ?? {});
       throw new Error(`scoring worker failed: ${e.message}`);
     }
-    const featureNames = inputs.features ? Object.keys(inputs.features.columns) : [];
+    const exposed = inputs.exposureFeatures ?? inputs.features;
+    const featureNames = exposed ? Object.keys(exposed.columns) : [];
     return columns.map((_, k) => {
       const s: SubmissionScores = { corr: results.corr[k]! };
       if (inputs.metaModel) s.mmc = results.mmc[k]!;
       if (inputs.features) {
-        s.fnc = results.fnc[k]!;
+        if (!Number.isNaN(results.fnc[k]!)) s.fnc = results.fnc[k]!;
         s.maxFeatureExposure = results.exposure[k]!;
         s.maxFeature = featureNames[results.feature[k]!]!;
       }

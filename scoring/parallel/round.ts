@@ -30,6 +30,8 @@ export async function scoreRoundParallel(
       targets: input.targets,
       metaModel: roundMetaModel(input.liveIds, columns, stakes),
       features: input.features,
+      exposureFeatures: input.exposureFeatures,
+      omitUndefinedFnc: true,
     },
     columns,
     { onProgress },
@@ -37,7 +39,7 @@ export async function scoreRoundParallel(
   const out = new Map<string, ModelRoundScore>();
   input.submissions.forEach((s, k) => {
     const sc = scores[k]!;
-    out.set(s.modelId, roundResult(sc.corr, sc.mmc!, sc.fnc, s.stakeAtRisk, totalStake, params));
+    out.set(s.modelId, roundResult(sc, s.stakeAtRisk, totalStake, params));
   });
   return out;
 }

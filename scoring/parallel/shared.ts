@@ -35,7 +35,7 @@ export function sharedResults(count: number) {
     control: new Int32Array(new SharedArrayBuffer(12)),
     corr: f64(),
     mmc: f64(),
-    fnc: f64(),
+    fnc: f64().fill(Number.NaN), // NaN: FNC left out (see omitUndefinedFnc)
     exposure: f64(),
     feature: new Int32Array(new SharedArrayBuffer(4 * Math.max(count, 1))),
   };
@@ -52,7 +52,8 @@ export function runShare(
   maxChunks = Infinity,
 ): JobError | null | undefined {
   const { columns, chunk, control } = job;
-  const featureNames = job.inputs.features ? Object.keys(job.inputs.features.columns) : [];
+  const exposed = job.inputs.exposureFeatures ?? job.inputs.features;
+  const featureNames = exposed ? Object.keys(exposed.columns) : [];
   const featureIndex = new Map(featureNames.map((n, i) => [n, i]));
   const chunks = Math.ceil(columns.length / chunk);
   for (let taken = 0; ; taken++) {

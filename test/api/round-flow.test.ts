@@ -100,6 +100,40 @@ for (const target of dbTargets()) {
       });
     });
 
+    it("fixes the FNC features at open, checked against the live file", async () => {
+      const open = (fncFeatures: string) =>
+        api.call("POST", "/v1/rounds", {
+          key: api.operatorKey,
+          body: liveForm(live, { fncFeatures }),
+        });
+      for (const bad of [
+        '["feature_c"]',
+        "feature_a,id",
+        '["feature_a","feature_a"]',
+        "[1]",
+        "[",
+        "[]",
+      ]) {
+        const r = await open(bad);
+        expect(r.status, `${bad}: ${JSON.stringify(r.data)}`).toBe(400);
+        expect(r.data.error.code).toBe("validation_failed");
+      }
+      const byList = await open("feature_b");
+      expect(byList.status, JSON.stringify(byList.data)).toBe(201);
+      const got = await api.call("GET", `/v1/rounds/${byList.data.number}`);
+      expect(got.data.fncFeatures).toEqual(["feature_b"]);
+      const byJson = await open('["feature_b","feature_a"]');
+      expect((await api.call("GET", `/v1/rounds/${byJson.data.number}`)).data.fncFeatures).toEqual([
+        "feature_b",
+        "feature_a",
+      ]);
+      const all = await api.call("POST", "/v1/rounds", {
+        key: api.operatorKey,
+        body: liveForm(live),
+      });
+      expect((await api.call("GET", `/v1/rounds/${all.data.number}`)).data.fncFeatures).toBeNull();
+    });
+
     it("answers auth failures with the error envelope", async () => {
       const none = await api.call("POST", "/v1/models", { json: { name: "x" } });
       expect(none).toHaveStatus(401);

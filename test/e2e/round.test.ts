@@ -1,7 +1,13 @@
 import { type Hex, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack } from "../../cli/dev/stack";
-import { corr as numeraiCorr, payoutAmount, payoutRatio } from "../../scoring";
+import {
+  featureExposure,
+  fnc,
+  corr as numeraiCorr,
+  payoutAmount,
+  payoutRatio,
+} from "../../scoring";
 import { stakerClient } from "../helpers/chain";
 import { csv, rng, until } from "../helpers/common";
 import { dbTargets } from "../helpers/db";
@@ -80,6 +86,7 @@ for (const target of dbTargets()) {
       live.set("closesAt", new Date(Date.now() + 3_600_000).toISOString());
       live.set("resolvesAt", new Date(Date.now() + 7_200_000).toISOString());
       live.set("stakeThreshold", "1000000");
+      live.set("fncFeatures", '["feature_1"]');
       const opened = await call("POST", "/v1/rounds", { key: info.operatorKey, body: live });
       expect(opened).toHaveStatus(201);
       const n = opened.data.number as number;
@@ -165,6 +172,22 @@ for (const target of dbTargets()) {
       expect(b.corr).toBeCloseTo(numeraiCorr({ ids, values: Float64Array.from(predsB) }, tgt), 12);
       expect(a.corr).toBeGreaterThan(0);
       expect(b.corr).toBeLessThan(0);
+      // FNC against the operator's fncFeatures (feature_1 only), exposure over every feature.
+      expect(closed.fncFeatures).toEqual(["feature_1"]);
+      const col = (j: number) => Float64Array.from(features, (f) => f[j]!);
+      const fncFeatures = { ids, columns: { feature_1: col(1) } };
+      const all = { ids, columns: { feature_0: col(0), feature_1: col(1) } };
+      for (const [s, p] of [
+        [a, predsA],
+        [b, predsB],
+      ] as const) {
+        const series = { ids, values: Float64Array.from(p) };
+        expect(s.fnc).toBeCloseTo(fnc(series, fncFeatures, tgt), 12);
+        expect(s.fnc).not.toBeCloseTo(fnc(series, all, tgt), 6);
+        const e = featureExposure(series, all);
+        expect(s.maxFeatureExposure).toBeCloseTo(e.maxFeatureExposure, 12);
+        expect(s.maxFeature).toBe(e.maxFeature);
+      }
       expect(a.stakeAtRisk).toBe(stakeA.toString());
       expect(b.stakeAtRisk).toBe(stakeB.toString());
 

@@ -2,10 +2,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   corr,
   DEFAULT_PAYOUT_PARAMS,
+  featureExposure,
   fnc,
   mmc,
   payoutAmount,
   payoutRatio,
+  roundFeatures,
   Scorer,
   type Series,
   scoreRound,
@@ -34,6 +36,48 @@ function weightedMean(columns: Float64Array[], w: number[]): Float64Array {
     (_, i) => columns.reduce((s, c, k) => (w[k] === 0 ? s : s + w[k]! * c[i]!), 0) / total,
   );
 }
+
+describe("scoreRound with the live features", () => {
+  const binary = Float64Array.from(base.ids, (_, i) => (i % 3 === 0 ? 1 : 0));
+  const other = Float64Array.from(base.ids, (_, i) => (i * 7) % 5);
+  const live = { ids: base.ids, columns: { binary, other } };
+
+  it("adds FNC against the chosen features and exposure over all of them", () => {
+    const result = scoreRound({
+      liveIds: base.ids,
+      targets,
+      submissions: subs,
+      ...roundFeatures(live, ["other"]),
+    });
+    for (const s of subs) {
+      const got = result.get(s.modelId)!;
+      const p = { ids: s.ids, values: s.predictions };
+      expect(got.fnc).toBe(fnc(p, { ids: base.ids, columns: { other } }, targets));
+      expect(got.maxFeatureExposure).toBe(featureExposure(p, live).maxFeatureExposure);
+      expect(got.maxFeature).toBe(featureExposure(p, live).maxFeature);
+    }
+  });
+
+  it("leaves FNC out for a model the features explain, instead of failing the round", () => {
+    const copy = { modelId: "copycat", ids: base.ids, predictions: binary, stakeAtRisk: WAD };
+    const result = scoreRound({
+      liveIds: base.ids,
+      targets,
+      submissions: [...subs, copy],
+      ...roundFeatures(live),
+    });
+    expect(result.get("copycat")!.fnc).toBeUndefined();
+    expect(result.get("copycat")!.corr).toBe(corr({ ids: base.ids, values: binary }, targets));
+    expect(result.get("model-1")!.fnc).toEqual(expect.any(Number));
+  });
+
+  it("has nothing to add for a live file without varying features, and rejects unknown names", () => {
+    expect(roundFeatures({ ids: base.ids, columns: {} })).toBeUndefined();
+    const flat = { ids: base.ids, columns: { c: new Float64Array(n).fill(2) } };
+    expect(roundFeatures(flat)).toBeUndefined();
+    expect(() => roundFeatures(live, ["nope"])).toThrow(/nope/);
+  });
+});
 
 describe("scoreRound", () => {
   it("scores every model against the stake-weighted meta model and pays in wei", () => {

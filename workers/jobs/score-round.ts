@@ -18,10 +18,12 @@ import {
   type ModelRoundScore,
   type PayoutParams,
   prepareRound,
+  roundFeatures,
   roundMetaModel,
   scoreRound,
   scoreRoundPart,
 } from "../../scoring";
+import { parseCsvFrame } from "../../scoring/io";
 import { stakesAtRisk } from "../chain/rounds";
 import { type JobContext, NotReady } from "../context";
 import { parseIdValueCsv, parseLiveIds, submissionPredictions } from "./tables";
@@ -37,6 +39,16 @@ function scorerSubmissions(round: Round, subs: Submission[], stakes: readonly bi
       return { modelId: s.modelId, ids: p.ids, predictions: p.values, stakeAtRisk: stakes[i]! };
     }),
   };
+}
+
+/**
+ * FNC and exposure inputs of a round: its live file's feature columns, FNC against the
+ * operator's `fncFeatures` (all of them by default). Nothing when the live file has only ids.
+ */
+async function liveFeatures(round: Round) {
+  const live = await parseCsvFrame(round.liveCsv, `round ${round.number} live file`);
+  const names = round.fncFeatures === null ? null : (JSON.parse(round.fncFeatures) as string[]);
+  return roundFeatures(live, names) ?? {};
 }
 
 const paramsOf = (round: Round): PayoutParams => ({
@@ -66,6 +78,7 @@ export async function roundScoringInput(
   return {
     ...scorerSubmissions(round, subs, stakes),
     targets: { ids: targets.ids, values: targets.values },
+    ...(await liveFeatures(round)),
     params: paramsOf(round),
   };
 }
@@ -84,6 +97,8 @@ export const scoreRows = (
       corr: r.corr,
       mmc: r.mmc ?? null,
       fnc: r.fnc ?? null,
+      maxFeatureExposure: r.maxFeatureExposure ?? null,
+      maxFeature: r.maxFeature ?? null,
       stakeAtRisk: r.stakeAtRisk.toString(),
       ratioWad: r.ratioWad.toString(),
       payout: r.payout.toString(),
@@ -170,6 +185,7 @@ export async function scoreRoundPartJob(
     ...scorerSubmissions(round, subs, stakes),
     targets: { ids: targets.ids, values: targets.values },
     metaModel: { ids: metaModel.ids, values: metaModel.values },
+    ...(await liveFeatures(round)),
     totalStake: BigInt(meta.totalStake),
     params: paramsOf(round),
   });
