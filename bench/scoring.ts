@@ -7,6 +7,16 @@
  *    into SharedArrayBuffers, as a worker would hold them, so threads read them in place.
  * 3. `tourney score` as a whole process on a generated 5,000-row x 500-model CSV (CORR + MMC),
  *    compiled as `npx tourney` runs it; by default (a helper thread) and with --threads 1.
+ * 4. `tourney score --features` on 5,000 rows x 2,376 integer features (0-4), 20 models, as a
+ *    whole process, beside numerai-tools' `feature_neutral_corr` (also a whole process) when a
+ *    Python with numerai-tools is found (`$PYTHON`, else python3); FNC must agree to 1e-9.
+ * 5. A full round with FNC: 10,000 submissions x 5,000 rows, CORR + MMC + FNC against 416
+ *    features + exposure + payouts on 2 threads, with peak RSS.
+ * 6. Diagnostics of one model over 120 validation eras x 5,000 rows x 416 features with the
+ *    per-era bases prepared, and the one-time preparation.
+ *
+ * `--only 1,4` runs some sections (peak RSS is the process's: run 5 alone for its own figure).
+ * Generated files go to a temporary folder, removed afterwards.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -14,7 +24,15 @@ import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { roundMetaModel, Scorer, scoreRound, WAD } from "../scoring";
+import {
+  diagnose,
+  type PreparedEra,
+  prepareEra,
+  roundMetaModel,
+  Scorer,
+  scoreRound,
+  WAD,
+} from "../scoring";
 import { ScoringPool, scoreRoundParallel } from "../scoring/parallel";
 
 const { values: opts } = parseArgs({
@@ -22,8 +40,10 @@ const { values: opts } = parseArgs({
     submissions: { type: "string", default: "10000" },
     rows: { type: "string", default: "5000" },
     "cli-models": { type: "string", default: "500" },
+    only: { type: "string", default: "1,2,3,4,5,6" },
   },
 });
+const ONLY = new Set(opts.only!.split(",").map((x) => Number(x.trim())));
 const SUBS = Number(opts.submissions);
 const ROWS = Number(opts.rows);
 const CLI_MODELS = Number(opts["cli-models"]);
@@ -62,8 +82,30 @@ function fillSubmission(out: Float64Array, k: number) {
   }
 }
 
+/** What `npx tourney` runs: the compiled CLI (bin/tourney.mjs prefers dist/cli), built afresh. */
+let built = false;
+function buildCli() {
+  if (built) return;
+  execFileSync(process.execPath, [path.join(repoRoot, "cli", "build.mjs")], { cwd: repoRoot });
+  built = true;
+}
+
+/**
+ * Integer features 0-4 over `rows`, column-major, as Numerai's: each column a noisy quantized
+ * copy of one of 8 latent factors, so that features correlate in groups.
+ */
+function integerFeatures(rows: number, count: number, seed: number): Float64Array[] {
+  const g = rng(seed);
+  const latent = Array.from({ length: 8 }, () => Float64Array.from({ length: rows }, () => g()));
+  return Array.from({ length: count }, (_, j) =>
+    Float64Array.from({ length: rows }, (_, i) =>
+      Math.min(4, Math.floor(5 * (0.6 * latent[j % 8]![i]! + 0.4 * g()))),
+    ),
+  );
+}
+
 // ---- 1. per submission ------------------------------------------------------------------
-{
+if (ONLY.has(1)) {
   const meta = new Float64Array(ROWS);
   fillSubmission(meta, 999_999);
   const scorer = new Scorer({
@@ -84,7 +126,7 @@ function fillSubmission(out: Float64Array, k: number) {
 }
 
 // ---- 2. full round ----------------------------------------------------------------------
-{
+if (ONLY.has(2)) {
   const tGen = performance.now();
   const perBuffer = 1000; // submissions per SharedArrayBuffer (40 MB at 5,000 rows)
   const submissions = [];
@@ -148,9 +190,8 @@ function fillSubmission(out: Float64Array, k: number) {
 }
 
 // ---- 3. tourney score as a process --------------------------------------------------------
-{
-  // What `npx tourney` runs: the compiled CLI (bin/tourney.mjs prefers dist/cli), built afresh.
-  execFileSync(process.execPath, [path.join(repoRoot, "cli", "build.mjs")], { cwd: repoRoot });
+if (ONLY.has(3)) {
+  buildCli();
   const dir = mkdtempSync(path.join(tmpdir(), "tourney-bench-"));
   try {
     const g = rng(7);
@@ -207,4 +248,201 @@ function fillSubmission(out: Float64Array, k: number) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// ---- 4. tourney score --features at Numerai's width, beside numerai-tools ------------------
+if (ONLY.has(4)) {
+  buildCli();
+  const FEATURES = 2376;
+  const MODELS = 20;
+  const dir = mkdtempSync(path.join(tmpdir(), "tourney-bench-fnc-"));
+  try {
+    const feats = integerFeatures(ROWS, FEATURES, 77);
+    const lines = [`id,${feats.map((_, j) => `feature_${j}`).join(",")}`];
+    for (let i = 0; i < ROWS; i++) {
+      let row = liveIds[i]!;
+      for (let j = 0; j < FEATURES; j++) row += `,${feats[j]![i]}`;
+      lines.push(row);
+    }
+    writeFileSync(path.join(dir, "features.csv"), `${lines.join("\n")}\n`);
+    const col = new Float64Array(ROWS);
+    const cols = Array.from({ length: MODELS }, (_, m) => {
+      fillSubmission(col, 70_000 + m);
+      // Some feature exposure, 3 decimals: ties, as real submissions have.
+      return Array.from(col, (v, i) => Math.round((0.8 * v + 0.05 * feats[m]![i]!) * 1000) / 1000);
+    });
+    writeFileSync(
+      path.join(dir, "predictions.csv"),
+      `id,${cols.map((_, m) => `model_${m}`).join(",")}\n${liveIds
+        .map((id, i) => `${id},${cols.map((c) => c[i]).join(",")}`)
+        .join("\n")}\n`,
+    );
+    writeFileSync(
+      path.join(dir, "targets.csv"),
+      `id,target\n${liveIds.map((id, i) => `${id},${targets[i]}`).join("\n")}\n`,
+    );
+    // Our own small driver for numerai-tools (its public API, nothing copied).
+    writeFileSync(
+      path.join(dir, "numerai_fnc.py"),
+      [
+        "import json, sys",
+        "import pandas as pd",
+        "from numerai_tools.scoring import feature_neutral_corr",
+        "d = sys.argv[1]",
+        'p = pd.read_csv(f"{d}/predictions.csv", index_col="id").sort_index()',
+        'f = pd.read_csv(f"{d}/features.csv", index_col="id").loc[p.index]',
+        't = pd.read_csv(f"{d}/targets.csv", index_col="id")["target"].loc[p.index]',
+        "r = feature_neutral_corr(p, f, t)",
+        "print(json.dumps({m: float(r[m]) for m in p.columns}))",
+        "",
+      ].join("\n"),
+    );
+    const python = process.env.PYTHON ?? "python3";
+    let hasNumeraiTools = false;
+    try {
+      execFileSync(python, ["-c", "import numerai_tools.scoring"], { stdio: "ignore" });
+      hasNumeraiTools = true;
+    } catch {
+      // not installed: only our time is printed
+    }
+    const ours = () =>
+      execFileSync(
+        process.execPath,
+        [
+          path.join(repoRoot, "bin", "tourney.mjs"),
+          "score",
+          "--predictions",
+          path.join(dir, "predictions.csv"),
+          "--targets",
+          path.join(dir, "targets.csv"),
+          "--features",
+          path.join(dir, "features.csv"),
+          "--json",
+        ],
+        { maxBuffer: 1 << 26, encoding: "utf8" },
+      );
+    const theirs = () =>
+      execFileSync(python, [path.join(dir, "numerai_fnc.py"), dir], {
+        maxBuffer: 1 << 26,
+        encoding: "utf8",
+      });
+    const timed = (f: () => string) => {
+      const t0 = performance.now();
+      const out = f();
+      return { ms: performance.now() - t0, out };
+    };
+    const runs = 3;
+    const mine: number[] = [];
+    const numerai: number[] = [];
+    let worst = 0;
+    for (let k = 0; k < runs; k++) {
+      const a = timed(ours);
+      mine.push(a.ms);
+      if (!hasNumeraiTools) continue;
+      const b = timed(theirs);
+      numerai.push(b.ms);
+      const x = JSON.parse(a.out).models as Record<string, { fnc: number }>;
+      const y = JSON.parse(b.out) as Record<string, number>;
+      for (const m of Object.keys(y)) worst = Math.max(worst, Math.abs(x[m]!.fnc - y[m]!));
+    }
+    const med = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    console.log(
+      `tourney score --features (${ROWS} rows x ${FEATURES} integer features, ${MODELS} models, ` +
+        `CORR + FNC + exposure, whole process): median ${s(med(mine))} of ${runs}` +
+        (hasNumeraiTools
+          ? `; numerai-tools feature_neutral_corr (whole process): median ${s(med(numerai))}; ` +
+            `${(med(numerai) / med(mine)).toFixed(1)}x faster (goal 2x); ` +
+            `max |FNC difference| ${worst.toExponential(1)} (goal 1e-9)`
+          : " (numerai-tools not found: set PYTHON to a python3 that has it)"),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- 5. a full round with FNC ------------------------------------------------------------
+if (ONLY.has(5)) {
+  const FEATURES = 416;
+  const feats = integerFeatures(ROWS, FEATURES, 99);
+  const features = {
+    ids: liveIds,
+    columns: Object.fromEntries(feats.map((c, j) => [`feature_${j}`, c])),
+  };
+  const perBuffer = 1000;
+  const submissions = [];
+  for (let start = 0; start < SUBS; start += perBuffer) {
+    const count = Math.min(perBuffer, SUBS - start);
+    const sab = new SharedArrayBuffer(count * ROWS * 8);
+    for (let j = 0; j < count; j++) {
+      const k = start + j;
+      const view = new Float64Array(sab, j * ROWS * 8, ROWS);
+      fillSubmission(view, k);
+      submissions.push({
+        modelId: `model-${k}`,
+        ids: liveIds,
+        predictions: view,
+        stakeAtRisk: k % 3 === 0 ? 0n : BigInt(1 + (k % 97)) * 100n * WAD,
+      });
+    }
+  }
+  const input = { liveIds, targets: { ids: liveIds, values: targets }, submissions, features };
+  const pool = ScoringPool.start(2);
+  await scoreRoundParallel({ ...input, submissions: submissions.slice(0, 50) }, pool); // warm
+  const t0 = performance.now();
+  const result = await scoreRoundParallel(input, pool);
+  const ms = performance.now() - t0;
+  const slice = { ...input, submissions: submissions.slice(0, 20) };
+  const single = scoreRound(slice);
+  const parallel = await scoreRoundParallel(slice, pool);
+  for (const [id, sc] of single) {
+    if (sc.fnc !== parallel.get(id)!.fnc || sc.payout !== parallel.get(id)!.payout) {
+      throw new Error(`thread results differ for ${id}`);
+    }
+  }
+  await pool.close();
+  const withFnc = [...result.values()].filter((x) => x.fnc !== undefined).length;
+  console.log(
+    `full round with FNC: ${SUBS} submissions x ${ROWS} rows, CORR + MMC + FNC (${FEATURES} ` +
+      `features) + exposure + payouts, 2 threads: ${(ms / 1000).toFixed(1)} s (goal 60 s); ` +
+      `${withFnc} FNC scores; peak RSS ${mb(peakRss())} (goal 2 GB)`,
+  );
+}
+
+// ---- 6. diagnostics over prepared validation eras ----------------------------------------
+if (ONLY.has(6)) {
+  const ERAS = 120;
+  const FEATURES = 416;
+  const t0 = performance.now();
+  let genMs = 0;
+  const eras: PreparedEra[] = [];
+  const allIds: string[] = [];
+  for (let e = 0; e < ERAS; e++) {
+    const g0 = performance.now();
+    const ids = liveIds.map((id) => `${id}e${e}`);
+    const feats = integerFeatures(ROWS, FEATURES, 1000 + e);
+    const columns = Object.fromEntries(feats.map((c, j) => [`feature_${j}`, c]));
+    const meta = new Float64Array(ROWS);
+    fillSubmission(meta, 500_000 + e);
+    genMs += performance.now() - g0;
+    eras.push(prepareEra({ era: String(e), ids, targets, features: columns, metaModel: meta }));
+    allIds.push(...ids);
+  }
+  const prepMs = performance.now() - t0 - genMs;
+  const preds = new Float64Array(allIds.length);
+  const one = new Float64Array(ROWS);
+  for (let e = 0; e < ERAS; e++) {
+    fillSubmission(one, 600_000 + e);
+    preds.set(one, e * ROWS);
+  }
+  const t1 = performance.now();
+  const report = diagnose(eras, { ids: allIds, values: preds });
+  const ms = performance.now() - t1;
+  console.log(
+    `diagnostics: one model over ${ERAS} eras x ${ROWS} rows x ${FEATURES} features (CORR, MMC, ` +
+      `FNC, exposure per era + summaries), bases prepared: ${(ms / 1000).toFixed(2)} s (goal 5 s); ` +
+      `one-time preparation of the ${ERAS} eras: ${(prepMs / 1000).toFixed(1)} s ` +
+      `(data generation ${(genMs / 1000).toFixed(1)} s, not counted); FNC mean ` +
+      `${report.fnc?.mean.toFixed(4)}; peak RSS ${mb(peakRss())}`,
+  );
 }

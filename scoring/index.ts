@@ -38,4 +38,14 @@ export {
 } from "./round";
 export { Scorer, type ScorerInputs, type SubmissionScores } from "./scorer";
 export type { Frame, Series } from "./types";
+export {
+  diagnose,
+  type EraScores,
+  type PreparedEra,
+  prepareEra,
+  type SeriesSummary,
+  sortEras,
+  type ValidationEraInput,
+  type ValidationReport,
+} from "./validation";
 export { varianceNormalize } from "./variance-normalize";

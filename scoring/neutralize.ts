@@ -30,8 +30,11 @@ export interface NeutralBasis {
   readonly method: "gram" | "svd";
   /** Columns of [F, 1] used (indices; the last index, F's width, is the column of ones). */
   readonly columns: Int32Array;
-  /** Those columns, column-major n x columns.length. */
-  readonly a: Float64Array;
+  /**
+   * Those columns, column-major n x columns.length: int16 when every value is a small integer
+   * (Numerai's 0-4 features: a quarter of the memory, exactly the same numbers).
+   */
+  readonly a: Float64Array | Int16Array;
   /** gram: L (rank x rank, row-major) with L L' = D^-1 A'A D^-1, D = column norms. */
   readonly chol: Float64Array;
   /** gram: 1 / column norms. */
@@ -128,7 +131,7 @@ function gramBasis(
   const invKept = Float64Array.from(kept, (j) => inv[j]!);
   const lambdaMin = smallestEigenvalue(f.l, k, invKept);
   if (!(lambdaMin > 16 * thr2)) return null;
-  const ak = new Float64Array(n * k);
+  const ak = smallIntegers(a) ? new Int16Array(n * k) : new Float64Array(n * k);
   for (let r = 0; r < k; r++) ak.set(a.subarray(kept[r]! * n, (kept[r]! + 1) * n), r * n);
   return {
     n,
@@ -141,6 +144,14 @@ function gramBasis(
     pinv: new Float64Array(0),
     sigmaMax: sigma1,
   };
+}
+
+function smallIntegers(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (v !== Math.trunc(v) || v > 32767 || v < -32768) return false;
+  }
+  return true;
 }
 
 /** Largest eigenvalue of a symmetric PSD p x p matrix by power iteration from `start`. */
@@ -251,21 +262,27 @@ interface KernelRunner {
   readonly f: Float64Array;
 }
 
-const runners = new WeakMap<NeutralBasis, KernelRunner | null>();
+/**
+ * Kernel instances of the bases used last (each holds a copy of its basis' columns): a few, so
+ * that a validation set's hundred eras do not each keep one.
+ */
+const runners = new Map<NeutralBasis, KernelRunner | null>();
+const RUNNERS_KEPT = 4;
 
 function runnerOf(b: NeutralBasis): KernelRunner | null {
   let r = runners.get(b);
-  if (r !== undefined) return r;
+  if (r !== undefined) {
+    runners.delete(b);
+    runners.set(b, r);
+    if (runners.size > RUNNERS_KEPT) runners.delete(runners.keys().next().value!);
+    return r;
+  }
   r = null;
   const k = b.method === "gram" ? wasmKernels() : null;
   if (k) {
     const m = b.columns.length;
     const n8 = Math.ceil(b.n / 8) * 8;
-    let int16 = true;
-    for (let i = 0; i < b.a.length && int16; i++) {
-      const v = b.a[i]!;
-      int16 = v === Math.trunc(v) && Math.abs(v) <= 32767;
-    }
+    const int16 = b.a instanceof Int16Array;
     const aBytes = Math.ceil((n8 * m * (int16 ? 2 : 8)) / 16) * 16;
     const base = k.reserve(aBytes + (2 * n8 + m) * 8);
     const buf = k.memory.buffer;
@@ -285,6 +302,7 @@ function runnerOf(b: NeutralBasis): KernelRunner | null {
     };
   }
   runners.set(b, r);
+  if (runners.size > RUNNERS_KEPT) runners.delete(runners.keys().next().value!);
   return r;
 }
 
@@ -310,7 +328,7 @@ function coefficients(y: Float64Array, b: NeutralBasis, run: KernelRunner | null
   return z;
 }
 
-function dot(a: Float64Array, off: number, y: Float64Array, n: number): number {
+function dot(a: Float64Array | Int16Array, off: number, y: Float64Array, n: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;

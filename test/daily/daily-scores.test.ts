@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimJob, type DbHandle, dailyScores, getRound, listJobs, roundScores } from "../../db";
-import { scoreRound } from "../../scoring";
+import { roundFeatures, scoreRound } from "../../scoring";
 import { type JobContext, runJob } from "../../workers";
 import { scoreDailyJob } from "../../workers/jobs/score-daily";
 import { csvOf, liveCsv, type World, world } from "../api/world";
@@ -48,8 +48,19 @@ for (const target of dbTargets()) {
     const stakes = new Map<string, bigint>();
 
     /** What the scoring library says the round scores on `targets`, on the chain's stakes. */
+    // The live file's feature column, as the worker reads it: daily scores get FNC too.
+    const liveRows = live.csv
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(","));
+    const liveFrame = {
+      ids: liveRows.map((r) => r[0]!),
+      columns: { f: Float64Array.from(liveRows, (r) => Number(r[1])) },
+    };
     const expected = (targets: number[]) =>
       scoreRound({
+        ...roundFeatures(liveFrame),
         liveIds: live.ids,
         targets: { ids: live.ids, values: Float64Array.from(targets) },
         submissions: [...preds].map(([modelId, p]) => ({
@@ -186,7 +197,7 @@ for (const target of dbTargets()) {
         day: 2,
         corr: d2.corr,
         mmc: d2.mmc,
-        fnc: null,
+        fnc: d2.fnc,
         stakeAtRisk: d2.stakeAtRisk.toString(),
         projectedPayout: d2.payout.toString(),
       });
