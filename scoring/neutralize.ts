@@ -268,17 +268,27 @@ interface KernelRunner {
  */
 const runners = new Map<NeutralBasis, KernelRunner | null>();
 const RUNNERS_KEPT = 4;
+/** The instance of the runner evicted last, reused (its memory already grown) by the next. */
+let spare: Kernels | null = null;
 
 function runnerOf(b: NeutralBasis): KernelRunner | null {
   let r = runners.get(b);
   if (r !== undefined) {
     runners.delete(b);
     runners.set(b, r);
-    if (runners.size > RUNNERS_KEPT) runners.delete(runners.keys().next().value!);
+    if (runners.size > RUNNERS_KEPT) {
+      const oldest = runners.keys().next().value!;
+      spare = runners.get(oldest)?.k ?? spare;
+      runners.delete(oldest);
+    }
     return r;
   }
   r = null;
-  const k = b.method === "gram" ? wasmKernels() : null;
+  let k: Kernels | null = null;
+  if (b.method === "gram") {
+    k = spare ?? wasmKernels();
+    spare = null;
+  }
   if (k) {
     const m = b.columns.length;
     const n8 = Math.ceil(b.n / 8) * 8;
@@ -302,7 +312,11 @@ function runnerOf(b: NeutralBasis): KernelRunner | null {
     };
   }
   runners.set(b, r);
-  if (runners.size > RUNNERS_KEPT) runners.delete(runners.keys().next().value!);
+  if (runners.size > RUNNERS_KEPT) {
+    const oldest = runners.keys().next().value!;
+    spare = runners.get(oldest)?.k ?? spare;
+    runners.delete(oldest);
+  }
   return r;
 }
 
