@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { readFormFile } from "../http/body";
 import { MAX_DAY, modelDailyView, postDailyTargets } from "../domain/daily-scores";
 import { ApiError, errorResponses } from "../errors";
 import type { App } from "../hono-app";
+import { readFormFile } from "../http/body";
 import { requireAuth } from "../middleware/auth";
 import { ModelId } from "./models";
 

@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ScoringError, validationDiagnostics } from "../../scoring";
-import { readBody } from "../http/body";
 import { parseCsv, parseNumber } from "../domain/csv";
 import { readParquetColumns } from "../domain/parquet";
 import { isParquet } from "../domain/predictions";
 import { ApiError, errorResponses } from "../errors";
 import type { App } from "../hono-app";
+import { readBody } from "../http/body";
 import { requireOwnedModel } from "../middleware/auth";
 import { ModelId } from "./models";
 

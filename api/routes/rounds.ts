@@ -10,12 +10,12 @@ import {
   rescheduleJob,
   transitionRound,
 } from "../../db";
-import { readFormFile } from "../http/body";
 import { sha256Hex } from "../domain/hash";
 import { liveUploadCsv, parseLive, parseTargets } from "../domain/live";
 import { liveIdSet } from "../domain/live-cache";
 import { ApiError, errorResponses } from "../errors";
 import type { App } from "../hono-app";
+import { readFormFile } from "../http/body";
 import { requireAuth } from "../middleware/auth";
 
 /** A round's state, in the order a round goes through them. */

@@ -9,7 +9,6 @@ import {
   storeSubmission,
   submissionMetaById,
 } from "../../db";
-import { readBody } from "../http/body";
 import { canonicalCsvFast, prepareCsvFast } from "../domain/canonical-fast";
 import { sha256Hex } from "../domain/hash";
 import { loadLiveIndex } from "../domain/live-cache";
@@ -17,6 +16,7 @@ import { predictionFormat, readPredictions } from "../domain/predictions";
 import { type CanonicalSubmission, canonicalSubmission } from "../domain/submission";
 import { ApiError, errorResponses } from "../errors";
 import type { App } from "../hono-app";
+import { readBody } from "../http/body";
 import { requireAuth, requireOwnedModel } from "../middleware/auth";
 import { ModelId } from "./models";
 import { nextCursor, pageQuery } from "./pages";
