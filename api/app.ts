@@ -1,9 +1,13 @@
 import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
 import type { AppServices } from "./context";
 import { dbNonceStore } from "./domain/nonces";
 import { ApiError, errorBody } from "./errors";
 import { type App, newHonoApp } from "./hono-app";
+import { clientAddress } from "./limits/client-address";
+import { memoryRateLimits } from "./limits/rate-limits";
 import { authenticate } from "./middleware/auth";
+import { limitBodies } from "./middleware/body-limit";
 import { idempotency } from "./middleware/idempotency";
 import { rateLimit } from "./middleware/rate-limit";
 import * as accounts from "./routes/accounts";
@@ -29,16 +33,18 @@ export type { App } from "./hono-app";
 /** Builds the Hono app; the Node and Workers entries both serve this. */
 export function createApp(input: AppServices): App {
   const services: AppServices = {
+    clientAddress,
     ...input,
     nonces: input.nonces ?? dbNonceStore(input.db, input.config.SIWE_NONCE_TTL_SECONDS * 1000),
+    rateLimits: input.rateLimits ?? memoryRateLimits(input.config),
   };
   const app = newHonoApp();
 
+  // A client's X-Request-Id is kept when short and plain (letters, digits, _ - =), else replaced.
+  app.use("*", requestId({ limitLength: 128 }));
   app.use("*", async (c, next) => {
-    const requestId = c.req.header("x-request-id") ?? crypto.randomUUID();
-    c.set("requestId", requestId);
+    const requestId = c.get("requestId");
     c.set("services", services);
-    c.header("X-Request-Id", requestId);
     const start = performance.now();
     await next();
     services.logger.info("request", {
@@ -46,11 +52,14 @@ export function createApp(input: AppServices): App {
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
+      ...(c.error instanceof ApiError ? { code: c.error.code } : {}),
       ms: Math.round((performance.now() - start) * 10) / 10,
     });
   });
+  // Headers first (cheap), then the body under its route's limit, then what reads the body.
   app.use("/v1/*", authenticate);
-  app.use("/v1/*", rateLimit(services.config.RATE_LIMIT_PER_MINUTE));
+  app.use("/v1/*", rateLimit);
+  app.use("*", limitBodies(services.config));
   app.use("/v1/*", idempotency);
 
   app.onError((err, c) => {
@@ -69,7 +78,13 @@ export function createApp(input: AppServices): App {
     return c.json(errorBody(new ApiError("internal", "Internal error"), requestId), 500);
   });
   app.notFound((c) =>
-    c.json(errorBody(new ApiError("not_found", `No route ${c.req.method} ${c.req.path}`)), 404),
+    c.json(
+      errorBody(
+        new ApiError("not_found", `No route ${c.req.method} ${c.req.path.slice(0, 200)}`),
+        c.get("requestId"),
+      ),
+      404,
+    ),
   );
 
   for (const r of [

@@ -10,6 +10,7 @@ export const errorStatus = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  wallet_already_linked: 409,
   round_not_open: 409,
   round_state: 409,
   payload_too_large: 413,

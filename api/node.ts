@@ -3,6 +3,7 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app";
 import type { AppServices } from "./context";
 import { warmUp } from "./domain/warm";
+import { threadOffload } from "./threads/pool";
 
 export interface RunningApi {
   url: string;
@@ -22,7 +23,9 @@ export async function serveApi(
   services: AppServices,
   options: ServeOptions = {},
 ): Promise<RunningApi> {
-  const app = createApp(services);
+  // Diagnostics (CPU-heavy) run on a worker thread, not on the event loop serving requests.
+  const offload = services.offload ?? threadOffload();
+  const app = createApp({ ...services, offload });
   if (options.warmConnections) {
     try {
       const warmed = await warmUp(services.db, options.warmConnections);
@@ -34,9 +37,15 @@ export async function serveApi(
   const { PORT: port, HOST: hostname } = services.config;
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
+      const url = `http://${hostname}:${info.port}`;
+      // The SIWE domain's default: the address this server really listens on (PORT may be 0).
+      services.config.PUBLIC_URL ??= url;
       resolve({
-        url: `http://${hostname}:${info.port}`,
-        close: () => new Promise<void>((done) => server.close(() => done())),
+        url,
+        close: async () => {
+          await new Promise<void>((done) => server.close(() => done()));
+          await offload.close();
+        },
       });
     });
   });

@@ -3,7 +3,8 @@
  * PGlite database in `$DATA_DIR/pgdata` (default `.tourney/pgdata`), which only one process may open.
  * With DATABASE_URL (Postgres), API_PROCESSES > 1 forks that many server processes sharing the
  * port (node:cluster), each with its own pool of DB_POOL connections: request handling (CSV
- * parsing, hashing) then uses every core. Rate limits are counted per process.
+ * parsing, hashing) then uses every core. The primary migrates the database once before it
+ * forks. On Postgres rate limits are counted in the database, shared by every process.
  *
  * Before listening, each process opens its pool's connections and loads the open round's live
  * index (`warmUp`), so the first submissions after a start do not pay for that.
@@ -17,6 +18,7 @@ import { join } from "node:path";
 import { openDb } from "../db";
 import { dbNonceStore } from "./domain/nonces";
 import { parseApiConfig } from "./env";
+import { dbRateLimits } from "./limits/rate-limits";
 import { jsonLogger } from "./logger";
 import { serveApi } from "./node";
 
@@ -30,6 +32,8 @@ const processes = url ? Math.max(1, Math.floor(wanted) || 1) : 1;
 if (!url && wanted > 1) logger.warn("API_PROCESSES needs DATABASE_URL (PGlite is one process)");
 
 if (processes > 1 && cluster.isPrimary) {
+  // Migrate once, here, before any server process opens the database.
+  await (await openDb({ url, max: 1 })).close();
   const pids: number[] = [];
   let listening = 0;
   let address = "";
@@ -64,6 +68,7 @@ if (processes > 1 && cluster.isPrimary) {
     url,
     dataDir: join(env.DATA_DIR ?? ".tourney", "pgdata"),
     max: pool,
+    migrate: !cluster.isWorker,
   });
   const api = await serveApi(
     {
@@ -71,6 +76,7 @@ if (processes > 1 && cluster.isPrimary) {
       config,
       logger,
       nonces: dbNonceStore(handle.db, config.SIWE_NONCE_TTL_SECONDS * 1000),
+      rateLimits: url ? dbRateLimits(handle.db, config) : undefined,
     },
     { warmConnections: pool },
   );

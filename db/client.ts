@@ -63,11 +63,25 @@ async function openPglite(dataDir = ".tourney/pgdata"): Promise<DbHandle> {
   return { db, driver: "pglite", close: () => client.close() };
 }
 
+/** The advisory lock every migrating process takes first (any fixed 64-bit number). */
+const MIGRATION_LOCK = 7_290_143_001;
+
 async function runMigrations(handle: DbHandle): Promise<void> {
   if (handle.driver === "postgres") {
+    // Several processes starting at once on one fresh database (API_PROCESSES, workers) would
+    // otherwise create the same types and tables concurrently. One session holds the lock and
+    // migrates; the others wait for it, then find nothing left to do.
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
     const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants its driver's own db type
-    await migrate(handle.db as any, { migrationsFolder: migrationsFolder() });
+    const sql = postgres(handle.url!, { max: 1, onnotice: () => {} });
+    try {
+      await sql`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migrate(drizzle(sql), { migrationsFolder: migrationsFolder() });
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
   } else {
     const { migrate } = await import("drizzle-orm/pglite/migrator");
     // biome-ignore lint/suspicious/noExplicitAny: the migrator wants its driver's own db type

@@ -1,5 +1,6 @@
 export * from "./canonical-order";
 export * from "./client";
+export * from "./errors";
 export * from "./ids";
 export * from "./predictions";
 export * from "./queries/accounts";

@@ -16,6 +16,8 @@ export interface JobContext {
   settleBatch: number;
   /** Rounds with more submissions than this are scored in parts that workers share (default 1000). */
   scorePartSize?: number;
+  /** Aborted when the running job's lease was lost: stop early, nothing will be recorded. */
+  signal?: AbortSignal;
   /** Webhook delivery settings (defaults in `webhookSettings`). */
   webhooks?: Partial<WebhookSettings>;
 }

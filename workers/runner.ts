@@ -1,5 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { claimJob, completeJob, failJob, beat as heartbeat, type Job } from "../db";
+import { z } from "zod";
+import {
+  claimJob,
+  completeJob,
+  failJob,
+  beat as heartbeat,
+  type Job,
+  type JobKind,
+  type JobPayloads,
+  renewJobLease,
+} from "../db";
 import { type JobContext, NotReady } from "./context";
 import { type IndexerOptions, indexOnce } from "./indexer";
 import { closeRound } from "./jobs/close-round";
@@ -11,31 +21,70 @@ import { webhookDeliverJob } from "./jobs/webhook-deliver";
 import { webhookEventJob } from "./jobs/webhook-event";
 
 /** Webhook deliveries run in a lane of their own: a slow receiver never holds up round jobs. */
-const DELIVER = "webhook.deliver";
+const DELIVER = "webhook.deliver" as const;
 
-type Handler = (ctx: JobContext, payload: { round: number }) => Promise<void>;
+const roundNumber = z.number().int().positive().max(2_147_483_647);
+const roundOnly = z.object({ round: roundNumber });
 
-/** Job kinds and their handlers. */
-export const handlers: Record<string, Handler> = {
+/** Each job kind's handler. */
+export type Handlers = {
+  [K in JobKind]: (ctx: JobContext, payload: JobPayloads[K]) => Promise<void>;
+};
+
+export const handlers: Handlers = {
   "round.open": openRound,
   "round.close": closeRound,
   "round.score": scoreRoundJob,
-  "round.score-part": scoreRoundPartJob as Handler,
+  "round.score-part": scoreRoundPartJob,
   "round.score-finish": scoreRoundFinishJob,
   "round.settle": settleRound,
-  "round.score-daily": scoreDailyJob as Handler,
-  "webhook.event": webhookEventJob as unknown as Handler,
-  [DELIVER]: webhookDeliverJob as unknown as Handler,
+  "round.score-daily": scoreDailyJob,
+  "webhook.event": webhookEventJob,
+  [DELIVER]: webhookDeliverJob,
 };
+
+/** Each job kind's payload schema, checked before its handler runs. */
+export const payloadSchemas: { [K in JobKind]: z.ZodType<JobPayloads[K]> } = {
+  "round.open": roundOnly,
+  "round.close": roundOnly,
+  "round.score": roundOnly,
+  "round.score-part": z.object({
+    round: roundNumber,
+    part: z.number().int().min(0),
+    parts: z.number().int().positive(),
+  }),
+  "round.score-finish": roundOnly,
+  "round.settle": roundOnly,
+  "round.score-daily": z.object({
+    round: roundNumber,
+    day: z.number().int().positive(),
+    targetsId: z.number().int().positive(),
+  }),
+  "webhook.event": z.object({
+    type: z.string().min(1),
+    data: z.record(z.string(), z.unknown()),
+    eventId: z.string().min(1),
+    timestamp: z.string(),
+  }),
+  [DELIVER]: z.object({ deliveryId: z.string().min(1), attempt: z.number().int().positive() }),
+};
+
+/** A job that can never succeed (unknown kind, payload not of its kind's shape). */
+class BadJob extends Error {}
 
 export interface WorkerOptions {
   /** Idle wait between polls when the queue is empty, ms. */
   pollMs?: number;
   workerId?: string;
-  /** A job left running this long by a worker that died is taken over (default 60 s). */
+  /**
+   * A job whose lease was not renewed for this long is taken over (default 60 s); a running job's
+   * lease is renewed every third of it.
+   */
   staleMs?: number;
   /** Webhook deliveries in flight at once, beside the round jobs (default 4). */
   deliveries?: number;
+  /** The handlers (default `handlers`). */
+  handlers?: Handlers;
   /** Follow the chain's events into the database every `everyMs` (default on, 1 s). */
   indexer?: (IndexerOptions & { everyMs?: number }) | false;
 }
@@ -49,17 +98,68 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Runs one claimed job, recording success, a retry, or a final failure. */
-export async function runJob(ctx: JobContext, job: Job): Promise<void> {
-  const handler = handlers[job.kind];
+async function runHandler(ctx: JobContext, job: Job, registry: Handlers): Promise<void> {
+  const kind = job.kind as JobKind;
+  const handler = Object.hasOwn(registry, kind)
+    ? (registry[kind] as (ctx: JobContext, payload: unknown) => Promise<void>)
+    : undefined;
+  if (!handler) throw new BadJob(`no handler for job kind '${job.kind}'`);
+  const payload = payloadSchemas[kind].safeParse(job.payload);
+  if (!payload.success) {
+    throw new BadJob(`payload of ${job.kind} is invalid: ${JSON.stringify(job.payload)}`);
+  }
+  await handler(ctx, payload.data);
+}
+
+export interface RunJobOptions {
+  /**
+   * The lease's stale time (claimJob's `staleMs`): while the handler runs, the lease is renewed
+   * every third of it, so a slow job is never taken over while its worker lives.
+   */
+  staleMs?: number;
+  /** The handlers (default `handlers`; tests swap one in). */
+  handlers?: Handlers;
+}
+
+/**
+ * Runs one claimed job, renewing its lease while it runs, then records success, a retry, or a
+ * final failure. If the lease is lost (this worker stalled past the stale time and another one
+ * took the job), `ctx.signal` aborts and nothing this run found is recorded.
+ */
+export async function runJob(ctx: JobContext, job: Job, opts: RunJobOptions = {}): Promise<void> {
+  const every = Math.max(5, Math.floor((opts.staleMs ?? 60_000) / 3));
+  const lost = new AbortController();
+  let renewing: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    renewing = renewing
+      .then(() => renewJobLease(ctx.db, job))
+      .then((ok) => {
+        if (!ok && !lost.signal.aborted) {
+          ctx.logger.warn("job lease lost", { job: job.id, kind: job.kind });
+          lost.abort(new Error("lease lost"));
+        }
+      })
+      .catch((err) => ctx.logger.warn("lease renewal failed", { job: job.id, err: String(err) }));
+  }, every);
+  const stop = async () => {
+    clearInterval(timer);
+    await renewing;
+  };
+  const jobCtx = { ...ctx, signal: lost.signal };
   try {
-    if (!handler) throw new Error(`no handler for job kind '${job.kind}'`);
-    await handler(ctx, job.payload as { round: number });
-    await completeJob(ctx.db, job);
+    await runHandler(jobCtx, job, opts.handlers ?? handlers);
+    await stop();
+    if (!(await completeJob(ctx.db, job))) {
+      ctx.logger.warn("job finished after losing its lease; not recorded", { job: job.id });
+    }
   } catch (err) {
+    await stop();
     if (err instanceof NotReady) {
       // Waiting on an earlier step is not a failure: do not spend an attempt on it.
-      await failJob(ctx.db, { ...job, attempts: 0 }, err.message, err.retryInMs);
+      await failJob(ctx.db, job, err.message, {
+        retryInMs: err.retryInMs,
+        countsAsAttempt: false,
+      });
       return;
     }
     const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
@@ -69,7 +169,10 @@ export async function runJob(ctx: JobContext, job: Job): Promise<void> {
       attempt: job.attempts,
       err: message,
     });
-    await failJob(ctx.db, job, message);
+    const final = err instanceof BadJob ? { ...job, attempts: job.maxAttempts } : job;
+    if (!(await failJob(ctx.db, final, message))) {
+      ctx.logger.warn("job failed after losing its lease; not recorded", { job: job.id });
+    }
   }
 }
 
@@ -104,7 +207,7 @@ export function startWorker(ctx: JobContext, opts: WorkerOptions = {}): RunningW
     const job = await claimJob(ctx.db, id, opts.staleMs, { not: DELIVER });
     beat = new Date();
     if (!job) return false;
-    await runJob(ctx, job);
+    await runJob(ctx, job, { staleMs: opts.staleMs, handlers: opts.handlers });
     jobsDone++;
     return true;
   };
@@ -116,7 +219,9 @@ export function startWorker(ctx: JobContext, opts: WorkerOptions = {}): RunningW
     if (inFlight.size >= maxDeliveries) return false;
     const job = await claimJob(ctx.db, id, opts.staleMs, { is: DELIVER });
     if (!job) return false;
-    const run = runJob(ctx, job).finally(() => inFlight.delete(run));
+    const run = runJob(ctx, job, { staleMs: opts.staleMs, handlers: opts.handlers }).finally(() =>
+      inFlight.delete(run),
+    );
     inFlight.add(run);
     jobsDone++;
     return true;

@@ -89,6 +89,15 @@ export type paths = {
                     };
                 };
                 /** @description Error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -154,7 +163,7 @@ export type paths = {
             };
         };
         put?: never;
-        /** Create another API key for the calling account */
+        /** Create another API key for the calling account (needs 'submit'; only scopes it has) */
         post: {
             parameters: {
                 query?: never;
@@ -208,6 +217,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -226,7 +244,7 @@ export type paths = {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke one of the calling account's keys */
+        /** Revoke one of the calling account's keys (needs 'submit'; never a key with scopes the caller lacks) */
         delete: {
             parameters: {
                 query?: never;
@@ -246,6 +264,15 @@ export type paths = {
                     content?: never;
                 };
                 /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -255,7 +282,25 @@ export type paths = {
                     };
                 };
                 /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -433,6 +478,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -584,6 +638,24 @@ export type paths = {
                 };
                 /** @description Error */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1953,6 +2025,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2375,7 +2456,7 @@ export type components = {
                  * @example not_found
                  * @enum {string}
                  */
-                code: "bad_request" | "validation_failed" | "invalid_csv" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "round_not_open" | "round_state" | "payload_too_large" | "unsupported_media_type" | "invalid_submission_headers" | "invalid_submission_values" | "invalid_submission_ids" | "invalid_live_file" | "invalid_targets_file" | "invalid_wallet_proof" | "invalid_diagnostics" | "webhook_url_refused" | "rate_limited" | "internal" | "unavailable";
+                code: "bad_request" | "validation_failed" | "invalid_csv" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "wallet_already_linked" | "round_not_open" | "round_state" | "payload_too_large" | "unsupported_media_type" | "invalid_submission_headers" | "invalid_submission_values" | "invalid_submission_ids" | "invalid_live_file" | "invalid_targets_file" | "invalid_wallet_proof" | "invalid_diagnostics" | "webhook_url_refused" | "rate_limited" | "internal" | "unavailable";
                 details?: unknown;
                 message: string;
                 requestId?: string;

@@ -8,6 +8,19 @@ export interface LiveData {
   features: string[];
 }
 
+/** `bytes` without a leading UTF-8 byte order mark (which the served text never has). */
+export function withoutBom(bytes: Uint8Array): Uint8Array {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+}
+
+/**
+ * Bytes known to be valid UTF-8 (parseCsv checked) as text that encodes back to the same bytes:
+ * a BOM is kept rather than silently dropped, so hash and stored text never disagree.
+ */
+export function utf8(bytes: Uint8Array): string {
+  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+}
+
 /** Validates a round's live file: `id` first, then numeric feature columns, unique ids. */
 export function parseLive(bytes: Uint8Array): LiveData {
   const { header, rows } = parseCsv(bytes, "invalid_live_file");
@@ -39,12 +52,13 @@ export function parseLive(bytes: Uint8Array): LiveData {
  * A live file as uploaded (CSV, or Parquet recognised by its `PAR1` magic) as the CSV the round
  * stores and serves. CSV is kept byte for byte. Parquet is converted: `id` first, then the other
  * columns in file order, numbers in shortest form; the round's `liveSha256` is the hash of that
- * CSV, since it is the file anyone downloads and checks.
+ * CSV, since it is the file anyone downloads and checks. A leading UTF-8 BOM is dropped, so the
+ * bytes hashed are exactly the bytes served.
  */
 export async function liveUploadCsv(
   bytes: Uint8Array,
 ): Promise<{ csv: Uint8Array; format: "csv" | "parquet" }> {
-  if (!isParquet(bytes)) return { csv: bytes, format: "csv" };
+  if (!isParquet(bytes)) return { csv: withoutBom(bytes), format: "csv" };
   const t = await readParquetColumns(bytes, "invalid_live_file", (names) => {
     if (!names.includes("id")) {
       throw new ApiError("invalid_live_file", "Live file needs an 'id' column", { columns: names });

@@ -1,8 +1,12 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
 import { ApiError } from "../errors";
+import { tooLarge } from "../middleware/body-limit";
 
-/** Reads a request body up to the configured limit, answering 413 past it. */
+/**
+ * Reads a request body up to the configured limit, answering 413 past it (the body-limit
+ * middleware already stopped reading there; this is the route's own check).
+ */
 export async function readBody(c: Context<AppEnv>): Promise<Uint8Array> {
   const limit = c.get("services").config.MAX_UPLOAD_BYTES;
   const declared = Number(c.req.header("content-length") ?? "0");
@@ -31,6 +35,3 @@ export async function readFormFile(
   if (file.size > limit) throw tooLarge(limit);
   return { bytes: new Uint8Array(await file.arrayBuffer()), form };
 }
-
-const tooLarge = (limit: number) =>
-  new ApiError("payload_too_large", `Body exceeds the limit of ${limit} bytes`, { limit });

@@ -3,15 +3,23 @@ import type { ApiScope, Db } from "../../db";
 import { findActiveKey, getModel } from "../../db";
 import type { AppEnv, AuthInfo } from "../context";
 import { ApiError } from "../errors";
+import { chargeAuthFailure } from "./rate-limit";
 
 /** Reads `Authorization: Bearer <key>` when present; routes decide whether they need it. */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const header = c.req.header("authorization");
   if (header) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new ApiError("unauthorized", "Authorization header must be 'Bearer <key>'");
+    const match = /^Bearer\s+(\S{1,200})$/i.exec(header);
+    if (!match) {
+      await chargeAuthFailure(c);
+      throw new ApiError("unauthorized", "Authorization header must be 'Bearer <key>'");
+    }
     const found = await findActiveKey(c.get("services").db, match[1]!);
-    if (!found) throw new ApiError("unauthorized", "Unknown or revoked API key");
+    if (!found) {
+      // Failed attempts are limited per address (AUTH_FAILURES_PER_MINUTE), then answer 429.
+      await chargeAuthFailure(c);
+      throw new ApiError("unauthorized", "Unknown or revoked API key");
+    }
     c.set("auth", { account: found.account, key: found.key, scopes: found.key.scopes });
   }
   await next();

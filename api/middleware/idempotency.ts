@@ -9,7 +9,12 @@ import { ApiError } from "../errors";
  * retry with the same key and the same request gets that response again (header
  * `Idempotency-Replayed: true`); the same key with a different request is a 409.
  * Failed requests (4xx/5xx) release the key so a corrected retry can use it.
+ * The fingerprint covers method, path, query string, content type and body. A claim whose
+ * request died without answering (a crashed process) is taken over after two minutes.
  */
+/** How long a claim without a response holds its key (a request that takes longer loses it). */
+const LEASE_MS = 120_000;
+
 export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const key = c.req.header("idempotency-key");
   const auth = c.get("auth");
@@ -17,15 +22,29 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (key.length > 200)
     throw new ApiError("bad_request", "Idempotency-Key is at most 200 characters");
   const db = c.get("services").db;
+  // The body was read under its route's limit (bodyLimit runs first) and stays cached for the route.
   const body = new Uint8Array(await c.req.arrayBuffer());
-  const fingerprint = `${c.req.method} ${c.req.path} ${sha256Hex(body)}`;
-  const existing = await claimIdempotencyKey(db, auth.account.id, key, fingerprint);
+  const fingerprint = sha256Hex(
+    JSON.stringify([
+      c.req.method,
+      c.req.path,
+      new URL(c.req.url).search,
+      c.req.header("content-type") ?? "",
+      sha256Hex(body),
+    ]),
+  );
+  const existing = await claimIdempotencyKey(db, auth.account.id, key, fingerprint, LEASE_MS);
   if (existing) {
     if (existing.fingerprint !== fingerprint) {
-      throw new ApiError("conflict", "This Idempotency-Key was used for a different request");
+      throw new ApiError("conflict", "This Idempotency-Key was used for a different request", {
+        reason: "key_reused",
+      });
     }
     if (existing.status === null) {
-      throw new ApiError("conflict", "A request with this Idempotency-Key is still in progress");
+      c.header("Retry-After", "1");
+      throw new ApiError("conflict", "A request with this Idempotency-Key is still in progress", {
+        reason: "in_progress",
+      });
     }
     c.header("Idempotency-Replayed", "true");
     return c.json(existing.body as object, existing.status as 200);

@@ -1,32 +1,41 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../context";
 import { ApiError } from "../errors";
+import { consume } from "../limits/rate-limits";
+
+/** The caller's address as the entry point sees it, or "local" without a socket (tests). */
+export function addressOf(c: Context<AppEnv>): string {
+  const { clientAddress, config } = c.get("services");
+  return clientAddress?.(c, config.TRUST_PROXY) ?? "local";
+}
+
+function limited(c: Context<AppEnv>, retry: number, what: string): ApiError {
+  c.header("Retry-After", String(retry));
+  return new ApiError("rate_limited", `Too many ${what}; retry in ${retry}s`, {
+    retryAfterSeconds: retry,
+  });
+}
 
 /**
- * A token bucket per API key (or per client address without one), refilled continuously.
- * In-process: each Node server or Workers isolate keeps its own buckets.
+ * RATE_LIMIT_PER_MINUTE requests per account (all its keys together), or per client address
+ * for calls without a key. Runs after `authenticate`.
  */
-export function rateLimit(perMinute: number): MiddlewareHandler<AppEnv> {
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  const rate = perMinute / 60_000;
-  return async (c, next) => {
-    const who =
-      c.get("auth")?.key.id ??
-      c.req.header("x-forwarded-for") ??
-      c.req.header("cf-connecting-ip") ??
-      "anon";
-    const now = Date.now();
-    const b = buckets.get(who) ?? { tokens: perMinute, at: now };
-    b.tokens = Math.min(perMinute, b.tokens + (now - b.at) * rate);
-    b.at = now;
-    if (b.tokens < 1) {
-      const retry = Math.ceil((1 - b.tokens) / rate / 1000);
-      c.header("Retry-After", String(retry));
-      throw new ApiError("rate_limited", `Too many requests; retry in ${retry}s`);
-    }
-    b.tokens -= 1;
-    buckets.set(who, b);
-    if (buckets.size > 100_000) buckets.clear();
-    await next();
-  };
+export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const auth = c.get("auth");
+  const who = auth ? `acct:${auth.account.id}` : `ip:${addressOf(c)}`;
+  const retry = await consume(c.get("services").rateLimits!.requests, who);
+  if (retry !== null) throw limited(c, retry, "requests");
+  await next();
+};
+
+/** Counts a failed authentication against the caller's address: 429 once over the limit. */
+export async function chargeAuthFailure(c: Context<AppEnv>): Promise<void> {
+  const retry = await consume(c.get("services").rateLimits!.authFailures, addressOf(c));
+  if (retry !== null) throw limited(c, retry, "failed authentications");
+}
+
+/** Counts an account creation against the caller's address (SIGNUPS_PER_HOUR). */
+export async function chargeSignup(c: Context<AppEnv>): Promise<void> {
+  const retry = await consume(c.get("services").rateLimits!.signups, addressOf(c));
+  if (retry !== null) throw limited(c, retry, "sign-ups");
 }

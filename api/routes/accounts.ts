@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createAccount } from "../../db";
 import { errorResponses } from "../errors";
 import type { App } from "../hono-app";
+import { chargeSignup } from "../middleware/rate-limit";
 
 const Body = z.object({ name: z.string().trim().min(1).max(100) }).openapi("NewAccount");
 const Created = z
@@ -20,13 +21,14 @@ export const route = createRoute({
   request: { body: { content: { "application/json": { schema: Body } }, required: true } },
   responses: {
     201: { description: "Created", content: { "application/json": { schema: Created } } },
-    ...errorResponses(400, 429),
+    ...errorResponses(400, 413, 429),
   },
 });
 
 export function register(app: App) {
   app.openapi(route, async (c) => {
     const { name } = c.req.valid("json");
+    await chargeSignup(c);
     const { account, key, secret } = await createAccount(c.get("services").db, name);
     return c.json(
       { account: { id: account.id, name: account.name }, apiKey: secret, keyId: key.id },

@@ -1,10 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { MAX_DAY, modelDailyView, postDailyTargets } from "../domain/daily-scores";
+import { withoutBom } from "../domain/live";
 import { ApiError, errorResponses } from "../errors";
 import type { App } from "../hono-app";
 import { readFormFile } from "../http/body";
 import { requireAuth } from "../middleware/auth";
+import { formHook } from "./forms";
 import { ModelId } from "./models";
+import { positiveInt, RoundParam } from "./pages";
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema } });
 
@@ -55,7 +58,7 @@ export const postDaily = createRoute({
     "the round's bundle manifest with its SHA-256. Nothing is settled from daily scores.",
   security: [{ bearer: [] }],
   request: {
-    params: z.object({ number: z.coerce.number().int().positive() }),
+    params: RoundParam,
     body: {
       content: {
         "multipart/form-data": {
@@ -85,7 +88,7 @@ export const byModelDaily = createRoute({
   summary: "A model's daily scores in a round, by day (default: its newest round with some)",
   request: {
     params: z.object({ id: ModelId }),
-    query: z.object({ round: z.coerce.number().int().positive().optional() }),
+    query: z.object({ round: positiveInt().optional() }),
   },
   responses: {
     200: { description: "Daily scores", content: json(ModelDailyScores) },
@@ -99,7 +102,8 @@ export function register(app: App) {
     async (c) => {
       requireAuth(c, "operator");
       const n = c.req.valid("param").number;
-      const { bytes, form } = await readFormFile(c, "targets");
+      const { bytes: raw, form } = await readFormFile(c, "targets");
+      const bytes = withoutBom(raw); // hashed as stored and served
       const day = Day.safeParse(form.day);
       if (!day.success) {
         throw new ApiError("validation_failed", `day must be an integer from 1 to ${MAX_DAY}`, {
@@ -108,7 +112,7 @@ export function register(app: App) {
       }
       return c.json(await postDailyTargets(c.get("services").db, n, day.data, bytes), 202);
     },
-    () => undefined,
+    formHook,
   );
 
   app.openapi(byModelDaily, async (c) => {

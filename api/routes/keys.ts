@@ -14,12 +14,12 @@ export const createKey = createRoute({
   method: "post",
   path: "/v1/keys",
   tags: ["accounts"],
-  summary: "Create another API key for the calling account",
+  summary: "Create another API key for the calling account (needs 'submit'; only scopes it has)",
   security: [{ bearer: [] }],
   request: { body: { content: { "application/json": { schema: Body } }, required: true } },
   responses: {
     201: { description: "Created", content: { "application/json": { schema: Created } } },
-    ...errorResponses(400, 401, 403),
+    ...errorResponses(400, 401, 403, 429),
   },
 });
 
@@ -52,15 +52,17 @@ export const deleteKey = createRoute({
   method: "delete",
   path: "/v1/keys/{id}",
   tags: ["accounts"],
-  summary: "Revoke one of the calling account's keys",
+  summary:
+    "Revoke one of the calling account's keys (needs 'submit'; never a key with scopes the caller lacks)",
   security: [{ bearer: [] }],
-  request: { params: z.object({ id: z.string() }) },
-  responses: { 204: { description: "Revoked" }, ...errorResponses(401, 404) },
+  request: { params: z.object({ id: z.string().min(1).max(100) }) },
+  responses: { 204: { description: "Revoked" }, ...errorResponses(400, 401, 403, 404, 429) },
 });
 
 export function register(app: App) {
   app.openapi(createKey, async (c) => {
-    const auth = requireAuth(c, "read");
+    // Key management is a write: a read-only key cannot mint keys (nor revoke them).
+    const auth = requireAuth(c, "submit");
     const { scopes } = c.req.valid("json");
     // A key can only hand out scopes it has itself.
     const extra = scopes.filter((s) => !auth.scopes.includes(s));
@@ -86,9 +88,15 @@ export function register(app: App) {
     );
   });
   app.openapi(deleteKey, async (c) => {
-    const auth = requireAuth(c, "read");
-    const ok = await revokeApiKey(c.get("services").db, auth.account.id, c.req.valid("param").id);
-    if (!ok) throw new ApiError("not_found", "No such active key on this account");
+    const auth = requireAuth(c, "submit");
+    const id = c.req.valid("param").id;
+    const done = await revokeApiKey(c.get("services").db, auth.account.id, id, auth.scopes);
+    if (done === "missing") throw new ApiError("not_found", "No such active key on this account");
+    if (done === "forbidden") {
+      throw new ApiError("forbidden", "A key cannot revoke a key with scopes it lacks", {
+        scopes: auth.scopes,
+      });
+    }
     return c.body(null, 204);
   });
 }

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { accountModels, createModel, getModel, getModelByName } from "../../db";
+import { accountModels, createModel, getModel } from "../../db";
 import { ApiError, errorResponses } from "../errors";
 import type { App } from "../hono-app";
 import { requireAuth } from "../middleware/auth";
@@ -29,7 +29,7 @@ export const create = createRoute({
   request: { body: { content: { "application/json": { schema: Body } }, required: true } },
   responses: {
     201: { description: "Created", content: { "application/json": { schema: ModelSchema } } },
-    ...errorResponses(400, 401, 403, 409),
+    ...errorResponses(400, 401, 403, 409, 429),
   },
 });
 
@@ -71,10 +71,8 @@ export function register(app: App) {
   app.openapi(create, async (c) => {
     const auth = requireAuth(c, "submit");
     const { name } = c.req.valid("json");
-    const db = c.get("services").db;
-    if (await getModelByName(db, name))
-      throw new ApiError("conflict", `Model name '${name}' is taken`);
-    const model = await createModel(db, auth.account.id, name);
+    const model = await createModel(c.get("services").db, auth.account.id, name);
+    if (!model) throw new ApiError("conflict", `Model name '${name}' is taken`);
     return c.json(toJson(model), 201);
   });
   app.openapi(mine, async (c) => {

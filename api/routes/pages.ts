@@ -20,3 +20,22 @@ export function pageQuery(defaultLimit: number, maxLimit: number) {
 export function nextCursor<T>(rows: readonly T[], limit: number, key: (row: T) => string) {
   return rows.length > limit ? key(rows[limit - 1]!) : null;
 }
+
+/** The largest value of the database's `integer` columns (round numbers, counts). */
+export const INT4_MAX = 2_147_483_647;
+
+/**
+ * A positive integer from a path or query string that the database can hold: digits only (no
+ * sign, exponent, hex or spaces), 1 to 2^31 - 1. Every round number and numeric cursor uses it,
+ * so an out-of-range value is a 400 on every route rather than a database error.
+ */
+export const positiveInt = () =>
+  z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/, "a positive integer")
+    .transform(Number)
+    .pipe(z.number().int().max(INT4_MAX, `at most ${INT4_MAX}`))
+    .openapi({ type: "integer", minimum: 1, maximum: INT4_MAX });
+
+/** `{number}` in a round's path. */
+export const RoundParam = z.object({ number: positiveInt() });

@@ -11,12 +11,14 @@ import {
   transitionRound,
 } from "../../db";
 import { sha256Hex } from "../domain/hash";
-import { liveUploadCsv, parseLive, parseTargets } from "../domain/live";
+import { liveUploadCsv, parseLive, parseTargets, utf8, withoutBom } from "../domain/live";
 import { liveIdSet } from "../domain/live-cache";
 import { ApiError, errorResponses } from "../errors";
 import type { App } from "../hono-app";
 import { readFormFile } from "../http/body";
 import { requireAuth } from "../middleware/auth";
+import { formHook, invalidFields } from "./forms";
+import { INT4_MAX, positiveInt, RoundParam } from "./pages";
 
 /** A round's state, in the order a round goes through them. */
 export const RoundStatusSchema = z.enum(["open", "closed", "resolved", "scored", "settled"]);
@@ -77,9 +79,12 @@ export function roundJson(r: Round) {
   };
 }
 
-const NumberParam = z.object({ number: z.coerce.number().int().positive() });
+const NumberParam = RoundParam;
 const json = (schema: z.ZodType) => ({ "application/json": { schema } });
-const decimal = z.string().regex(/^\d+(\.\d+)?$/, "a non-negative decimal number");
+const decimal = z
+  .string()
+  .max(100)
+  .regex(/^\d+(\.\d{1,18})?$/, "a non-negative decimal number with at most 18 decimal places");
 
 const OpenForm = z.object({
   live: z.any().openapi({
@@ -101,7 +106,13 @@ const OpenForm = z.object({
       "live feature columns FNC neutralizes against, as a JSON array of names or a comma-separated list (default: every feature column)",
   }),
   predictionsDelayHours: z
-    .union([z.literal("never"), z.string().regex(/^\d+(\.\d+)?$/)])
+    .union([
+      z.literal("never"),
+      z
+        .string()
+        .max(20)
+        .regex(/^\d+(\.\d+)?$/),
+    ])
     .optional()
     .openapi({
       example: "24",
@@ -109,6 +120,8 @@ const OpenForm = z.object({
         "hours after resolution before other models' predictions join the public bundle (default 0; 'never' keeps only their hashes)",
     }),
 });
+
+const OpenFormFields = OpenForm.omit({ live: true });
 
 export const open = createRoute({
   method: "post",
@@ -134,7 +147,7 @@ export const list = createRoute({
   request: {
     query: z.object({
       limit: z.coerce.number().int().min(1).max(100).default(20),
-      cursor: z.coerce.number().int().positive().optional(),
+      cursor: positiveInt().optional(),
     }),
   },
   responses: {
@@ -259,8 +272,60 @@ function parseFncFeatures(raw: string | undefined, live: readonly string[]): str
   return names as string[];
 }
 
-const toWad = (v: string | undefined, fallback: string) =>
-  v === undefined ? fallback : parseUnits(v, 18).toString();
+const UINT64_MAX_SECONDS = 2n ** 64n - 1n;
+const UINT256_MAX = 2n ** 256n - 1n;
+const WAD = 10n ** 18n;
+
+/**
+ * A round's parameters, checked against what the chain and the database hold: both times in
+ * the future and closesAt < resolvesAt (unix seconds within uint64), amounts and multipliers
+ * within uint256 once in wei, payoutCap within the contract's ceiling of 1, and the delay in
+ * seconds within the integer column.
+ */
+function roundParams(f: z.infer<typeof OpenFormFields>, now: Date) {
+  const closesAt = new Date(f.closesAt);
+  const resolvesAt = new Date(f.resolvesAt);
+  const issues: { path: string[]; message: string }[] = [];
+  const bad = (path: string, message: string) => issues.push({ path: [path], message });
+  for (const [name, at] of [
+    ["closesAt", closesAt],
+    ["resolvesAt", resolvesAt],
+  ] as const) {
+    if (!(at.getTime() > now.getTime())) bad(name, `${name} must be in the future`);
+    else if (BigInt(Math.floor(at.getTime() / 1000)) > UINT64_MAX_SECONDS)
+      bad(name, `${name} is too far in the future`);
+  }
+  if (!(closesAt < resolvesAt)) bad("resolvesAt", "closesAt must be before resolvesAt");
+  const wad = (name: string, v: string | undefined, fallback: bigint, max = UINT256_MAX) => {
+    const out = v === undefined ? fallback : parseUnits(v, 18);
+    if (out > max)
+      bad(name, max === WAD ? `${name} must be at most 1` : `${name} is too large for uint256`);
+    return out.toString();
+  };
+  const payoutCap = wad("payoutCap", f.payoutCap, 5n * 10n ** 16n, WAD);
+  const corrMultiplier = wad("corrMultiplier", f.corrMultiplier, 5n * 10n ** 17n);
+  const mmcMultiplier = wad("mmcMultiplier", f.mmcMultiplier, 2n * WAD);
+  const stakeThreshold = wad("stakeThreshold", f.stakeThreshold, 72_000n * WAD);
+  let predictionsDelaySeconds: number | null = null;
+  if (f.predictionsDelayHours !== "never") {
+    predictionsDelaySeconds = Math.round(Number(f.predictionsDelayHours ?? 0) * 3600);
+    if (!(predictionsDelaySeconds <= INT4_MAX))
+      bad(
+        "predictionsDelayHours",
+        `predictionsDelayHours must be at most ${Math.floor(INT4_MAX / 3600)}`,
+      );
+  }
+  if (issues.length > 0) throw invalidFields(issues);
+  return {
+    closesAt,
+    resolvesAt,
+    payoutCap,
+    corrMultiplier,
+    mmcMultiplier,
+    stakeThreshold,
+    predictionsDelaySeconds,
+  };
+}
 
 export function register(app: App) {
   app.openapi(
@@ -268,44 +333,25 @@ export function register(app: App) {
     async (c) => {
       requireAuth(c, "operator");
       const { bytes, form } = await readFormFile(c, "live");
-      const parsed = OpenForm.omit({ live: true }).safeParse(form);
-      if (!parsed.success) {
-        throw new ApiError("validation_failed", "Invalid round fields", {
-          issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-        });
-      }
-      const f = parsed.data;
-      const closesAt = new Date(f.closesAt);
-      const resolvesAt = new Date(f.resolvesAt);
-      if (!(closesAt < resolvesAt))
-        throw new ApiError("validation_failed", "closesAt must be before resolvesAt");
+      const parsed = OpenFormFields.safeParse(form);
+      if (!parsed.success) throw invalidFields(parsed.error.issues);
+      const { now } = c.get("services");
+      const params = roundParams(parsed.data, now?.() ?? new Date());
       const { csv } = await liveUploadCsv(bytes);
       const liveData = parseLive(csv);
-      const fncFeatures = parseFncFeatures(f.fncFeatures, liveData.features);
-      const cap = toWad(f.payoutCap, "50000000000000000");
-      if (BigInt(cap) > 10n ** 18n)
-        throw new ApiError("validation_failed", "payoutCap must be at most 1");
+      const fncFeatures = parseFncFeatures(parsed.data.fncFeatures, liveData.features);
       const round = await createRound(c.get("services").db, {
-        liveCsv: new TextDecoder().decode(csv),
+        liveCsv: utf8(csv),
         liveSha256: sha256Hex(csv),
-        closesAt,
-        resolvesAt,
-        payoutCap: cap,
-        corrMultiplier: toWad(f.corrMultiplier, "500000000000000000"),
-        mmcMultiplier: toWad(f.mmcMultiplier, "2000000000000000000"),
-        stakeThreshold: toWad(f.stakeThreshold, "72000000000000000000000"),
+        ...params,
         fncFeatures: fncFeatures && JSON.stringify(fncFeatures),
-        predictionsDelaySeconds:
-          f.predictionsDelayHours === "never"
-            ? null
-            : Math.round(Number(f.predictionsDelayHours ?? 0) * 3600),
       });
       return c.json(
         { number: round.number, status: round.status, liveSha256: round.liveSha256 },
         201,
       );
     },
-    () => undefined,
+    formHook,
   );
 
   app.openapi(list, async (c) => {
@@ -357,13 +403,14 @@ export function register(app: App) {
       const round = await mustGet(c, n);
       if (round.status !== "closed")
         throw new ApiError("round_state", `Round ${n} is ${round.status}, not closed`);
-      const { bytes } = await readFormFile(c, "targets");
+      // The targets are stored, served and hashed without a BOM: the hash is the served file's.
+      const bytes = withoutBom((await readFormFile(c, "targets")).bytes);
       parseTargets(bytes, liveIdSet(round));
       const targetsSha256 = sha256Hex(bytes);
       const ok = await db.transaction(async (tx) => {
         const t = tx as unknown as typeof db;
         const moved = await transitionRound(t, n, "closed", "resolved", {
-          targetsCsv: new TextDecoder().decode(bytes),
+          targetsCsv: utf8(bytes),
           targetsSha256,
           resolvedAt: new Date(),
         });
@@ -373,6 +420,6 @@ export function register(app: App) {
       if (!ok) throw new ApiError("round_state", `Round ${n} is no longer closed`);
       return c.json({ number: n, status: "resolved", targetsSha256 }, 202);
     },
-    () => undefined,
+    formHook,
   );
 }

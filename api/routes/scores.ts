@@ -12,7 +12,7 @@ import { MAX_DAY } from "../domain/daily-scores";
 import { ApiError, errorResponses } from "../errors";
 import type { App } from "../hono-app";
 import { ModelId } from "./models";
-import { nextCursor, pageQuery } from "./pages";
+import { nextCursor, pageQuery, positiveInt, RoundParam } from "./pages";
 import { RoundStatusSchema } from "./rounds";
 
 const ScoreSchema = z
@@ -68,7 +68,7 @@ export const byRound = createRoute({
   summary:
     "Every model's scores and payout in a round, by model id (cursor pagination); with ?day=D, that day's daily scores",
   request: {
-    params: z.object({ number: z.coerce.number().int().positive() }),
+    params: RoundParam,
     query: pageQuery(1000, 1000).extend({
       day: z.coerce.number().int().min(1).max(MAX_DAY).optional().openapi({
         description:
@@ -155,11 +155,12 @@ export function register(app: App) {
   app.openapi(byModel, async (c) => {
     const db = c.get("services").db;
     const { limit, cursor } = c.req.valid("query");
-    if (cursor !== undefined && !/^[1-9]\d{0,9}$/.test(cursor)) throw badCursor();
+    const before = cursor === undefined ? undefined : positiveInt().safeParse(cursor);
+    if (before && !before.success) throw badCursor();
     const model = await getModel(db, c.req.valid("param").id);
     if (!model) throw new ApiError("not_found", "No such model");
     const rows = await modelScoresPage(db, model.id, {
-      cursor: cursor === undefined ? undefined : Number(cursor),
+      cursor: before?.data,
       limit: limit + 1,
     });
     return c.json(

@@ -19,7 +19,7 @@ import type { App } from "../hono-app";
 import { readBody } from "../http/body";
 import { requireAuth, requireOwnedModel } from "../middleware/auth";
 import { ModelId } from "./models";
-import { nextCursor, pageQuery } from "./pages";
+import { nextCursor, pageQuery, positiveInt } from "./pages";
 
 const Created = z
   .object({
@@ -89,7 +89,7 @@ export const submit = createRoute({
   security: [{ bearer: [] }],
   request: {
     params: z.object({ id: ModelId }),
-    query: z.object({ round: z.coerce.number().int().positive().optional() }),
+    query: z.object({ round: positiveInt().optional() }),
     body: {
       content: {
         "text/csv": { schema: z.string() },

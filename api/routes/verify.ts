@@ -16,6 +16,7 @@ import { storedCanonicalCsv } from "../domain/submission";
 import { ApiError, errorResponses } from "../errors";
 import type { App } from "../hono-app";
 import { ModelId } from "./models";
+import { RoundParam } from "./pages";
 
 const Hex32 = z.string().regex(/^0x[0-9a-f]{64}$/);
 
@@ -53,7 +54,7 @@ export const bundle = createRoute({
   tags: ["verify"],
   summary:
     "Everything needed to recompute a resolved round (live ids, targets, submissions, stakes, params)",
-  request: { params: z.object({ number: z.coerce.number().int().positive() }) },
+  request: { params: RoundParam },
   responses: {
     200: {
       description: "Round bundle (JSON, with a manifest of SHA-256 hashes)",

@@ -2,8 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { getAddress, verifyMessage } from "viem";
 import { parseSiweMessage, validateSiweMessage } from "viem/siwe";
-import { accountIdByWallet, linkWallet } from "../../db";
+import { linkWallet } from "../../db";
 import type { AppEnv } from "../context";
+import { expectedSiweDomain } from "../env";
 import { ApiError, errorResponses } from "../errors";
 import type { App } from "../hono-app";
 import { requireAuth } from "../middleware/auth";
@@ -55,16 +56,15 @@ export const link = createRoute({
   request: { body: { content: { "application/json": { schema: LinkBody } }, required: true } },
   responses: {
     200: { description: "Linked", content: json(Linked) },
-    ...errorResponses(400, 401, 403, 409, 422),
+    ...errorResponses(400, 401, 403, 409, 422, 429),
   },
 });
 
 const proofError = (reason: string, message: string) =>
   new ApiError("invalid_wallet_proof", message, { reason });
 
-function siweDomain(c: Context<AppEnv>): string {
-  return c.get("services").config.SIWE_DOMAIN ?? new URL(c.req.url).host;
-}
+/** The domain messages must name: from configuration only, never from the request. */
+const siweDomain = (c: Context<AppEnv>) => expectedSiweDomain(c.get("services").config);
 
 export function register(app: App) {
   app.openapi(nonce, async (c) => {
@@ -116,11 +116,10 @@ export function register(app: App) {
       throw proofError("nonce", "Unknown, used or expired nonce; ask POST /v1/wallet/nonce");
     }
     const address = getAddress(fields.address);
-    const owner = await accountIdByWallet(db, address);
-    if (owner && owner !== auth.account.id) {
-      throw new ApiError("conflict", "This address is linked to another account");
+    // One wallet, one account: the unique index decides a race between two accounts.
+    if (!(await linkWallet(db, auth.account.id, address.toLowerCase()))) {
+      throw new ApiError("wallet_already_linked", "This address is linked to another account");
     }
-    await linkWallet(db, auth.account.id, address.toLowerCase());
     return c.json({ accountId: auth.account.id, walletAddress: address }, 200);
   });
 }

@@ -1,5 +1,7 @@
 /** @jsxImportSource hono/jsx */
+import { createHash } from "node:crypto";
 import { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
 import {
   currentRound,
   getModel,
@@ -83,8 +85,35 @@ function notFound(what: string) {
 }
 
 /** The dashboard: server-rendered pages over the same db queries the API uses. */
+/**
+ * The dashboard's headers (hono/secure-headers): a Content-Security-Policy that runs only this
+ * page's own scripts (by hash), no framing (frame-ancestors and X-Frame-Options), no plugins.
+ */
+const pageHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'", ...[COUNTDOWN, stakeScript()].map(scriptHash)],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", "data:"],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+  xFrameOptions: "DENY",
+  referrerPolicy: "no-referrer",
+});
+
+function scriptHash(script: string): string {
+  return `'sha256-${createHash("sha256").update(script).digest("base64")}'`;
+}
+
 export function web() {
   const app = new Hono<AppEnv>();
+  for (const path of ["/", "/leaderboard", "/models/*", "/rounds/*", "/stake"]) {
+    app.use(path, pageHeaders);
+  }
 
   app.get("/", async (c) => {
     const db = c.get("services").db;
@@ -463,7 +492,8 @@ export function web() {
 
   app.get("/stake", (c) => {
     const model = c.req.query("model") ?? "";
-    const tournament = c.req.query("tournament") ?? "";
+    // From configuration only: a link must not choose the contract users approve tokens to.
+    const tournament = c.get("services").config.TOURNAMENT_ADDRESS;
     return c.html(
       <Layout title="Stake" script={stakeScript()}>
         <h1>Stake</h1>
@@ -477,18 +507,25 @@ export function web() {
           </button>
         </div>
         <p id="wallet-status" role="status" aria-live="polite" class="muted" />
-        <form id="settings-form" onsubmit="return false">
+        <form id="settings-form">
           <label>
             Tournament contract address
             <input
               id="tournament"
               name="tournament"
-              value={tournament}
+              value={tournament ?? ""}
               placeholder="0x…"
               autocomplete="off"
+              readonly={tournament !== undefined}
               required
             />
           </label>
+          {tournament === undefined ? (
+            <p class="muted">
+              This server names no Tournament contract: check the address you enter against the
+              operator's published one.
+            </p>
+          ) : null}
           <label>
             Model id
             <input

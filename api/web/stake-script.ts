@@ -52,6 +52,7 @@ async function refresh() {
   try { const m = model(); const r = await call(tournament(), enc(S.positionOf, word(m), word(account))); $("position").textContent = "Your active stake on this model: " + fmt(BigInt("0x" + r.slice(66, 130))); } catch (e) { $("position").textContent = ""; }
 }
 const guard = (fn) => async (ev) => { ev.preventDefault(); try { await fn(); } catch (e) { say("Error: " + (e && e.message ? e.message : e)); } };
+$("settings-form").addEventListener("submit", (e) => e.preventDefault());
 $("connect").addEventListener("click", guard(async () => {
   const accounts = await eth().request({ method: "eth_requestAccounts" });
   account = accounts[0]; await loadToken();

@@ -11,6 +11,7 @@ import {
 import { english, generateMnemonic, mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { parseApiConfig } from "../../api/env";
+import { dbRateLimits } from "../../api/limits/rate-limits";
 import { jsonLogger } from "../../api/logger";
 import { type RunningApi, serveApi } from "../../api/node";
 import { deployContracts, stakeTokenAbi, tournamentAbi } from "../../contracts/ts";
@@ -40,6 +41,11 @@ export interface StackOptions {
   /** Webhook delivery settings for the worker (private addresses are always allowed here). */
   webhooks?: JobContext["webhooks"];
   settleBatch?: number;
+  /**
+   * The API's settings (the README's configuration table: MAX_UPLOAD_BYTES, RATE_LIMIT_PER_MINUTE,
+   * SIWE_*, TRUST_PROXY...), as `npm start` passes its environment; `port` and `logLevel` win.
+   */
+  env?: Record<string, string | undefined>;
 }
 
 export interface DevAccount {
@@ -168,15 +174,18 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       { pollMs: opts.workerPollMs },
     );
     cleanup.unshift(() => worker.stop());
+    const config = parseApiConfig({
+      WEBHOOK_ALLOW_PRIVATE: "1", // the dev stack's receivers are on this machine
+      ...opts.env,
+      CHAIN_RPC_URL: rpcUrl,
+      TOURNAMENT_ADDRESS: contracts.tournament,
+      PORT: String(opts.port ?? 8787),
+      LOG_LEVEL: opts.logLevel ?? "info",
+    });
     const api = await serveApi({
       db: db.db,
-      config: parseApiConfig({
-        PORT: String(opts.port ?? 8787),
-        LOG_LEVEL: opts.logLevel ?? "info",
-        WEBHOOK_ALLOW_PRIVATE: "1",
-        CHAIN_RPC_URL: rpcUrl,
-        TOURNAMENT_ADDRESS: contracts.tournament,
-      }),
+      config,
+      rateLimits: db.driver === "postgres" ? dbRateLimits(db.db, config) : undefined,
       logger,
       probes: {
         chain: async () => ({

@@ -14,6 +14,7 @@ const stack = await startStack({
   anvilPort: env.ANVIL_PORT ? Number(env.ANVIL_PORT) : 8545,
   demoAccounts: env.DEMO_ACCOUNTS ? Number(env.DEMO_ACCOUNTS) : undefined,
   logLevel: (env.LOG_LEVEL as "info" | undefined) ?? "warn",
+  env,
 });
 const { info } = stack;
 const secs = ((performance.now() - t0) / 1000).toFixed(1);

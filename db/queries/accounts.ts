@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
+import { isUniqueViolation } from "../errors";
 import { newId } from "../ids";
 import { type Account, type ApiKey, type ApiScope, accounts, apiKeys } from "../schema";
 import { preparedFor } from "./prepared";
@@ -65,15 +66,42 @@ export async function findActiveKey(db: Db, secret: string) {
   return rows[0];
 }
 
-export async function revokeApiKey(db: Db, accountId: string, keyId: string): Promise<boolean> {
+/**
+ * Revokes one of the account's live keys, only if its scopes are all within `withScopes` (the
+ * caller's): "missing" for no such live key, "forbidden" for a key with more scopes.
+ */
+export async function revokeApiKey(
+  db: Db,
+  accountId: string,
+  keyId: string,
+  withScopes: readonly ApiScope[],
+): Promise<"revoked" | "missing" | "forbidden"> {
+  const live = and(
+    eq(apiKeys.id, keyId),
+    eq(apiKeys.accountId, accountId),
+    isNull(apiKeys.revokedAt),
+  );
+  const [key] = await db.select({ scopes: apiKeys.scopes }).from(apiKeys).where(live);
+  if (!key) return "missing";
+  if (key.scopes.some((s) => !withScopes.includes(s))) return "forbidden";
   const rows = await db
     .update(apiKeys)
     .set({ revokedAt: new Date() })
-    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.accountId, accountId), isNull(apiKeys.revokedAt)))
+    .where(live)
     .returning({ id: apiKeys.id });
-  return rows.length === 1;
+  return rows.length === 1 ? "revoked" : "missing";
 }
 
-export async function linkWallet(db: Db, accountId: string, address: string): Promise<void> {
-  await db.update(accounts).set({ walletAddress: address }).where(eq(accounts.id, accountId));
+/**
+ * Links `address` (lower case) to the account. False when another account holds it: the unique
+ * index decides, so of two accounts racing for one wallet exactly one wins.
+ */
+export async function linkWallet(db: Db, accountId: string, address: string): Promise<boolean> {
+  try {
+    await db.update(accounts).set({ walletAddress: address }).where(eq(accounts.id, accountId));
+    return true;
+  } catch (err) {
+    if (isUniqueViolation(err, "accounts_wallet_address_idx")) return false;
+    throw err;
+  }
 }

@@ -1,6 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { type Job, jobs } from "../schema";
+import { type Job, type JobKind, type JobPayloads, jobs } from "../schema";
 
 export interface EnqueueOptions {
   /** Jobs sharing a key are the same job: enqueueing twice is a no-op. */
@@ -9,10 +10,10 @@ export interface EnqueueOptions {
   maxAttempts?: number;
 }
 
-export async function enqueueJob(
+export async function enqueueJob<K extends JobKind>(
   db: Db,
-  kind: string,
-  payload: Record<string, unknown>,
+  kind: K,
+  payload: JobPayloads[K],
   opts: EnqueueOptions,
 ): Promise<void> {
   await db
@@ -28,8 +29,9 @@ export async function enqueueJob(
 }
 
 /**
- * Claims the oldest ready job. Row locks with SKIP LOCKED keep two workers off the same job;
- * a job left `running` by a crashed worker is reclaimed once its lock is older than `staleMs`.
+ * Claims the oldest ready job with a new lease. Row locks with SKIP LOCKED keep two workers off
+ * the same job; a job left `running` is taken over once its lease was last renewed more than
+ * `staleMs` ago (its worker died, or stopped renewing: see `renewJobLease`).
  */
 export async function claimJob(
   db: Db,
@@ -47,7 +49,7 @@ export async function claimJob(
         : sql``;
   const rows = await db.execute<Record<string, unknown>>(sql`
     update jobs set status = 'running', locked_by = ${workerId}, locked_at = now(),
-      attempts = attempts + 1
+      lease = ${randomUUID()}, attempts = attempts + 1
     where id = (
       select id from jobs
       where ((status = 'queued' and run_at <= now())
@@ -65,27 +67,68 @@ export async function claimJob(
   return job ?? null;
 }
 
-export async function completeJob(db: Db, job: Job): Promise<void> {
-  await db
+/** The job is still running under this claim's lease (the fence every holder's write checks). */
+const held = (job: Job) =>
+  and(eq(jobs.id, job.id), eq(jobs.status, "running"), eq(jobs.lease, job.lease ?? ""));
+
+/**
+ * Renews the lease of a running job (its worker's heartbeat). False when the lease is gone:
+ * another worker took the job over, and this one must not complete or fail it.
+ */
+export async function renewJobLease(db: Db, job: Job): Promise<boolean> {
+  const rows = await db
     .update(jobs)
-    .set({ status: "done", finishedAt: new Date(), lockedBy: null, lastError: null })
-    .where(and(eq(jobs.id, job.id), eq(jobs.status, "running")));
+    .set({ lockedAt: sql`now()` })
+    .where(held(job))
+    .returning({ id: jobs.id });
+  return rows.length === 1;
 }
 
-/** Records a failure: retried later with exponential backoff, or failed for good. */
-export async function failJob(db: Db, job: Job, error: string, retryInMs?: number): Promise<void> {
-  const final = job.attempts >= job.maxAttempts;
+/** Marks the job done; false (and nothing written) when this claim no longer holds its lease. */
+export async function completeJob(db: Db, job: Job): Promise<boolean> {
+  const rows = await db
+    .update(jobs)
+    .set({ status: "done", finishedAt: new Date(), lockedBy: null, lease: null, lastError: null })
+    .where(held(job))
+    .returning({ id: jobs.id });
+  return rows.length === 1;
+}
+
+export interface FailOptions {
+  /** Run again after this long instead of the exponential backoff. */
+  retryInMs?: number;
+  /** False for "not ready yet": the attempt is given back and the job is never failed for it. */
+  countsAsAttempt?: boolean;
+}
+
+/**
+ * Records a failure: retried later with exponential backoff, or failed for good after
+ * `maxAttempts`. False (and nothing written) when this claim no longer holds its lease.
+ */
+export async function failJob(
+  db: Db,
+  job: Job,
+  error: string,
+  opts: FailOptions | number = {},
+): Promise<boolean> {
+  const { retryInMs, countsAsAttempt = true } =
+    typeof opts === "number" ? { retryInMs: opts } : opts;
+  const final = countsAsAttempt && job.attempts >= job.maxAttempts;
   const backoff = retryInMs ?? Math.min(60_000, 250 * 2 ** (job.attempts - 1));
-  await db
+  const rows = await db
     .update(jobs)
     .set({
       status: final ? "failed" : "queued",
       lastError: error.slice(0, 4000),
       lockedBy: null,
+      lease: null,
       runAt: new Date(Date.now() + backoff),
       finishedAt: final ? new Date() : null,
+      ...(countsAsAttempt ? {} : { attempts: sql`greatest(${jobs.attempts} - 1, 0)` }),
     })
-    .where(eq(jobs.id, job.id));
+    .where(held(job))
+    .returning({ id: jobs.id });
+  return rows.length === 1;
 }
 
 export async function listJobs(db: Db, status?: Job["status"]): Promise<Job[]> {

@@ -4,9 +4,14 @@ import { newBytes32 } from "../ids";
 import { type Model, models } from "../schema";
 import { preparedFor } from "./prepared";
 
-export async function createModel(db: Db, accountId: string, name: string): Promise<Model> {
-  const [model] = await db.insert(models).values({ id: newBytes32(), accountId, name }).returning();
-  return model!;
+/** Creates a model; null when the name is taken (the unique index decides races). */
+export async function createModel(db: Db, accountId: string, name: string): Promise<Model | null> {
+  const [model] = await db
+    .insert(models)
+    .values({ id: newBytes32(), accountId, name })
+    .onConflictDoNothing({ target: models.name })
+    .returning();
+  return model ?? null;
 }
 
 const modelById = (db: Db, name: string) =>

@@ -1,13 +1,18 @@
 import { relations } from "drizzle-orm";
-import { index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { timestamps } from "./columns";
 
-export const accounts = pgTable("accounts", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  walletAddress: text("wallet_address"),
-  ...timestamps,
-});
+export const accounts = pgTable(
+  "accounts",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** Lower-case address; one wallet links to one account at most. */
+    walletAddress: text("wallet_address"),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("accounts_wallet_address_idx").on(t.walletAddress)],
+);
 
 export type ApiScope = "read" | "submit" | "operator";
 

@@ -3,6 +3,7 @@ export * from "./daily-scores";
 export * from "./idempotency";
 export * from "./jobs";
 export * from "./models";
+export * from "./rate-limits";
 export * from "./round-meta";
 export * from "./rounds";
 export * from "./scores";

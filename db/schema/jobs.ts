@@ -3,6 +3,25 @@ import { timestamps } from "./columns";
 
 export type JobStatus = "queued" | "running" | "done" | "failed";
 
+/** Each job kind's payload: what `enqueueJob` takes and the worker's handler receives. */
+export interface JobPayloads {
+  "round.open": { round: number };
+  "round.close": { round: number };
+  "round.score": { round: number };
+  "round.score-part": { round: number; part: number; parts: number };
+  "round.score-finish": { round: number };
+  "round.settle": { round: number };
+  "round.score-daily": { round: number; day: number; targetsId: number };
+  "webhook.event": {
+    type: string;
+    data: Record<string, unknown>;
+    eventId: string;
+    timestamp: string;
+  };
+  "webhook.deliver": { deliveryId: string; attempt: number };
+}
+export type JobKind = keyof JobPayloads;
+
 /** Background work, claimed with FOR UPDATE SKIP LOCKED so several workers can share it. */
 export const jobs = pgTable(
   "jobs",
@@ -17,7 +36,13 @@ export const jobs = pgTable(
     maxAttempts: integer("max_attempts").notNull().default(10),
     runAt: timestamp("run_at", { withTimezone: true }).notNull().defaultNow(),
     lockedBy: text("locked_by"),
+    /** When the holder last renewed its lease (claimed, or heartbeat while running). */
     lockedAt: timestamp("locked_at", { withTimezone: true }),
+    /**
+     * Fencing token, new at every claim: only the holder of the current lease may renew,
+     * complete or fail the job, so a worker that lost its lease cannot overwrite the result.
+     */
+    lease: text("lease"),
     lastError: text("last_error"),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     ...timestamps,

@@ -131,7 +131,7 @@ for (const target of dbTargets()) {
     it("pages round scores, model scores and the leaderboard", async () => {
       const owner = (await getModel(h.db, w.modelId))!;
       const models = [owner];
-      for (let i = 0; i < 4; i++) models.push(await createModel(h.db, owner.accountId, `p${i}`));
+      for (let i = 0; i < 4; i++) models.push((await createModel(h.db, owner.accountId, `p${i}`))!);
       const rows: NewScore[] = [];
       for (const [i, m] of models.entries()) {
         const s = await createSubmission(h.db, {

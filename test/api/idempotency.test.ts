@@ -37,7 +37,10 @@ for (const target of dbTargets()) {
         headers,
       });
       expect(other).toHaveStatus(409);
-      expect(other.data.error.code).toBe("conflict");
+      expect(other.data.error).toMatchObject({
+        code: "conflict",
+        details: { reason: "key_reused" },
+      });
     });
 
     it("releases the key when the request failed", async () => {

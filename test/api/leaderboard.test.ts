@@ -24,8 +24,8 @@ for (const target of dbTargets()) {
 
     it("ranks models by mean round score with each round's multipliers", async () => {
       const { account } = await createAccount(h.db, "ds");
-      const a = await createModel(h.db, account.id, "a");
-      const b = await createModel(h.db, account.id, "b");
+      const a = (await createModel(h.db, account.id, "a"))!;
+      const b = (await createModel(h.db, account.id, "b"))!;
       const params = {
         liveCsv: "id,f\nx,1\n",
         liveSha256: "00",

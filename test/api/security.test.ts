@@ -21,13 +21,13 @@ const siwe = { message: "example.com wants you to sign in", signature: "0x00" };
 const routes: Protected[] = [
   {
     name: "POST /v1/keys",
-    scope: "read",
+    scope: "submit",
     call: (w, key) => w.api.call("POST", "/v1/keys", { key, json: { scopes: ["read"] } }),
   },
   { name: "GET /v1/keys", scope: "read", call: (w, key) => w.api.call("GET", "/v1/keys", { key }) },
   {
     name: "DELETE /v1/keys/:id",
-    scope: "read",
+    scope: "submit",
     call: (w, key) => w.api.call("DELETE", "/v1/keys/key_nope", { key }),
   },
   {

@@ -102,7 +102,7 @@ for (const target of dbTargets()) {
     it("refuses an address already linked to another account", async () => {
       const res = await link(w.otherKey, await signIn(w.otherKey));
       expect(res).toHaveStatus(409);
-      expect(res.data.error.code).toBe("conflict");
+      expect(res.data.error.code).toBe("wallet_already_linked");
     });
 
     it("serves a staker's positions and unstake requests, and a model's pool", async () => {

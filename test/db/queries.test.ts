@@ -29,9 +29,11 @@ for (const target of dbTargets()) {
       const { account, key, secret } = await createAccount(h.db, "alice");
       expect(key.hash).not.toContain(secret);
       expect((await findActiveKey(h.db, secret))?.account.id).toBe(account.id);
-      expect(await revokeApiKey(h.db, account.id, key.id)).toBe(true);
+      expect(await revokeApiKey(h.db, account.id, key.id, ["read"])).toBe("forbidden");
+      expect(await findActiveKey(h.db, secret)).toBeDefined();
+      expect(await revokeApiKey(h.db, account.id, key.id, ["read", "submit"])).toBe("revoked");
       expect(await findActiveKey(h.db, secret)).toBeUndefined();
-      expect(await revokeApiKey(h.db, account.id, key.id)).toBe(false);
+      expect(await revokeApiKey(h.db, account.id, key.id, ["read", "submit"])).toBe("missing");
     });
 
     it("numbers rounds in order and queues their chain jobs once", async () => {
@@ -54,7 +56,7 @@ for (const target of dbTargets()) {
 
     it("keeps only the latest on-time submission selected", async () => {
       const { account } = await createAccount(h.db, "bob");
-      const model = await createModel(h.db, account.id, "bob_model");
+      const model = (await createModel(h.db, account.id, "bob_model"))!;
       const round = 1;
       await createSubmission(h.db, {
         modelId: model.id,

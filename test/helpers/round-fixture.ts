@@ -61,7 +61,7 @@ export async function roundFixture(
   for (let m = 0; m < opts.nModels; m++) {
     const model = opts.reuse
       ? { id: opts.reuse.models[m]!.id }
-      : await createModel(db, account.id, `m${opts.seed}_${round.number}_${m}`);
+      : (await createModel(db, account.id, `m${opts.seed}_${round.number}_${m}`))!;
     const skill = rand() * 2 - 1;
     const preds = targets.map((t) =>
       Math.min(1, Math.max(0, 0.5 + 0.3 * skill * (t - 0.5) + 0.35 * (rand() - 0.5))),
