@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { openDb } from "../db";
 import { createChain } from "./chain/client";
+import { chainDivergences, describeDivergences } from "./chain/reconcile";
 import { startWorker } from "./runner";
 
 /**
@@ -46,10 +47,18 @@ const log = (level: string) => (msg: string, fields?: Record<string, unknown>) =
   process.stderr.write(
     `${JSON.stringify({ t: new Date().toISOString(), level, msg, ...fields })}\n`,
   );
+const chain = createChain({ rpcUrl, operatorKey, tournament });
+const diverged = await chainDivergences(db.db, chain);
+if (diverged.length > 0) {
+  // Refuse to record more steps against a chain that lost what the database relies on.
+  process.stderr.write(`worker: ${describeDivergences(diverged)}\n`);
+  await db.close();
+  process.exit(1);
+}
 const worker = startWorker(
   {
     db: db.db,
-    chain: createChain({ rpcUrl, operatorKey, tournament }),
+    chain,
     logger: { info: log("info"), warn: log("warn"), error: log("error") },
     settleBatch: env.SETTLE_BATCH,
     webhooks: { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE },

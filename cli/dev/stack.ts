@@ -17,6 +17,7 @@ import { type RunningApi, serveApi } from "../../api/node";
 import { deployContracts, stakeTokenAbi, tournamentAbi } from "../../contracts/ts";
 import { createAccount, type DbHandle, findActiveKey, openDb } from "../../db";
 import { createChain, type JobContext, type RunningWorker, startWorker } from "../../workers";
+import { chainDivergences, describeDivergences } from "../../workers/chain/reconcile";
 import { type Anvil, startAnvil } from "./anvil";
 
 export interface StackOptions {
@@ -160,8 +161,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         accounts.map((a) => a.address),
       );
 
-    // Worker and API.
+    // Worker and API, once the database and the chain agree on every round.
     const chain = createChain({ rpcUrl, operatorKey, tournament: contracts.tournament });
+    const diverged = await chainDivergences(db.db, chain);
+    if (diverged.length > 0) throw new ChainDivergedError(describeDivergences(diverged));
     const worker = startWorker(
       {
         db: db.db,
@@ -174,6 +177,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       { pollMs: opts.workerPollMs },
     );
     cleanup.unshift(() => worker.stop());
+    // /health re-checks the database against the chain at most every 5 s.
+    const divergence = cached(5_000, () => chainDivergences(db.db, chain));
     const config = parseApiConfig({
       WEBHOOK_ALLOW_PRIVATE: "1", // the dev stack's receivers are on this machine
       ...opts.env,
@@ -188,10 +193,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       rateLimits: db.driver === "postgres" ? dbRateLimits(db.db, config) : undefined,
       logger,
       probes: {
-        chain: async () => ({
-          ok: true,
-          detail: { block: Number(await publicClient.getBlockNumber()) },
-        }),
+        chain: async () => {
+          const block = Number(await publicClient.getBlockNumber());
+          const divergences = await divergence.get();
+          return { ok: divergences.length === 0, detail: { block, divergences } };
+        },
         worker: async () => {
           const age = Date.now() - worker.lastBeat().getTime();
           return { ok: age < 15_000, detail: { id: worker.id, lastBeatMsAgo: age } };
@@ -229,6 +235,29 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     for (const fn of cleanup) await fn().catch(() => {});
     throw err;
   }
+}
+
+/** `npm start` found the database and the chain disagreeing; the message says how. */
+export class ChainDivergedError extends Error {
+  override name = "ChainDivergedError";
+}
+
+/** `fn`'s last value, recomputed when older than `ms`. */
+function cached<T>(ms: number, fn: () => Promise<T>) {
+  let at = 0;
+  let value: Promise<T> | undefined;
+  return {
+    get(): Promise<T> {
+      if (!value || Date.now() - at > ms) {
+        at = Date.now();
+        value = fn().catch((err) => {
+          at = 0;
+          throw err;
+        });
+      }
+      return value;
+    },
+  };
 }
 
 function loadOrCreateMnemonic(dataDir: string): string {

@@ -1,4 +1,4 @@
-import { startStack } from "./stack";
+import { ChainDivergedError, startStack } from "./stack";
 
 /** `npm start`: the whole stack on this machine, configured from the environment. */
 const env = process.env;
@@ -15,6 +15,11 @@ const stack = await startStack({
   demoAccounts: env.DEMO_ACCOUNTS ? Number(env.DEMO_ACCOUNTS) : undefined,
   logLevel: (env.LOG_LEVEL as "info" | undefined) ?? "warn",
   env,
+}).catch((err) => {
+  if (!(err instanceof ChainDivergedError)) throw err;
+  // Refuse to run a stack whose database believes things the chain does not hold.
+  process.stderr.write(`\nnpm start: ${err.message}\n`);
+  process.exit(1);
 });
 const { info } = stack;
 const secs = ((performance.now() - t0) / 1000).toFixed(1);

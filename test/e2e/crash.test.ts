@@ -91,7 +91,7 @@ describe("npm start killed with SIGKILL and started again", () => {
     expect(opened.status, JSON.stringify(opened.data)).toBe(201);
     const openTx = await until(
       "open on chain",
-      async () => (await round(running!, 1)).transactions.open,
+      async () => (await round(running!, 1)).transactions.open ?? undefined,
     );
     expect(openTx).toMatch(/^0x[0-9a-f]{64}$/);
     await new Promise((r) => setTimeout(r, 2_500)); // anvil dumps its state every second
@@ -121,7 +121,7 @@ describe("npm start killed with SIGKILL and started again", () => {
     running = again.run;
     const closeTx = await until(
       "closed on chain",
-      async () => (await round(running!, 1)).transactions.close,
+      async () => (await round(running!, 1)).transactions.close ?? undefined,
     );
     expect(closeTx).toBeTruthy();
     const h = await health(running);

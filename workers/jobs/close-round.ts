@@ -20,10 +20,18 @@ export async function closeRound(ctx: JobContext, payload: { round: number }) {
   const subs = await selectedSubmissions(ctx.db, n);
   const root = subs.length > 0 ? submissionsTree(subs).root : `0x${"0".repeat(64)}`;
   let tx: string | null = null;
-  if ((await chainRoundStatus(ctx.chain, n)) === ChainRoundStatus.Open) {
+  const status = await chainRoundStatus(ctx.chain, n);
+  if (status === ChainRoundStatus.Open) {
     tx = await ctx.chain.send("closeRound", [BigInt(n), root]);
   } else {
-    // Closed by an earlier attempt that died before recording it: the chain's root must be ours.
+    // Closed by an earlier attempt that died before recording it: recorded as done only when
+    // the chain positively shows it (closed or later, with our root). A round the chain does
+    // not know at all means the chain lost its state: never "recover" that.
+    if (status === ChainRoundStatus.None) {
+      throw new Error(
+        `round ${n} is recorded as open on chain but the chain has no such round (it lost its state)`,
+      );
+    }
     const onChain = (await chainRound(ctx.chain, n)).submissionsRoot.toLowerCase();
     if (onChain !== root.toLowerCase()) {
       throw new Error(`round ${n}: chain has submissions root ${onChain}, database gives ${root}`);

@@ -1,5 +1,5 @@
 import { emitEvent, getRound, type Round, updateRound } from "../../db";
-import { chainRoundStatus } from "../chain/rounds";
+import { chainRound, chainRoundStatus } from "../chain/rounds";
 import { ChainRoundStatus, type JobContext } from "../context";
 
 /** Records a new round on chain: its live data hash and payout parameters. */
@@ -8,7 +8,15 @@ export async function openRound(ctx: JobContext, payload: { round: number }) {
   if (!round) throw new Error(`round ${payload.round} not found`);
   if (round.openTx) return announce(ctx, round, round.openTx); // a retry after a crash
   let tx: string | null = null;
-  if ((await chainRoundStatus(ctx.chain, round.number)) === ChainRoundStatus.None) {
+  if ((await chainRoundStatus(ctx.chain, round.number)) !== ChainRoundStatus.None) {
+    // Opened by an earlier attempt that died before recording it: only if it is this round.
+    const onChain = (await chainRound(ctx.chain, round.number)).liveDataHash.toLowerCase();
+    if (onChain !== `0x${round.liveSha256}`.toLowerCase()) {
+      throw new Error(
+        `round ${round.number}: chain has live data hash ${onChain}, database gives ${round.liveSha256}`,
+      );
+    }
+  } else {
     tx = await ctx.chain.send("openRound", [
       BigInt(round.number),
       `0x${round.liveSha256}`,
