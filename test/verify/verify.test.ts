@@ -202,7 +202,7 @@ describe("verifiable rounds: bundle, receipts and tourney verify (anvil + PGlite
     try {
       const res = (await client.callTool({
         name: "verify_round",
-        arguments: { number: round },
+        arguments: { number: String(round) },
       })) as {
         isError?: boolean;
         content: { text: string }[];
