@@ -143,7 +143,7 @@ for (const target of dbTargets()) {
       const dailyScores = data(
         await client.callTool({
           name: "get_model_scores",
-          arguments: { id: created.id, round: w.round, daily: true },
+          arguments: { id: created.id, round: String(w.round), daily: true },
         }),
       );
       expect(dailyScores).toEqual({ modelId: created.id, round: w.round, days: [] });
@@ -170,7 +170,7 @@ for (const target of dbTargets()) {
 
       const verify = await client.callTool({
         name: "verify_round",
-        arguments: { number: w.round },
+        arguments: { number: String(w.round) },
       });
       expect(verify.isError).toBe(true);
       expect(data(verify).error.message).toContain("CHAIN_RPC_URL");
