@@ -177,16 +177,10 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
             emit Staked(modelId, msg.sender, received, shares, 0);
         } else {
             uint32 key = c.closedSeq;
-            if (!p.queued) q = Queue(f + 1, 0, 0, 0);
-            uint256 bit = 1 << (key % RING);
-            if (q.joinMask & bit == 0) {
-                _openJoin(modelId, key);
-                q.joinMask |= uint32(bit);
-            }
+            _enqueue(modelId, p, q, f, key, true);
             JoinBucket storage b = _joins[modelId][key % RING];
             b.assets = (b.assets + received).toUint96();
             q.waiting = (q.waiting + received).toUint128();
-            p.queued = true;
             qDirty = true;
             _addDeposit(modelId, s, key, received, f);
             sDirty = true;
@@ -235,15 +229,8 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
             _released += assets;
         } else {
             uint32 key = c.closedSeq;
-            if (!p.queued) q = Queue(f + 1, 0, 0, 0);
-            uint256 bit = 1 << (key % RING);
-            if (q.exitMask & bit == 0) {
-                _openExit(modelId, key);
-                q.exitMask |= uint32(bit);
-            }
-            ExitBucket storage b = _exits[modelId][key % RING];
-            b.shares += uint128(shares);
-            p.queued = true;
+            _enqueue(modelId, p, q, f, key, false);
+            _exits[modelId][key % RING].shares += uint128(shares);
             qDirty = true;
             r.key = key;
             releaseRound = c.closedRoundId;
@@ -878,6 +865,23 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         p.totalAssets = 0;
         _rewardPool += dust;
         emit DustSwept(modelId, dust);
+    }
+
+    /// Marks the join (or exit) bucket of `key` waiting in the model's queue, opening it if new.
+    /// `f` is the model's landed seq: an empty queue restarts at f + 1.
+    function _enqueue(bytes32 modelId, Pool memory p, Queue memory q, uint32 f, uint32 key, bool join) private {
+        if (!p.queued) (q.base, q.joinMask, q.exitMask, q.waiting) = (f + 1, 0, 0, 0);
+        uint32 bit = uint32(1 << (key % RING));
+        if (join) {
+            if (q.joinMask & bit == 0) {
+                _openJoin(modelId, key);
+                q.joinMask |= bit;
+            }
+        } else if (q.exitMask & bit == 0) {
+            _openExit(modelId, key);
+            q.exitMask |= bit;
+        }
+        p.queued = true;
     }
 
     /// Readies the ring bucket for a new key: archives its previous key's unclaimed part.
