@@ -21,7 +21,7 @@ import { formHook, invalidFields } from "./forms";
 import { INT4_MAX, positiveInt, RoundParam } from "./pages";
 
 /** A round's state, in the order a round goes through them. */
-export const RoundStatusSchema = z.enum(["open", "closed", "resolved", "scored", "settled"]);
+export const RoundStatusSchema = z.enum(["open", "closed", "resolved", "scored", "settled", "cancelled"]);
 
 const RoundSchema = z
   .object({
