@@ -6,101 +6,130 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ITournament} from "./ITournament.sol";
 import {PayoutMath} from "./libraries/PayoutMath.sol";
 import {ShareMath} from "./libraries/ShareMath.sol";
 
-/// @title Tournament
-/// @notice Stakes on models, rounds committed on chain, payouts and burns by score.
-/// @dev See ITournament for the accounting rules. Storage layout is chosen for `settle` and
-/// `stake`: a model settles reading two slots (pool and pending) and writing one (the pool); a
-/// stake writes the pool and the staker's shares and only reads the pending slot. The pause flag
-/// shares the clock's slot, which every paused operation reads anyway.
+/// @title Tournament (v2)
+/// @notice Stakes on models, rounds committed on chain, payouts and burns from published scores.
+/// @dev See ITournament for the rules. Layout, chosen for `settle` and `stake`:
+/// - A model's pool is one slot; `settle` reads and writes only it unless the model has waiting
+///   joins or exits (its `queued` flag), which live in the model's queue slot and two rings of
+///   RING buckets (joins, exits), indexed by key % RING. Pending keys always lie within RING
+///   consecutive keys (MAX_OVERLAP == RING), so a ring slot is reused only once its previous
+///   key is applied; a reused bucket whose owners have not all claimed moves to an archive
+///   mapping first (deleted once claimed).
+/// - A staker is one slot (shares, waiting deposit keys) plus a ring of RING deposit slots.
 contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
-    using Checkpoints for Checkpoints.Trace208;
     using SafeCast for uint256;
 
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
-    address internal constant DEAD = 0x000000000000000000000000000000000000dEaD;
-    /// Marks a request converted at once (no release bucket).
-    uint64 private constant NO_BUCKET = type(uint64).max;
 
-    /// A model's pool (one slot). Its active stake (see `_active`) is the model's latest
-    /// checkpoint (the "head"), valid from `headClock` on; it is derived, not stored, as every
-    /// change to the pool or its pending shares moves `headClock` to the current clock.
+    /// Most rounds closed and unfinalized at once (R3); also the ring size.
+    uint256 public constant MAX_OVERLAP = 32;
+    uint256 public constant MAX_PAYOUT_CAP = 0.25e18;
+    uint256 public constant MAX_MULTIPLIER = 100e18;
+    uint256 public constant MAX_MODEL_STAKE = 2 ** 88 - 1;
+    uint256 public constant GRACE_PERIOD = 7 days;
+    uint256 public constant MAX_PAUSE = 7 days;
+    uint256 public constant PAUSE_COOLDOWN = 7 days;
+    uint256 public constant MAX_ROUND_LENGTH = 120 days;
+
+    uint256 private constant RING = 32;
+    uint256 private constant WAD = 1e18;
+    address private constant DEAD = 0x000000000000000000000000000000000000dEaD;
+
     struct Pool {
-        uint104 totalAssets;
-        uint104 totalShares;
-        uint24 headClock;
+        uint96 totalAssets;
+        uint128 totalShares;
         /// Seq of the latest round the model was settled in.
         uint24 settledSeq;
+        /// The queue holds waiting joins or exits.
+        bool queued;
     }
 
-    /// Pending unstake shares of a model: part of `totalShares`, not active.
-    struct Pending {
-        uint104 shares;
-        /// Release seq of the oldest unreleased bucket; 0 if none.
-        uint32 nextReleaseSeq;
-    }
-
-    /// Pending unstake shares of one model sharing a release round (FIFO, by release seq).
-    struct Bucket {
-        /// 0 once released; `assets` is then the tokens owed to the bucket's requests.
-        uint32 releaseSeq;
-        uint112 shares;
-        uint112 assets;
-    }
-
+    /// A model's waiting joins and exits: bit `key % RING` of a mask marks the ring bucket of
+    /// `key` as waiting. Pending keys lie in [base, base + RING).
     struct Queue {
-        uint64 head;
-        uint64 tail;
+        uint32 base;
+        uint32 joinMask;
+        uint32 exitMask;
+        uint128 waiting;
+    }
+
+    /// Deposits of one model with one key: waiting (`applied` false) or joined for `shares`,
+    /// of which `assets`/`shares` are what their owners have not claimed yet.
+    struct JoinBucket {
+        uint32 key;
+        bool applied;
+        uint88 assets;
+        uint128 shares;
+    }
+
+    /// Unstake requests of one model with one key: in the pool (`applied` false) or released for
+    /// `assets`; `shares`/`assets` are what their requests have not withdrawn yet.
+    struct ExitBucket {
+        uint32 key;
+        bool applied;
+        uint128 shares;
+        uint88 assets;
+    }
+
+    struct Staker {
+        uint128 shares;
+        /// Waiting deposit keys lie in [base, base + RING); bit key % RING of mask marks one.
+        uint32 base;
+        uint32 mask;
+    }
+
+    struct Deposit {
+        uint32 key;
+        uint96 assets;
     }
 
     struct Request {
         address staker;
-        uint64 bucket;
+        /// Key of the exit bucket; 0: released at request.
+        uint32 key;
         bool withdrawn;
         bytes32 modelId;
-        uint112 shares;
-        uint112 assets;
-        uint24 releaseSeq;
+        uint128 shares;
+        uint128 assets;
     }
 
     struct Clock {
-        /// Ticks at every close; checkpoints are keyed by it.
-        uint24 tick;
-        uint24 latestSeq;
-        uint24 finalizedSeq;
-        /// Rounds closed and not finalized: while any, superseded checkpoints are kept.
-        uint24 closedUnfinalized;
-        /// Staking, unstake requests and round operations stopped (see `pause`).
-        bool paused;
+        uint32 latestSeq;
+        uint32 closedSeq;
+        uint32 finalizedSeq;
+        uint64 pausedUntil;
     }
 
     /// @notice The stake token.
     IERC20 public immutable token;
 
-    /* STORAGE */
-
     mapping(bytes32 modelId => Pool) private _pools;
-    mapping(bytes32 modelId => Pending) private _pending;
-    mapping(bytes32 modelId => mapping(address staker => uint256 shares)) private _shares;
-    mapping(bytes32 modelId => Checkpoints.Trace208) private _history;
     mapping(bytes32 modelId => Queue) private _queues;
-    mapping(bytes32 modelId => mapping(uint256 index => Bucket)) private _buckets;
+    mapping(bytes32 modelId => JoinBucket[RING]) private _joins;
+    mapping(bytes32 modelId => ExitBucket[RING]) private _exits;
+    mapping(bytes32 modelId => mapping(uint256 key => JoinBucket)) private _joinArchive;
+    mapping(bytes32 modelId => mapping(uint256 key => ExitBucket)) private _exitArchive;
+    mapping(bytes32 modelId => mapping(address staker => Staker)) private _stakers;
+    mapping(bytes32 modelId => mapping(address staker => Deposit[RING])) private _deposits;
     mapping(uint256 requestId => Request) private _requests;
     mapping(uint256 roundId => Round) private _rounds;
     mapping(uint256 seq => uint256 roundId) private _roundIdOf;
-    Clock private _clock = Clock(1, 0, 0, 0, false);
+    Clock private _clock;
     uint256 private _rewardPool;
     uint256 private _reserved;
     uint256 private _released;
-    uint256 private _nextRequestId = 1;
+    uint256 private _waiting;
+    uint256 private _requestCount;
 
     constructor(IERC20 token_, address admin) {
         token = token_;
@@ -121,98 +150,143 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         external
         nonReentrant
     {
-        if (_clock.paused) revert EnforcedPause();
         // A permit front-run by someone else still leaves the allowance in place: go on if so
-        // (transferFrom fails below otherwise).
+        // (transferFrom fails in _stake otherwise).
         try IERC20Permit(address(token)).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
         _stake(modelId, amount);
     }
 
     function _stake(bytes32 modelId, uint256 amount) private {
-        Clock memory c = _unpausedClock();
+        Clock memory c = _clock;
+        if (block.timestamp < c.pausedUntil) revert EnforcedPause();
         if (amount == 0) revert ZeroAmount();
-        (Pool memory p, Pending memory s, bool pendingChanged) = _load(modelId, c);
-        uint256 shares = ShareMath.toSharesDown(amount, p.totalAssets, p.totalShares);
-        if (shares == 0) revert ZeroShares(amount);
-        p.totalAssets = (p.totalAssets + amount).toUint104();
-        p.totalShares = (p.totalShares + shares).toUint104();
-        _shares[modelId][msg.sender] += shares;
+        uint256 received = _pull(amount);
+        uint32 f = c.finalizedSeq;
+        (Pool memory p, Queue memory q, bool qDirty) = _load(modelId, f);
+        Staker memory s = _stakers[modelId][msg.sender];
+        bool sDirty = _credit(modelId, msg.sender, s, f);
+        uint256 shares = ShareMath.toSharesDown(received, p.totalAssets, p.totalShares);
+        if (shares == 0) revert ZeroShares(received);
+        if (c.closedSeq == f) {
+            // Nothing closed is pending: the deposit is at risk in the next round to close only.
+            p.totalAssets = (p.totalAssets + received).toUint96();
+            p.totalShares = (p.totalShares + shares).toUint128();
+            s.shares = (s.shares + shares).toUint128();
+            sDirty = true;
+            emit Staked(modelId, msg.sender, received, shares, 0);
+        } else {
+            uint32 key = c.closedSeq;
+            if (!p.queued) q = Queue(f + 1, 0, 0, 0);
+            uint256 bit = 1 << (key % RING);
+            if (q.joinMask & bit == 0) {
+                _openJoin(modelId, key);
+                q.joinMask |= uint32(bit);
+            }
+            JoinBucket storage b = _joins[modelId][key % RING];
+            b.assets = (b.assets + received).toUint88();
+            q.waiting = (q.waiting + received).toUint128();
+            p.queued = true;
+            qDirty = true;
+            _addDeposit(modelId, s, key, received, f);
+            sDirty = true;
+            _waiting += received;
+            emit Staked(modelId, msg.sender, received, 0, _roundIdOf[key]);
+        }
+        uint256 total = p.totalAssets + (p.queued ? q.waiting : 0);
+        if (total > MAX_MODEL_STAKE) revert ModelStakeLimit(modelId, total, MAX_MODEL_STAKE);
         _pools[modelId] = p;
-        if (pendingChanged) _pending[modelId] = s;
-        emit Staked(modelId, msg.sender, amount, shares);
-        token.safeTransferFrom(msg.sender, address(this), amount);
+        if (qDirty) _queues[modelId] = q;
+        if (sDirty) _stakers[modelId][msg.sender] = s;
     }
 
     /// @inheritdoc ITournament
     function requestUnstake(bytes32 modelId, uint256 amount) external nonReentrant returns (uint256 requestId) {
-        Clock memory c = _unpausedClock();
         if (amount == 0) revert ZeroAmount();
-        (Pool memory p, Pending memory s,) = _load(modelId, c);
-        uint256 owned = _shares[modelId][msg.sender];
+        Clock memory c = _clock;
+        uint32 f = c.finalizedSeq;
+        (Pool memory p, Queue memory q, bool qDirty) = _load(modelId, f);
+        Staker memory s = _stakers[modelId][msg.sender];
+        _credit(modelId, msg.sender, s, f);
+        uint256 owned = s.shares;
         uint256 shares =
             amount == type(uint256).max ? owned : ShareMath.toSharesUp(amount, p.totalAssets, p.totalShares);
         if (shares == 0) revert ZeroShares(amount);
         if (shares > owned) revert InsufficientShares(shares, owned);
-        // Checked above: shares <= owned.
+        // shares <= owned checked above.
         unchecked {
-            _shares[modelId][msg.sender] = owned - shares;
+            s.shares = uint128(owned - shares);
         }
-        requestId = _nextRequestId++;
-        Request storage q = _requests[requestId];
-        q.staker = msg.sender;
-        q.modelId = modelId;
-        q.shares = shares.toUint112();
-        uint24 release = c.latestSeq > c.finalizedSeq ? c.latestSeq : 0;
-        if (release == 0) {
-            // No unfinalized round: the shares are at risk nowhere, convert them now.
+        requestId = ++_requestCount;
+        Request storage r = _requests[requestId];
+        r.staker = msg.sender;
+        r.modelId = modelId;
+        r.shares = uint128(shares);
+        uint256 releaseRound;
+        if (c.closedSeq == f) {
+            // No closed round is pending: the shares are at risk nowhere, convert them now.
             uint256 assets = ShareMath.toAssetsDown(shares, p.totalAssets, p.totalShares);
-            // shares <= owned <= totalShares; assets <= totalAssets (rounding down).
+            // shares <= totalShares and assets <= totalAssets (rounding down).
             unchecked {
-                p.totalAssets -= uint104(assets);
-                p.totalShares -= uint104(shares);
+                p.totalAssets -= uint96(assets);
+                p.totalShares -= uint128(shares);
             }
-            q.bucket = NO_BUCKET;
-            q.assets = uint112(assets);
+            _sweepIfEmpty(modelId, p);
+            r.assets = uint128(assets);
             _released += assets;
         } else {
-            q.bucket = _enqueue(modelId, release, shares);
-            q.releaseSeq = release;
-            s.shares = (s.shares + shares).toUint104();
-            if (s.nextReleaseSeq == 0) s.nextReleaseSeq = release;
+            uint32 key = c.closedSeq;
+            if (!p.queued) q = Queue(f + 1, 0, 0, 0);
+            uint256 bit = 1 << (key % RING);
+            if (q.exitMask & bit == 0) {
+                _openExit(modelId, key);
+                q.exitMask |= uint32(bit);
+            }
+            ExitBucket storage b = _exits[modelId][key % RING];
+            b.shares += uint128(shares);
+            p.queued = true;
+            qDirty = true;
+            r.key = key;
+            releaseRound = _roundIdOf[key];
         }
         _pools[modelId] = p;
-        _pending[modelId] = s;
-        emit UnstakeRequested(requestId, modelId, msg.sender, shares, _roundIdOf[release]);
+        if (qDirty) _queues[modelId] = q;
+        _stakers[modelId][msg.sender] = s;
+        emit UnstakeRequested(requestId, modelId, msg.sender, shares, releaseRound);
     }
 
     /// @inheritdoc ITournament
     function withdraw(uint256 requestId) external nonReentrant {
-        Request storage q = _requests[requestId];
-        if (q.staker == address(0)) revert UnknownRequest(requestId);
-        if (q.staker != msg.sender) revert NotRequester(requestId, msg.sender);
-        if (q.withdrawn) revert AlreadyWithdrawn(requestId);
-        bytes32 modelId = q.modelId;
-        uint256 assets = q.assets;
-        if (q.bucket != NO_BUCKET) {
-            Bucket storage b = _buckets[modelId][q.bucket];
-            if (b.releaseSeq != 0) {
-                Clock memory c = _clock;
-                if (b.releaseSeq > c.finalizedSeq) revert NotReleased(requestId, _roundIdOf[b.releaseSeq]);
-                // Released but not yet converted: convert every due bucket of the model now.
-                (Pool memory p, Pending memory s,) = _load(modelId, c);
+        Request storage r = _requests[requestId];
+        if (r.staker == address(0)) revert UnknownRequest(requestId);
+        if (r.staker != msg.sender) revert NotRequester(requestId, msg.sender);
+        if (r.withdrawn) revert AlreadyWithdrawn(requestId);
+        bytes32 modelId = r.modelId;
+        uint256 assets = r.assets;
+        uint32 key = r.key;
+        if (key != 0) {
+            uint32 f = _clock.finalizedSeq;
+            if (key > f) revert NotReleased(requestId, _roundIdOf[key]);
+            (ExitBucket storage b, bool archived) = _exitBucket(modelId, key);
+            if (!b.applied) {
+                // Released but not yet converted: apply the model's due buckets now.
+                (Pool memory p, Queue memory q, bool qDirty) = _load(modelId, f);
                 _pools[modelId] = p;
-                _pending[modelId] = s;
+                if (qDirty) _queues[modelId] = q;
             }
-            // The bucket's remaining assets are owed to its remaining shares; the last request
-            // out takes the rounding dust.
+            uint256 shares = r.shares;
             uint256 bShares = b.shares;
             uint256 bAssets = b.assets;
-            assets = q.shares == bShares ? bAssets : (q.shares * bAssets) / bShares;
-            b.shares = uint112(bShares - q.shares);
-            b.assets = uint112(bAssets - assets);
-            q.assets = uint112(assets);
+            // The last request out of a bucket takes its rounding dust.
+            assets = shares == bShares ? bAssets : Math.mulDiv(shares, bAssets, bShares);
+            if (shares == bShares && archived) {
+                delete _exitArchive[modelId][key];
+            } else {
+                b.shares = uint128(bShares - shares);
+                b.assets = uint88(bAssets - assets);
+            }
+            r.assets = uint128(assets);
         }
-        q.withdrawn = true;
+        r.withdrawn = true;
         _released -= assets;
         emit Withdrawn(requestId, modelId, msg.sender, assets);
         token.safeTransfer(msg.sender, assets);
@@ -221,9 +295,19 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     /// @inheritdoc ITournament
     function fundRewards(uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
-        _rewardPool += amount;
-        emit RewardsFunded(msg.sender, amount);
-        token.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = _pull(amount);
+        _rewardPool += received;
+        emit RewardsFunded(msg.sender, received);
+    }
+
+    /// @inheritdoc ITournament
+    function poke(bytes32 modelId, address staker) external nonReentrant {
+        uint32 f = _clock.finalizedSeq;
+        (Pool memory p, Queue memory q, bool qDirty) = _load(modelId, f);
+        _pools[modelId] = p;
+        if (qDirty) _queues[modelId] = q;
+        Staker memory s = _stakers[modelId][staker];
+        if (_credit(modelId, staker, s, f)) _stakers[modelId][staker] = s;
     }
 
     /* ROUNDS */
@@ -236,8 +320,12 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         Clock memory c = _unpausedClock();
         uint256 latest = _roundIdOf[c.latestSeq];
         if (roundId <= latest) revert RoundIdNotIncreasing(roundId, latest);
-        if (params.payoutCap > PayoutMath.WAD) revert PayoutCapTooHigh(params.payoutCap);
-        uint24 seq = c.latestSeq + 1;
+        if (
+            params.payoutCap > MAX_PAYOUT_CAP || params.corrMultiplier > MAX_MULTIPLIER
+                || params.mmcMultiplier > MAX_MULTIPLIER || params.closesAt > params.resolvesAt
+                || params.resolvesAt > block.timestamp + MAX_ROUND_LENGTH
+        ) revert InvalidParams();
+        uint32 seq = c.latestSeq + 1;
         _clock.latestSeq = seq;
         _roundIdOf[seq] = roundId;
         Round storage r = _rounds[roundId];
@@ -253,84 +341,107 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     function closeRound(uint256 roundId, bytes32 submissionsRoot) external onlyRole(OPERATOR_ROLE) {
         Clock memory c = _unpausedClock();
         Round storage r = _expect(roundId, RoundStatus.Open);
+        uint32 seq = c.closedSeq + 1;
+        if (r.seq != seq) revert OutOfOrder(roundId, _roundIdOf[seq]);
+        if (seq - c.finalizedSeq > MAX_OVERLAP) revert TooManyUnfinalized(MAX_OVERLAP);
         r.status = RoundStatus.Closed;
         r.closedAt = uint64(block.timestamp);
-        uint24 closeClock = c.tick;
-        r.closeClock = closeClock;
         r.submissionsRoot = submissionsRoot;
-        c.tick = closeClock + 1;
-        c.closedUnfinalized += 1;
-        _clock = c;
-        emit RoundClosed(roundId, submissionsRoot, closeClock);
+        _clock.closedSeq = seq;
+        emit RoundClosed(roundId, submissionsRoot);
     }
 
     /// @inheritdoc ITournament
-    function resolveRound(uint256 roundId, bytes32 targetsHash, bytes32 scoresRoot, uint256 totalPositivePayout)
-        external
-        onlyRole(OPERATOR_ROLE)
-    {
-        if (_clock.paused) revert EnforcedPause();
-        Round storage r = _expect(roundId, RoundStatus.Closed);
+    function resolveRound(
+        uint256 roundId,
+        bytes32 targetsHash,
+        bytes32 scoresRoot,
+        uint256 payoutFactor,
+        uint256 totalPositivePayout,
+        uint256 modelsAtRisk
+    ) external onlyRole(OPERATOR_ROLE) {
+        Clock memory c = _unpausedClock();
+        Round storage r = _expectNext(roundId, c, RoundStatus.Closed);
+        if (payoutFactor > WAD) revert PayoutFactorTooHigh(payoutFactor);
         uint256 pool = _rewardPool;
         uint256 reserved = totalPositivePayout < pool ? totalPositivePayout : pool;
         r.status = RoundStatus.Resolved;
         r.resolvedAt = uint64(block.timestamp);
         r.targetsHash = targetsHash;
         r.scoresRoot = scoresRoot;
+        r.payoutFactor = payoutFactor;
         r.totalPositivePayout = totalPositivePayout;
+        r.modelsAtRisk = modelsAtRisk;
         r.reserved = reserved;
         // reserved <= pool by construction.
         unchecked {
             _rewardPool = pool - reserved;
         }
         _reserved += reserved;
-        emit RoundResolved(roundId, targetsHash, scoresRoot, totalPositivePayout, reserved);
+        emit RoundResolved(
+            roundId, targetsHash, scoresRoot, payoutFactor, totalPositivePayout, modelsAtRisk, reserved
+        );
     }
 
     /// Running totals of a settle batch (a struct keeps the loop within the stack limit).
     struct Batch {
         uint256 roundId;
-        Clock clock;
         uint24 seq;
-        uint24 closeClock;
-        bool keepHistory;
-        uint256 cap;
+        uint32 finalizedSeq;
+        int256 cap;
+        int256 factor;
+        int256 corrMultiplier;
+        int256 mmcMultiplier;
         uint256 total;
         uint256 reserved;
         uint256 declared;
         uint256 paid;
         uint256 burnt;
+        uint256 stake;
     }
 
     /// @inheritdoc ITournament
-    function settle(uint256 roundId, bytes32[] calldata modelIds, int256[] calldata payoutRatios)
-        external
-        onlyRole(OPERATOR_ROLE)
-        nonReentrant
-    {
+    function settle(
+        uint256 roundId,
+        ScoreLeaf[] calldata leaves,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
+    ) external onlyRole(OPERATOR_ROLE) nonReentrant {
         Clock memory c = _unpausedClock();
-        if (modelIds.length != payoutRatios.length) revert LengthMismatch(modelIds.length, payoutRatios.length);
-        Round storage r = _expectNext(roundId, c);
+        Round storage r = _expect(roundId, RoundStatus.Resolved);
+        uint256 n = leaves.length;
+        uint256 settled = r.modelsSettled + n;
+        if (settled > r.modelsAtRisk) revert TooManyModels(roundId, r.modelsAtRisk);
+        bytes32[] memory hashes = new bytes32[](n);
+        for (uint256 i; i < n; ++i) {
+            hashes[i] = _leafHash(leaves[i]);
+        }
+        if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, r.scoresRoot, hashes)) {
+            revert InvalidProof(roundId);
+        }
+        // A resolved round is the next to finalize (R3): its seq is finalizedSeq + 1.
         Batch memory b = Batch({
             roundId: roundId,
-            clock: c,
-            seq: r.seq,
-            closeClock: r.closeClock,
-            // This round no longer needs a superseded checkpoint once it read it; later closed
-            // rounds may.
-            keepHistory: c.closedUnfinalized > 1,
-            cap: r.params.payoutCap,
+            seq: uint24(r.seq),
+            finalizedSeq: c.finalizedSeq,
+            cap: int256(r.params.payoutCap),
+            factor: int256(r.payoutFactor),
+            corrMultiplier: int256(r.params.corrMultiplier),
+            mmcMultiplier: int256(r.params.mmcMultiplier),
             total: r.totalPositivePayout,
             reserved: r.reserved,
             declared: r.declared,
             paid: 0,
-            burnt: 0
+            burnt: 0,
+            stake: 0
         });
-        for (uint256 i; i < modelIds.length; ++i) {
-            _settleModel(modelIds[i], payoutRatios[i], b);
+        for (uint256 i; i < n; ++i) {
+            _settleModel(leaves[i], b);
         }
         if (b.declared > b.total) revert PayoutsExceedDeclared(roundId, b.declared, b.total);
+        r.modelsSettled = settled;
         r.declared = b.declared;
+        r.settledStake += b.stake;
         if (b.paid > 0) {
             r.paid += b.paid;
             _reserved -= b.paid;
@@ -341,73 +452,86 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         }
     }
 
-    function _settleModel(bytes32 modelId, int256 ratio, Batch memory b) private {
-        if (PayoutMath.abs(ratio) > b.cap) revert RatioAboveCap(modelId, ratio, b.cap);
+    function _settleModel(ScoreLeaf calldata leaf, Batch memory b) private {
+        bytes32 modelId = leaf.modelId;
         Pool memory p = _pools[modelId];
         if (p.settledSeq >= b.seq) revert AlreadySettled(b.roundId, modelId);
-        Pending memory s = _pending[modelId];
-        uint256 atRisk =
-            p.headClock <= b.closeClock ? _active(p, s) : _history[modelId].upperLookupRecent(b.closeClock);
-        _touch(modelId, p, s, b.clock.tick, b.keepHistory);
-        // Requests released by earlier rounds leave the pool before this round's result.
-        bool released = s.nextReleaseSeq != 0 && s.nextReleaseSeq <= b.clock.finalizedSeq;
-        if (released) _release(modelId, p, s, b.clock.finalizedSeq);
+        if (p.queued) {
+            Queue memory q = _queues[modelId];
+            if (_applyDue(modelId, p, q, b.finalizedSeq)) _queues[modelId] = q;
+        }
+        uint256 atRisk = p.totalAssets;
+        if (atRisk == 0) revert NoStakeAtRisk(b.roundId, modelId);
+        int256 ratio = _ratio(b.factor, b.corrMultiplier, b.mmcMultiplier, b.cap, leaf.corr, leaf.mmc);
         int256 payout = PayoutMath.payout(atRisk, ratio);
         if (payout > 0) {
             uint256 owed = uint256(payout);
-            uint256 scaled = PayoutMath.scaleDown(owed, b.reserved, b.total);
             b.declared += owed;
-            b.paid += scaled;
-            p.totalAssets = (p.totalAssets + scaled).toUint104();
-            payout = int256(scaled);
+            uint256 paid = b.reserved >= b.total ? owed : Math.mulDiv(owed, b.reserved, b.total);
+            // R10: a pool never exceeds MAX_MODEL_STAKE; the excess stays in the reserve.
+            if (atRisk + paid > MAX_MODEL_STAKE) paid = atRisk >= MAX_MODEL_STAKE ? 0 : MAX_MODEL_STAKE - atRisk;
+            b.paid += paid;
+            p.totalAssets = uint96(atRisk + paid);
+            payout = int256(paid);
         } else if (payout < 0) {
+            // |ratio| <= cap <= 1/4: the loss is below the pool's assets.
             uint256 loss = uint256(-payout);
-            if (loss > p.totalAssets) loss = p.totalAssets;
             b.burnt += loss;
-            // loss <= totalAssets just above.
-            unchecked {
-                p.totalAssets -= uint104(loss);
-            }
-            payout = -int256(loss);
+            p.totalAssets = uint96(atRisk - loss);
         }
+        b.stake += atRisk;
         p.settledSeq = b.seq;
         _pools[modelId] = p;
-        if (released) _pending[modelId] = s;
         emit ModelSettled(b.roundId, modelId, atRisk, ratio, payout);
     }
 
     /// @inheritdoc ITournament
-    function finalizeRound(uint256 roundId) external onlyRole(OPERATOR_ROLE) {
-        Clock memory c = _unpausedClock();
-        Round storage r = _expectNext(roundId, c);
-        uint256 paid = r.paid;
-        uint256 dust = r.reserved - paid;
-        r.status = RoundStatus.Settled;
+    function finalizeRound(uint256 roundId) external nonReentrant {
+        Round storage r = _expect(roundId, RoundStatus.Resolved);
+        if (r.modelsSettled != r.modelsAtRisk) revert NotFullySettled(roundId, r.modelsSettled, r.modelsAtRisk);
+        uint256 returned = _closeBooks(r, RoundStatus.Settled);
+        emit RoundFinalized(roundId, r.paid, r.burnt, returned);
+    }
+
+    /// @inheritdoc ITournament
+    function cancelRound(uint256 roundId) external nonReentrant {
+        Round storage r = _rounds[roundId];
+        RoundStatus status = r.status;
+        if (status != RoundStatus.Closed && status != RoundStatus.Resolved) revert WrongRoundStatus(roundId, status);
+        uint32 next = _clock.finalizedSeq + 1;
+        if (r.seq != next) revert OutOfOrder(roundId, _roundIdOf[next]);
+        uint256 at = _cancellableAt(r);
+        if (block.timestamp < at) revert TooEarlyToCancel(roundId, at);
+        uint256 returned = _closeBooks(r, RoundStatus.Cancelled);
+        emit RoundCancelled(roundId, msg.sender, returned);
+    }
+
+    /// Marks the next round finalized (settled or cancelled) and returns its unpaid reserve.
+    function _closeBooks(Round storage r, RoundStatus status) private returns (uint256 returned) {
+        returned = r.reserved - r.paid;
+        r.status = status;
         r.finalizedAt = uint64(block.timestamp);
-        c.finalizedSeq = r.seq;
-        // The round is closed (it is resolved): it is counted in closedUnfinalized.
-        unchecked {
-            c.closedUnfinalized -= 1;
+        _clock.finalizedSeq = r.seq;
+        if (returned > 0) {
+            _reserved -= returned;
+            _rewardPool += returned;
         }
-        _clock = c;
-        if (dust > 0) {
-            _reserved -= dust;
-            _rewardPool += dust;
-        }
-        emit RoundFinalized(roundId, paid, r.burnt, dust);
     }
 
     /// @inheritdoc ITournament
     function pause() external onlyRole(PAUSER_ROLE) {
-        if (_clock.paused) revert EnforcedPause();
-        _clock.paused = true;
-        emit Paused(msg.sender);
+        uint256 until = _clock.pausedUntil;
+        if (block.timestamp < until) revert EnforcedPause();
+        if (until != 0 && block.timestamp < until + PAUSE_COOLDOWN) revert PauseCooldown(until + PAUSE_COOLDOWN);
+        until = block.timestamp + MAX_PAUSE;
+        _clock.pausedUntil = uint64(until);
+        emit Paused(msg.sender, until);
     }
 
     /// @inheritdoc ITournament
     function unpause() external onlyRole(PAUSER_ROLE) {
-        if (!_clock.paused) revert ExpectedPause();
-        _clock.paused = false;
+        if (block.timestamp >= _clock.pausedUntil) revert ExpectedPause();
+        _clock.pausedUntil = uint64(block.timestamp);
         emit Unpaused(msg.sender);
     }
 
@@ -415,61 +539,137 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc ITournament
     function paused() external view returns (bool) {
-        return _clock.paused;
+        return block.timestamp < _clock.pausedUntil;
     }
 
     /// @inheritdoc ITournament
-    function stakeAtRisk(uint256 roundId, bytes32 modelId) external view returns (uint256) {
+    function pausedUntil() external view returns (uint256) {
+        return _clock.pausedUntil;
+    }
+
+    /// @inheritdoc ITournament
+    function cancellableAt(uint256 roundId) external view returns (uint256) {
+        return _cancellableAt(_rounds[roundId]);
+    }
+
+    /// @inheritdoc ITournament
+    function stakeAtRisk(uint256 roundId, bytes32 modelId) public view returns (uint256) {
         Round storage r = _rounds[roundId];
-        if (r.status < RoundStatus.Closed) return 0;
-        Pool memory p = _pools[modelId];
-        // Untouched since the close, the pool's active stake is still the round's.
-        if (p.headClock <= r.closeClock) return _active(p, _pending[modelId]);
-        // Once the model is settled in the round its history may have been pruned.
-        if (r.status == RoundStatus.Settled || p.settledSeq >= r.seq) revert StakeAtRiskUnavailable(roundId, modelId);
-        return _history[modelId].upperLookupRecent(r.closeClock);
+        RoundStatus status = r.status;
+        if (status < RoundStatus.Closed) return 0;
+        uint32 seq = r.seq;
+        if (status > RoundStatus.Resolved || _pools[modelId].settledSeq >= seq) {
+            revert StakeAtRiskUnavailable(roundId, modelId);
+        }
+        (Pool memory p, Queue memory q,) = _preview(modelId, _clock.finalizedSeq);
+        if (!p.queued) return p.totalAssets;
+        // Rounds between: apply the joins and exits keyed before this round's close at the
+        // current price (exact when there are none, i.e. once every earlier round is final).
+        for (uint32 key = q.base; key < seq; ++key) {
+            uint256 bit = 1 << (key % RING);
+            if (q.exitMask & bit != 0) _exitStep(p, _exits[modelId][key % RING].shares);
+            if (q.joinMask & bit != 0) _joinStep(p, _joins[modelId][key % RING].assets);
+        }
+        return p.totalAssets;
     }
 
     /// @inheritdoc ITournament
-    function modelStake(bytes32 modelId)
-        external
-        view
-        returns (uint256 totalAssets, uint256 totalShares, uint256 activeAssets)
-    {
-        Pool memory p = _pools[modelId];
-        return (p.totalAssets, p.totalShares, _active(p, _pending[modelId]));
+    function stakesAtRisk(uint256 roundId, bytes32[] calldata modelIds) external view returns (uint256[] memory out) {
+        out = new uint256[](modelIds.length);
+        for (uint256 i; i < modelIds.length; ++i) {
+            out[i] = stakeAtRisk(roundId, modelIds[i]);
+        }
+    }
+
+    /// @inheritdoc ITournament
+    function payoutRatio(uint256 roundId, int256 corr, int256 mmc) external view returns (int256) {
+        Round storage r = _rounds[roundId];
+        if (r.status == RoundStatus.None) revert WrongRoundStatus(roundId, RoundStatus.None);
+        int256 factor = r.status >= RoundStatus.Resolved ? int256(r.payoutFactor) : int256(WAD);
+        return _ratio(
+            factor,
+            int256(r.params.corrMultiplier),
+            int256(r.params.mmcMultiplier),
+            int256(r.params.payoutCap),
+            corr,
+            mmc
+        );
+    }
+
+    /// @inheritdoc ITournament
+    function modelStake(bytes32 modelId) external view returns (ModelStake memory m) {
+        (Pool memory p, Queue memory q,) = _preview(modelId, _clock.finalizedSeq);
+        m.totalAssets = p.totalAssets;
+        m.totalShares = p.totalShares;
+        if (p.queued) {
+            m.waitingAssets = q.waiting;
+            m.exitingShares = _exitingShares(modelId, q);
+        }
     }
 
     /// @inheritdoc ITournament
     function positionOf(bytes32 modelId, address staker) external view returns (uint256 shares, uint256 assets) {
-        shares = _shares[modelId][staker];
-        Pool memory p = _pools[modelId];
-        assets = ShareMath.toAssetsDown(shares, p.totalAssets, p.totalShares);
+        Position memory pos = positionDetails(modelId, staker);
+        return (pos.shares, pos.assets);
+    }
+
+    /// @inheritdoc ITournament
+    function positionDetails(bytes32 modelId, address staker) public view returns (Position memory pos) {
+        uint32 f = _clock.finalizedSeq;
+        (Pool memory p,, uint256[RING] memory joined) = _preview(modelId, f);
+        Staker memory s = _stakers[modelId][staker];
+        uint256 shares = s.shares;
+        if (s.mask != 0) {
+            for (uint32 key = s.base; key < s.base + RING; ++key) {
+                uint256 i = key % RING;
+                if (s.mask & (1 << i) == 0) continue;
+                uint256 dep = _deposits[modelId][staker][i].assets;
+                if (key > f) {
+                    pos.waitingAssets += dep;
+                    pos.waitingUntilRound = _roundIdOf[key];
+                    continue;
+                }
+                JoinBucket memory b = _joinBucketView(modelId, key);
+                // A bucket applied only in this preview: its shares are in `joined`.
+                if (!b.applied) b.shares = uint128(joined[i]);
+                shares += dep == b.assets ? b.shares : Math.mulDiv(dep, b.shares, b.assets);
+            }
+        }
+        pos.shares = shares;
+        pos.assets = ShareMath.toAssetsDown(shares, p.totalAssets, p.totalShares);
     }
 
     /// @inheritdoc ITournament
     function pendingShares(bytes32 modelId) external view returns (uint256) {
-        return _pending[modelId].shares;
+        (Pool memory p, Queue memory q,) = _preview(modelId, _clock.finalizedSeq);
+        return p.queued ? _exitingShares(modelId, q) : 0;
     }
 
     /// @inheritdoc ITournament
-    function unstakeRequest(uint256 requestId) external view returns (UnstakeRequest memory) {
-        Request storage q = _requests[requestId];
-        return UnstakeRequest({
-            staker: q.staker,
-            modelId: q.modelId,
-            shares: q.shares,
-            releaseRound: _roundIdOf[q.releaseSeq],
-            assets: q.assets,
-            withdrawn: q.withdrawn
-        });
+    function unstakeRequest(uint256 requestId) external view returns (UnstakeRequest memory u) {
+        Request storage r = _requests[requestId];
+        u.staker = r.staker;
+        u.modelId = r.modelId;
+        u.shares = r.shares;
+        u.withdrawn = r.withdrawn;
+        u.assets = r.assets;
+        uint32 key = r.key;
+        if (key == 0) return u;
+        u.releaseRound = _roundIdOf[key];
+        if (r.withdrawn || key > _clock.finalizedSeq) return u;
+        ExitBucket memory b = _exitBucketView(r.modelId, key);
+        if (!b.applied) {
+            (Pool memory p,,) = _preview(r.modelId, key - 1);
+            b.assets = uint88(ShareMath.toAssetsDown(b.shares, p.totalAssets, p.totalShares));
+        }
+        u.assets = r.shares == b.shares ? b.assets : Math.mulDiv(r.shares, b.assets, b.shares);
     }
 
     /// @inheritdoc ITournament
     function isWithdrawable(uint256 requestId) external view returns (bool) {
-        Request storage q = _requests[requestId];
-        if (q.staker == address(0) || q.withdrawn) return false;
-        return q.releaseSeq <= _clock.finalizedSeq;
+        Request storage r = _requests[requestId];
+        if (r.staker == address(0) || r.withdrawn) return false;
+        return r.key <= _clock.finalizedSeq;
     }
 
     /// @inheritdoc ITournament
@@ -488,19 +688,29 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ITournament
+    function waitingAssets() external view returns (uint256) {
+        return _waiting;
+    }
+
+    /// @inheritdoc ITournament
     function round(uint256 roundId) external view returns (Round memory) {
         return _rounds[roundId];
     }
 
     /// @inheritdoc ITournament
     function isSettled(uint256 roundId, bytes32 modelId) external view returns (bool) {
-        uint24 seq = _rounds[roundId].seq;
+        uint32 seq = _rounds[roundId].seq;
         return seq != 0 && _pools[modelId].settledSeq >= seq;
     }
 
     /// @inheritdoc ITournament
     function latestRound() external view returns (uint256) {
         return _roundIdOf[_clock.latestSeq];
+    }
+
+    /// @inheritdoc ITournament
+    function lastClosedRound() external view returns (uint256) {
+        return _roundIdOf[_clock.closedSeq];
     }
 
     /// @inheritdoc ITournament
@@ -512,98 +722,240 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
 
     function _unpausedClock() private view returns (Clock memory c) {
         c = _clock;
-        if (c.paused) revert EnforcedPause();
+        if (block.timestamp < c.pausedUntil) revert EnforcedPause();
     }
 
     function _expect(uint256 roundId, RoundStatus expected) private view returns (Round storage r) {
         r = _rounds[roundId];
-        if (r.status != expected) revert WrongRoundStatus(roundId, r.status, expected);
+        if (r.status != expected) revert WrongRoundStatus(roundId, r.status);
     }
 
-    /// The round must be resolved and the next to finalize (rounds settle in opening order).
-    function _expectNext(uint256 roundId, Clock memory c) private view returns (Round storage r) {
-        r = _expect(roundId, RoundStatus.Resolved);
-        // A resolved round has seq >= 1.
-        uint24 previous;
-        unchecked {
-            previous = r.seq - 1;
-        }
-        if (c.finalizedSeq != previous) revert PreviousRoundNotSettled(roundId, _roundIdOf[previous]);
+    /// The round must have `expected` status and be the next to finalize (R3).
+    function _expectNext(uint256 roundId, Clock memory c, RoundStatus expected) private view returns (Round storage r) {
+        r = _expect(roundId, expected);
+        uint32 next = c.finalizedSeq + 1;
+        if (r.seq != next) revert OutOfOrder(roundId, _roundIdOf[next]);
+    }
+
+    function _cancellableAt(Round storage r) private view returns (uint256) {
+        uint256 from = r.params.resolvesAt;
+        uint256 until = _clock.pausedUntil;
+        return (until > from ? until : from) + GRACE_PERIOD;
+    }
+
+    /// R4: clamp(factor * ((corrM * corr + mmcM * mmc) / 1e18) / 1e18, -cap, cap).
+    function _ratio(int256 factor, int256 corrM, int256 mmcM, int256 cap, int256 corr, int256 mmc)
+        private
+        pure
+        returns (int256 ratio)
+    {
+        int256 score = (corrM * corr + mmcM * mmc) / int256(WAD);
+        ratio = (factor * score) / int256(WAD);
+        if (ratio > cap) ratio = cap;
+        else if (ratio < -cap) ratio = -cap;
+    }
+
+    function _leafHash(ScoreLeaf calldata leaf) private pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(leaf.modelId, leaf.corr, leaf.mmc))));
     }
 
     /* INTERNAL: model pools */
 
-    /// Loads a model's pool about to change: moves its head to the current clock, then converts
-    /// unstake buckets whose release round is finalized. The caller stores the pool, and the
-    /// pending slot when `pendingChanged`.
-    function _load(bytes32 modelId, Clock memory c)
+    /// Loads a model's pool about to change and applies its due buckets (keys <= f). The caller
+    /// stores the pool, and the queue when `qDirty`.
+    function _load(bytes32 modelId, uint32 f) private returns (Pool memory p, Queue memory q, bool qDirty) {
+        p = _pools[modelId];
+        if (p.queued) {
+            q = _queues[modelId];
+            qDirty = _applyDue(modelId, p, q, f);
+        }
+    }
+
+    /// Applies the due buckets (keys <= f) in key order, exits before joins of a key (R1).
+    function _applyDue(bytes32 modelId, Pool memory p, Queue memory q, uint32 f) private returns (bool changed) {
+        uint32 key = q.base;
+        if (key > f) return false;
+        for (; key <= f && (q.joinMask | q.exitMask) != 0; ++key) {
+            uint256 i = key % RING;
+            uint32 bit = uint32(1 << i);
+            if (q.exitMask & bit != 0) {
+                ExitBucket storage e = _exits[modelId][i];
+                uint256 shares = e.shares;
+                uint256 assets = _exitStep(p, shares);
+                e.assets = uint88(assets);
+                e.applied = true;
+                q.exitMask &= ~bit;
+                _released += assets;
+                emit UnstakeReleased(modelId, _roundIdOf[key], shares, assets);
+                _sweepIfEmpty(modelId, p);
+            }
+            if (q.joinMask & bit != 0) {
+                JoinBucket storage j = _joins[modelId][i];
+                uint256 assets = j.assets;
+                uint256 shares = _joinStep(p, assets);
+                j.shares = uint128(shares);
+                j.applied = true;
+                q.joinMask &= ~bit;
+                q.waiting -= uint128(assets);
+                _waiting -= assets;
+                emit StakesJoined(modelId, _roundIdOf[key], assets, shares);
+            }
+        }
+        q.base = f + 1;
+        p.queued = (q.joinMask | q.exitMask) != 0;
+        return true;
+    }
+
+    /// The same as _applyDue without writing: the pool and queue as they will be, and the
+    /// shares each preview-applied join bucket gets (by ring index).
+    function _preview(bytes32 modelId, uint32 f)
         private
-        returns (Pool memory p, Pending memory s, bool pendingChanged)
+        view
+        returns (Pool memory p, Queue memory q, uint256[RING] memory joined)
     {
         p = _pools[modelId];
-        s = _pending[modelId];
-        _touch(modelId, p, s, c.tick, c.closedUnfinalized > 0);
-        pendingChanged = s.nextReleaseSeq != 0 && s.nextReleaseSeq <= c.finalizedSeq;
-        if (pendingChanged) _release(modelId, p, s, c.finalizedSeq);
-    }
-
-    /// Before a change to the pool: a head from an earlier clock is pushed to the history if a
-    /// closed, unfinalized round may still read it, and the head moves to the current clock.
-    function _touch(bytes32 modelId, Pool memory p, Pending memory s, uint24 tick, bool keepHistory) private {
-        if (p.headClock == tick) return;
-        // headClock 0: the model never changed, its active stake was 0 at every clock.
-        if (keepHistory && p.headClock != 0) _history[modelId].push(p.headClock, uint208(_active(p, s)));
-        p.headClock = tick;
-    }
-
-    /// Converts due buckets (release seq <= finalizedSeq) at the current share price, oldest first.
-    function _release(bytes32 modelId, Pool memory p, Pending memory s, uint24 finalizedSeq) private {
-        Queue storage q = _queues[modelId];
-        uint64 head = q.head;
-        uint64 tail = q.tail;
-        mapping(uint256 => Bucket) storage buckets = _buckets[modelId];
-        uint32 next;
-        for (; head < tail; ++head) {
-            Bucket storage b = buckets[head];
-            next = b.releaseSeq;
-            if (next > finalizedSeq) break;
-            uint256 shares = b.shares;
-            uint256 assets = ShareMath.toAssetsDown(shares, p.totalAssets, p.totalShares);
-            // Pending shares are part of the totals; assets <= totalAssets (rounding down).
-            unchecked {
-                p.totalAssets -= uint104(assets);
-                p.totalShares -= uint104(shares);
-                s.shares -= uint104(shares);
+        if (!p.queued) return (p, q, joined);
+        q = _queues[modelId];
+        for (uint32 key = q.base; key <= f && (q.joinMask | q.exitMask) != 0; ++key) {
+            uint256 i = key % RING;
+            uint32 bit = uint32(1 << i);
+            if (q.exitMask & bit != 0) {
+                _exitStep(p, _exits[modelId][i].shares);
+                q.exitMask &= ~bit;
+                if (p.totalShares == 0) p.totalAssets = 0;
             }
-            b.releaseSeq = 0;
-            b.assets = uint112(assets);
-            _released += assets;
-            emit UnstakeReleased(modelId, _roundIdOf[next], shares, assets);
-            next = 0;
+            if (q.joinMask & bit != 0) {
+                uint256 assets = _joins[modelId][i].assets;
+                joined[i] = _joinStep(p, assets);
+                q.joinMask &= ~bit;
+                q.waiting -= uint128(assets);
+            }
         }
-        q.head = head;
-        s.nextReleaseSeq = next;
+        if (q.base <= f) q.base = f + 1;
+        p.queued = (q.joinMask | q.exitMask) != 0;
     }
 
-    /// Adds pending shares to the model's bucket for `release`, opening one if needed.
-    function _enqueue(bytes32 modelId, uint24 release, uint256 shares) private returns (uint64 index) {
-        Queue storage q = _queues[modelId];
-        uint64 tail = q.tail;
-        mapping(uint256 => Bucket) storage buckets = _buckets[modelId];
-        if (tail > q.head && buckets[tail - 1].releaseSeq == release) {
-            index = tail - 1;
+    /// Requested shares leave the pool at the current price; returns their assets.
+    function _exitStep(Pool memory p, uint256 shares) private pure returns (uint256 assets) {
+        assets = ShareMath.toAssetsDown(shares, p.totalAssets, p.totalShares);
+        // Requested shares are part of the totals; assets <= totalAssets (rounding down).
+        p.totalAssets -= uint96(assets);
+        p.totalShares -= uint128(shares);
+    }
+
+    /// Waiting assets join the pool at the current price; returns their shares.
+    function _joinStep(Pool memory p, uint256 assets) private pure returns (uint256 shares) {
+        shares = ShareMath.toSharesDown(assets, p.totalAssets, p.totalShares);
+        p.totalAssets = (p.totalAssets + assets).toUint96();
+        p.totalShares = (p.totalShares + shares).toUint128();
+    }
+
+    /// R10: assets left without shares go to the reward pool, so the pool restarts at 1:1.
+    function _sweepIfEmpty(bytes32 modelId, Pool memory p) private {
+        if (p.totalShares != 0 || p.totalAssets == 0) return;
+        uint256 dust = p.totalAssets;
+        p.totalAssets = 0;
+        _rewardPool += dust;
+        emit DustSwept(modelId, dust);
+    }
+
+    /// Readies the ring bucket for a new key: archives its previous key's unclaimed part.
+    function _openJoin(bytes32 modelId, uint32 key) private {
+        JoinBucket storage b = _joins[modelId][key % RING];
+        JoinBucket memory old = b;
+        if (old.assets != 0) _joinArchive[modelId][old.key] = old;
+        _joins[modelId][key % RING] = JoinBucket(key, false, 0, 0);
+    }
+
+    function _openExit(bytes32 modelId, uint32 key) private {
+        ExitBucket storage b = _exits[modelId][key % RING];
+        ExitBucket memory old = b;
+        if (old.shares != 0) _exitArchive[modelId][old.key] = old;
+        _exits[modelId][key % RING] = ExitBucket(key, false, 0, 0);
+    }
+
+    /// The bucket of `key`: in the ring, or archived once its ring slot was reused.
+    function _exitBucket(bytes32 modelId, uint32 key) private view returns (ExitBucket storage b, bool archived) {
+        b = _exits[modelId][key % RING];
+        archived = b.key != key;
+        if (archived) b = _exitArchive[modelId][key];
+    }
+
+    function _exitBucketView(bytes32 modelId, uint32 key) private view returns (ExitBucket memory b) {
+        (b,) = _exitBucket(modelId, key);
+    }
+
+    function _joinBucket(bytes32 modelId, uint32 key) private view returns (JoinBucket storage b, bool archived) {
+        b = _joins[modelId][key % RING];
+        archived = b.key != key;
+        if (archived) b = _joinArchive[modelId][key];
+    }
+
+    function _joinBucketView(bytes32 modelId, uint32 key) private view returns (JoinBucket memory b) {
+        (b,) = _joinBucket(modelId, key);
+    }
+
+    function _exitingShares(bytes32 modelId, Queue memory q) private view returns (uint256 total) {
+        uint32 mask = q.exitMask;
+        for (uint256 i; mask != 0; ++i) {
+            if (mask & 1 != 0) total += _exits[modelId][i].shares;
+            mask >>= 1;
+        }
+    }
+
+    /* INTERNAL: stakers */
+
+    /// Credits the staker's deposits whose buckets joined (keys <= f; the model's due buckets
+    /// are applied first by the caller). Returns whether `s` changed.
+    function _credit(bytes32 modelId, address staker, Staker memory s, uint32 f) private returns (bool) {
+        if (s.mask == 0 || s.base > f) return false;
+        for (uint32 key = s.base; key <= f && s.mask != 0; ++key) {
+            uint256 i = key % RING;
+            uint32 bit = uint32(1 << i);
+            if (s.mask & bit == 0) continue;
+            uint256 dep = _deposits[modelId][staker][i].assets;
+            (JoinBucket storage b, bool archived) = _joinBucket(modelId, key);
+            uint256 bAssets = b.assets;
+            uint256 bShares = b.shares;
+            uint256 shares;
+            if (dep == bAssets) {
+                shares = bShares;
+                if (archived) delete _joinArchive[modelId][key];
+                else (b.assets, b.shares) = (0, 0);
+            } else {
+                shares = Math.mulDiv(dep, bShares, bAssets);
+                b.assets = uint88(bAssets - dep);
+                b.shares = uint128(bShares - shares);
+            }
+            s.shares = (s.shares + shares).toUint128();
+            s.mask &= ~bit;
+        }
+        s.base = f + 1;
+        return true;
+    }
+
+    /// Records a waiting deposit of the staker under `key` (the staker is credited up to f).
+    function _addDeposit(bytes32 modelId, Staker memory s, uint32 key, uint256 assets, uint32 f) private {
+        if (s.mask == 0) s.base = f + 1;
+        uint256 i = key % RING;
+        uint32 bit = uint32(1 << i);
+        Deposit storage d = _deposits[modelId][msg.sender][i];
+        if (s.mask & bit != 0) {
+            d.assets = (d.assets + assets).toUint96();
         } else {
-            index = tail;
-            buckets[index].releaseSeq = release;
-            q.tail = tail + 1;
+            (d.key, d.assets) = (key, assets.toUint96());
+            s.mask |= bit;
         }
-        Bucket storage b = buckets[index];
-        b.shares = (b.shares + shares).toUint112();
     }
 
-    /// Active assets: the value of the shares not pending unstake (<= totalAssets).
-    function _active(Pool memory p, Pending memory s) private pure returns (uint256) {
-        return ShareMath.toAssetsDown(p.totalShares - s.shares, p.totalAssets, p.totalShares);
+    /* INTERNAL: tokens */
+
+    /// Pulls `amount` and returns what arrived (R11).
+    function _pull(uint256 amount) private returns (uint256 received) {
+        uint256 before = token.balanceOf(address(this));
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        received = token.balanceOf(address(this)) - before;
+        if (received == 0) revert NothingReceived();
     }
 
     /// Burns through the token's `burn` when it has one, else sends to the dead address.

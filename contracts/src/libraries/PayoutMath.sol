@@ -8,7 +8,7 @@ library PayoutMath {
 
     /// @notice stakeAtRisk * ratio / 1e18, signed, rounded toward zero (Solidity's division).
     function payout(uint256 stakeAtRisk, int256 ratio) internal pure returns (int256) {
-        // stakeAtRisk fits in 208 bits (checkpoints) and |ratio| <= 1e18 < 2^60: no overflow.
+        // stakeAtRisk fits in 96 bits and |ratio| <= 0.25e18 < 2^58: no overflow.
         return (int256(stakeAtRisk) * ratio) / int256(WAD);
     }
 
