@@ -38,7 +38,7 @@ function expectedPayouts(fx: RoundFixture, atRisk: Map<string, bigint>) {
 async function modelAssets(chain: Chain, ids: Hex[]) {
   const out = new Map<Hex, bigint>();
   for (const id of ids)
-    out.set(id, (await chain.read<[bigint, bigint, bigint]>("modelStake", [id]))[0]);
+    out.set(id, (await chain.read<{ totalAssets: bigint }>("modelStake", [id])).totalAssets);
   return out;
 }
 
