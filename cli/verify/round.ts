@@ -214,6 +214,11 @@ export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
     else if (ev && ev.stakeAtRisk !== stake)
       stakeDiffs.push(`${s.modelId}: bundle ${s.stakeAtRisk}, settled with ${ev.stakeAtRisk}`);
   }
+  // The stakes the recomputation uses: the chain's own at resolution, else the settled figures.
+  const exactStakes = new Map<string, bigint>();
+  if (chainStakes)
+    for (const [i, s] of bundle.scores.entries())
+      exactStakes.set(s.modelId.toLowerCase(), chainStakes[i]!);
   const scored = new Set(bundle.scores.map((s) => s.modelId.toLowerCase()));
   for (const id of settled.keys())
     if (!scored.has(id)) stakeDiffs.push(`${id}: settled on chain but has no score in the bundle`);
@@ -246,7 +251,10 @@ export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
         modelId: s.modelId,
         ids: f.ids,
         predictions: f.columns.prediction!,
-        stakeAtRisk: settled.get(s.modelId.toLowerCase())?.stakeAtRisk ?? 0n,
+        stakeAtRisk:
+          exactStakes.get(s.modelId.toLowerCase()) ??
+          settled.get(s.modelId.toLowerCase())?.stakeAtRisk ??
+          0n,
       };
     }),
   );
