@@ -66,19 +66,19 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     /// Deposits of one model with one key: waiting (`applied` false) or joined for `shares`,
     /// of which `assets`/`shares` are what their owners have not claimed yet.
     struct JoinBucket {
-        uint32 key;
+        uint24 key;
         bool applied;
-        uint88 assets;
+        uint96 assets;
         uint128 shares;
     }
 
     /// Unstake requests of one model with one key: in the pool (`applied` false) or released for
     /// `assets`; `shares`/`assets` are what their requests have not withdrawn yet.
     struct ExitBucket {
-        uint32 key;
+        uint24 key;
         bool applied;
         uint128 shares;
-        uint88 assets;
+        uint96 assets;
     }
 
     struct Staker {
@@ -108,6 +108,8 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         uint32 closedSeq;
         uint32 finalizedSeq;
         uint64 pausedUntil;
+        /// Id of the last closed round (round ids fit 64 bits).
+        uint64 closedRoundId;
     }
 
     /// @notice The stake token.
@@ -161,13 +163,12 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         if (block.timestamp < c.pausedUntil) revert EnforcedPause();
         if (amount == 0) revert ZeroAmount();
         uint256 received = _pull(amount);
-        uint32 f = c.finalizedSeq;
-        (Pool memory p, Queue memory q, bool qDirty) = _load(modelId, f);
+        (Pool memory p, Queue memory q, bool qDirty, uint32 f) = _load(modelId, c.finalizedSeq);
         Staker memory s = _stakers[modelId][msg.sender];
         bool sDirty = _credit(modelId, msg.sender, s, f);
         uint256 shares = ShareMath.toSharesDown(received, p.totalAssets, p.totalShares);
         if (shares == 0) revert ZeroShares(received);
-        if (c.closedSeq == f) {
+        if (c.closedSeq <= f) {
             // Nothing closed is pending: the deposit is at risk in the next round to close only.
             p.totalAssets = (p.totalAssets + received).toUint96();
             p.totalShares = (p.totalShares + shares).toUint128();
@@ -176,21 +177,15 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
             emit Staked(modelId, msg.sender, received, shares, 0);
         } else {
             uint32 key = c.closedSeq;
-            if (!p.queued) q = Queue(f + 1, 0, 0, 0);
-            uint256 bit = 1 << (key % RING);
-            if (q.joinMask & bit == 0) {
-                _openJoin(modelId, key);
-                q.joinMask |= uint32(bit);
-            }
+            _enqueue(modelId, p, q, f, key, true);
             JoinBucket storage b = _joins[modelId][key % RING];
-            b.assets = (b.assets + received).toUint88();
+            b.assets = (b.assets + received).toUint96();
             q.waiting = (q.waiting + received).toUint128();
-            p.queued = true;
             qDirty = true;
             _addDeposit(modelId, s, key, received, f);
             sDirty = true;
             _waiting += received;
-            emit Staked(modelId, msg.sender, received, 0, _roundIdOf[key]);
+            emit Staked(modelId, msg.sender, received, 0, c.closedRoundId);
         }
         uint256 total = p.totalAssets + (p.queued ? q.waiting : 0);
         if (total > MAX_MODEL_STAKE) revert ModelStakeLimit(modelId, total, MAX_MODEL_STAKE);
@@ -203,8 +198,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     function requestUnstake(bytes32 modelId, uint256 amount) external nonReentrant returns (uint256 requestId) {
         if (amount == 0) revert ZeroAmount();
         Clock memory c = _clock;
-        uint32 f = c.finalizedSeq;
-        (Pool memory p, Queue memory q, bool qDirty) = _load(modelId, f);
+        (Pool memory p, Queue memory q, bool qDirty, uint32 f) = _load(modelId, c.finalizedSeq);
         Staker memory s = _stakers[modelId][msg.sender];
         _credit(modelId, msg.sender, s, f);
         uint256 owned = s.shares;
@@ -222,7 +216,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         r.modelId = modelId;
         r.shares = uint128(shares);
         uint256 releaseRound;
-        if (c.closedSeq == f) {
+        if (c.closedSeq <= f) {
             // No closed round is pending: the shares are at risk nowhere, convert them now.
             uint256 assets = ShareMath.toAssetsDown(shares, p.totalAssets, p.totalShares);
             // shares <= totalShares and assets <= totalAssets (rounding down).
@@ -235,18 +229,11 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
             _released += assets;
         } else {
             uint32 key = c.closedSeq;
-            if (!p.queued) q = Queue(f + 1, 0, 0, 0);
-            uint256 bit = 1 << (key % RING);
-            if (q.exitMask & bit == 0) {
-                _openExit(modelId, key);
-                q.exitMask |= uint32(bit);
-            }
-            ExitBucket storage b = _exits[modelId][key % RING];
-            b.shares += uint128(shares);
-            p.queued = true;
+            _enqueue(modelId, p, q, f, key, false);
+            _exits[modelId][key % RING].shares += uint128(shares);
             qDirty = true;
             r.key = key;
-            releaseRound = _roundIdOf[key];
+            releaseRound = c.closedRoundId;
         }
         _pools[modelId] = p;
         if (qDirty) _queues[modelId] = q;
@@ -264,12 +251,11 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         uint256 assets = r.assets;
         uint32 key = r.key;
         if (key != 0) {
-            uint32 f = _clock.finalizedSeq;
-            if (key > f) revert NotReleased(requestId, _roundIdOf[key]);
             (ExitBucket storage b, bool archived) = _exitBucket(modelId, key);
             if (!b.applied) {
                 // Released but not yet converted: apply the model's due buckets now.
-                (Pool memory p, Queue memory q, bool qDirty) = _load(modelId, f);
+                (Pool memory p, Queue memory q, bool qDirty, uint32 f) = _load(modelId, _clock.finalizedSeq);
+                if (key > f) revert NotReleased(requestId, _roundIdOf[key]);
                 _pools[modelId] = p;
                 if (qDirty) _queues[modelId] = q;
             }
@@ -282,7 +268,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
                 delete _exitArchive[modelId][key];
             } else {
                 b.shares = uint128(bShares - shares);
-                b.assets = uint88(bAssets - assets);
+                b.assets = uint96(bAssets - assets);
             }
             r.assets = uint128(assets);
         }
@@ -302,8 +288,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc ITournament
     function poke(bytes32 modelId, address staker) external nonReentrant {
-        uint32 f = _clock.finalizedSeq;
-        (Pool memory p, Queue memory q, bool qDirty) = _load(modelId, f);
+        (Pool memory p, Queue memory q, bool qDirty, uint32 f) = _load(modelId, _clock.finalizedSeq);
         _pools[modelId] = p;
         if (qDirty) _queues[modelId] = q;
         Staker memory s = _stakers[modelId][staker];
@@ -321,11 +306,13 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         uint256 latest = _roundIdOf[c.latestSeq];
         if (roundId <= latest) revert RoundIdNotIncreasing(roundId, latest);
         if (
-            params.payoutCap > MAX_PAYOUT_CAP || params.corrMultiplier > MAX_MULTIPLIER
+            roundId > type(uint64).max || params.payoutCap > MAX_PAYOUT_CAP || params.corrMultiplier > MAX_MULTIPLIER
                 || params.mmcMultiplier > MAX_MULTIPLIER || params.closesAt > params.resolvesAt
                 || params.resolvesAt > block.timestamp + MAX_ROUND_LENGTH
         ) revert InvalidParams();
         uint32 seq = c.latestSeq + 1;
+        // Seqs fit 24 bits in pools and buckets (16 million rounds).
+        if (seq > type(uint24).max) revert InvalidParams();
         _clock.latestSeq = seq;
         _roundIdOf[seq] = roundId;
         Round storage r = _rounds[roundId];
@@ -348,6 +335,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         r.closedAt = uint64(block.timestamp);
         r.submissionsRoot = submissionsRoot;
         _clock.closedSeq = seq;
+        _clock.closedRoundId = uint64(roundId);
         emit RoundClosed(roundId, submissionsRoot);
     }
 
@@ -456,9 +444,11 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         bytes32 modelId = leaf.modelId;
         Pool memory p = _pools[modelId];
         if (p.settledSeq >= b.seq) revert AlreadySettled(b.roundId, modelId);
+        Queue memory q;
+        bool qDirty;
         if (p.queued) {
-            Queue memory q = _queues[modelId];
-            if (_applyDue(modelId, p, q, b.finalizedSeq)) _queues[modelId] = q;
+            q = _queues[modelId];
+            qDirty = _applyDue(modelId, p, q, b.finalizedSeq);
         }
         uint256 atRisk = p.totalAssets;
         if (atRisk == 0) revert NoStakeAtRisk(b.roundId, modelId);
@@ -481,14 +471,21 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         }
         b.stake += atRisk;
         p.settledSeq = b.seq;
-        _pools[modelId] = p;
         emit ModelSettled(b.roundId, modelId, atRisk, ratio, payout);
+        // The model's result in this round has landed and every earlier one too: what waits for
+        // this round's close key can apply now (R1), so no later stake pays for it.
+        if (p.queued && _applyDue(modelId, p, q, b.seq)) qDirty = true;
+        _pools[modelId] = p;
+        if (qDirty) _queues[modelId] = q;
     }
 
     /// @inheritdoc ITournament
     function finalizeRound(uint256 roundId) external nonReentrant {
         Round storage r = _expect(roundId, RoundStatus.Resolved);
         if (r.modelsSettled != r.modelsAtRisk) revert NotFullySettled(roundId, r.modelsSettled, r.modelsAtRisk);
+        if (r.declared != r.totalPositivePayout) {
+            revert DeclaredTotalMismatch(roundId, r.declared, r.totalPositivePayout);
+        }
         uint256 returned = _closeBooks(r, RoundStatus.Settled);
         emit RoundFinalized(roundId, r.paid, r.burnt, returned);
     }
@@ -615,8 +612,8 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc ITournament
     function positionDetails(bytes32 modelId, address staker) public view returns (Position memory pos) {
-        uint32 f = _clock.finalizedSeq;
-        (Pool memory p,, uint256[RING] memory joined) = _preview(modelId, f);
+        (Pool memory p,, uint256[RING] memory joined) = _preview(modelId, _clock.finalizedSeq);
+        uint32 f = _landed(_pools[modelId], _clock.finalizedSeq);
         Staker memory s = _stakers[modelId][staker];
         uint256 shares = s.shares;
         if (s.mask != 0) {
@@ -656,11 +653,11 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         uint32 key = r.key;
         if (key == 0) return u;
         u.releaseRound = _roundIdOf[key];
-        if (r.withdrawn || key > _clock.finalizedSeq) return u;
+        if (r.withdrawn || key > _landed(_pools[r.modelId], _clock.finalizedSeq)) return u;
         ExitBucket memory b = _exitBucketView(r.modelId, key);
         if (!b.applied) {
             (Pool memory p,,) = _preview(r.modelId, key - 1);
-            b.assets = uint88(ShareMath.toAssetsDown(b.shares, p.totalAssets, p.totalShares));
+            b.assets = uint96(ShareMath.toAssetsDown(b.shares, p.totalAssets, p.totalShares));
         }
         u.assets = r.shares == b.shares ? b.assets : Math.mulDiv(r.shares, b.assets, b.shares);
     }
@@ -669,7 +666,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     function isWithdrawable(uint256 requestId) external view returns (bool) {
         Request storage r = _requests[requestId];
         if (r.staker == address(0) || r.withdrawn) return false;
-        return r.key <= _clock.finalizedSeq;
+        return r.key <= _landed(_pools[r.modelId], _clock.finalizedSeq);
     }
 
     /// @inheritdoc ITournament
@@ -761,10 +758,20 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
 
     /* INTERNAL: model pools */
 
-    /// Loads a model's pool about to change and applies its due buckets (keys <= f). The caller
-    /// stores the pool, and the queue when `qDirty`.
-    function _load(bytes32 modelId, uint32 f) private returns (Pool memory p, Queue memory q, bool qDirty) {
+    /// The last seq whose result has landed on the model: every round up to the finalized one,
+    /// and the round it was last settled in (its result is applied; earlier ones are final).
+    function _landed(Pool memory p, uint32 finalizedSeq) private pure returns (uint32) {
+        return p.settledSeq > finalizedSeq ? p.settledSeq : finalizedSeq;
+    }
+
+    /// Loads a model's pool about to change and applies its due buckets (keys <= f, the landed
+    /// seq, returned). The caller stores the pool, and the queue when `qDirty`.
+    function _load(bytes32 modelId, uint32 finalizedSeq)
+        private
+        returns (Pool memory p, Queue memory q, bool qDirty, uint32 f)
+    {
         p = _pools[modelId];
+        f = _landed(p, finalizedSeq);
         if (p.queued) {
             q = _queues[modelId];
             qDirty = _applyDue(modelId, p, q, f);
@@ -782,7 +789,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
                 ExitBucket storage e = _exits[modelId][i];
                 uint256 shares = e.shares;
                 uint256 assets = _exitStep(p, shares);
-                e.assets = uint88(assets);
+                e.assets = uint96(assets);
                 e.applied = true;
                 q.exitMask &= ~bit;
                 _released += assets;
@@ -815,6 +822,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     {
         p = _pools[modelId];
         if (!p.queued) return (p, q, joined);
+        f = _landed(p, f);
         q = _queues[modelId];
         for (uint32 key = q.base; key <= f && (q.joinMask | q.exitMask) != 0; ++key) {
             uint256 i = key % RING;
@@ -859,19 +867,36 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         emit DustSwept(modelId, dust);
     }
 
+    /// Marks the join (or exit) bucket of `key` waiting in the model's queue, opening it if new.
+    /// `f` is the model's landed seq: an empty queue restarts at f + 1.
+    function _enqueue(bytes32 modelId, Pool memory p, Queue memory q, uint32 f, uint32 key, bool join) private {
+        if (!p.queued) (q.base, q.joinMask, q.exitMask, q.waiting) = (f + 1, 0, 0, 0);
+        uint32 bit = uint32(1 << (key % RING));
+        if (join) {
+            if (q.joinMask & bit == 0) {
+                _openJoin(modelId, key);
+                q.joinMask |= bit;
+            }
+        } else if (q.exitMask & bit == 0) {
+            _openExit(modelId, key);
+            q.exitMask |= bit;
+        }
+        p.queued = true;
+    }
+
     /// Readies the ring bucket for a new key: archives its previous key's unclaimed part.
     function _openJoin(bytes32 modelId, uint32 key) private {
         JoinBucket storage b = _joins[modelId][key % RING];
         JoinBucket memory old = b;
         if (old.assets != 0) _joinArchive[modelId][old.key] = old;
-        _joins[modelId][key % RING] = JoinBucket(key, false, 0, 0);
+        _joins[modelId][key % RING] = JoinBucket(uint24(key), false, 0, 0);
     }
 
     function _openExit(bytes32 modelId, uint32 key) private {
         ExitBucket storage b = _exits[modelId][key % RING];
         ExitBucket memory old = b;
         if (old.shares != 0) _exitArchive[modelId][old.key] = old;
-        _exits[modelId][key % RING] = ExitBucket(key, false, 0, 0);
+        _exits[modelId][key % RING] = ExitBucket(uint24(key), false, 0, 0);
     }
 
     /// The bucket of `key`: in the ring, or archived once its ring slot was reused.
@@ -924,7 +949,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
                 else (b.assets, b.shares) = (0, 0);
             } else {
                 shares = Math.mulDiv(dep, bShares, bAssets);
-                b.assets = uint88(bAssets - dep);
+                b.assets = uint96(bAssets - dep);
                 b.shares = uint128(bShares - shares);
             }
             s.shares = (s.shares + shares).toUint128();
