@@ -18,6 +18,7 @@ export {
   DEFAULT_PAYOUT_PARAMS,
   type PayoutParams,
   payoutAmount,
+  payoutFactor,
   payoutRatio,
   toWad,
   WAD,

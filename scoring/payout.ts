@@ -40,9 +40,26 @@ function assertNonNegative(name: string, v: bigint): void {
 }
 
 /**
+ * The round's payout factor in WAD: WAD (1.0) while the total stake at risk is at most the
+ * threshold (or zero), else stakeThreshold * WAD / total, truncated. The operator posts it on
+ * chain at resolution and the contract applies it to every ratio; `tourney verify` recomputes it.
+ * Negative arguments: `invalid_argument`.
+ *
+ * @example
+ * payoutFactor(144_000n * WAD, 72_000n * WAD) // -> 500000000000000000n (0.5)
+ */
+export function payoutFactor(totalStakeAtRisk: bigint, stakeThreshold: bigint): bigint {
+  assertNonNegative("totalStakeAtRisk", totalStakeAtRisk);
+  assertNonNegative("stakeThreshold", stakeThreshold);
+  if (totalStakeAtRisk === 0n) return WAD;
+  const f = (stakeThreshold * WAD) / totalStakeAtRisk;
+  return f < WAD ? f : WAD;
+}
+
+/**
  * Payout ratio (payout / stake) in WAD, all in bigint arithmetic (division truncates toward zero):
  *   scoreWad        = (corrMultiplier * toWad(corr) + mmcMultiplier * toWad(mmc)) / WAD
- *   payoutFactorWad = total == 0 ? WAD : min(WAD, stakeThreshold * WAD / total)
+ *   payoutFactorWad = payoutFactor(total, stakeThreshold)
  *   ratioWad        = clip(payoutFactorWad * scoreWad / WAD, -payoutCap, +payoutCap)
  * Negative parameters or total stake: `invalid_argument`; non-finite scores: `non_finite_values`.
  *
@@ -59,11 +76,7 @@ export function payoutRatio(
   assertNonNegative("stakeThreshold", params.stakeThreshold);
   const scoreWad =
     (params.corrMultiplier * toWad(scores.corr) + params.mmcMultiplier * toWad(scores.mmc)) / WAD;
-  let factorWad = WAD;
-  if (totalStakeAtRisk !== 0n) {
-    const f = (params.stakeThreshold * WAD) / totalStakeAtRisk;
-    if (f < factorWad) factorWad = f;
-  }
+  const factorWad = payoutFactor(totalStakeAtRisk, params.stakeThreshold);
   const ratio = (factorWad * scoreWad) / WAD;
   if (ratio > params.payoutCap) return params.payoutCap;
   if (ratio < -params.payoutCap) return -params.payoutCap;

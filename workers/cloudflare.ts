@@ -13,6 +13,7 @@ export interface JobsEnv {
   OPERATOR_KEY: string;
   TOURNAMENT_ADDRESS: string;
   SETTLE_BATCH?: string;
+  SETTLE_GAS_LIMIT?: string;
 }
 
 const log = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
@@ -35,7 +36,8 @@ export async function runDue(env: JobsEnv, budgetMs = 25_000): Promise<number> {
       tournament: env.TOURNAMENT_ADDRESS as Address,
     }),
     logger: { info: log("info"), warn: log("warn"), error: log("error") },
-    settleBatch: Number(env.SETTLE_BATCH ?? 200),
+    settleBatch: Number(env.SETTLE_BATCH ?? 1000),
+    settleGasLimit: BigInt(env.SETTLE_GAS_LIMIT ?? 25_000_000),
   };
   const deadline = Date.now() + budgetMs;
   let ran = 0;

@@ -12,8 +12,13 @@ export interface JobContext {
   db: Db;
   chain: Chain;
   logger: WorkerLogger;
-  /** Models per settle transaction. */
+  /** Models per settle transaction (SETTLE_BATCH, default 1000). */
   settleBatch: number;
+  /**
+   * Most gas one settle transaction may use (SETTLE_GAS_LIMIT): a batch whose estimate is above
+   * it, or that cannot be estimated within a block, is split in halves until it fits.
+   */
+  settleGasLimit?: bigint;
   /** Rounds with more submissions than this are scored in parts that workers share (default 1000). */
   scorePartSize?: number;
   /** Aborted when the running job's lease was lost: stop early, nothing will be recorded. */
@@ -63,4 +68,13 @@ export class NotReady extends Error {
 }
 
 /** The contract's round status enum, in declaration order. */
-export const ChainRoundStatus = { None: 0, Open: 1, Closed: 2, Resolved: 3, Settled: 4 } as const;
+export const ChainRoundStatus = {
+  None: 0,
+  Open: 1,
+  Closed: 2,
+  Resolved: 3,
+  /** Finalized: every model at risk settled. */
+  Settled: 4,
+  /** Cancelled once overdue (R8): counts as finalized. */
+  Cancelled: 5,
+} as const;

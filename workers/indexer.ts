@@ -7,10 +7,13 @@ import {
   indexedModels,
   insertChainEvents,
   lockCursor,
+  modelHolders,
+  modelsWaitingOnRounds,
   type NewChainEvent,
   rebuildStakeViews,
-  revaluePositions,
   setCursor,
+  setPositionFigures,
+  setRequestFigures,
   upsertModelStake,
 } from "../db";
 import type { Chain } from "./chain/client";
@@ -74,9 +77,13 @@ export async function indexOnce(db: Db, chain: Chain, opts: IndexerOptions = {})
       if (row) rows.push(row);
     }
     await insertChainEvents(t, rows);
-    const touched = [...new Set(rows.map((r) => r.modelId).filter((m): m is string => !!m))];
+    const touched = new Set(rows.map((r) => r.modelId).filter((m): m is string => !!m));
+    // A finalized or cancelled round lets waiting deposits join and requests be released
+    // (lazily, without an event of the model's until someone touches it): re-read those models.
+    if (rows.some((r) => r.name === "RoundFinalized" || r.name === "RoundCancelled"))
+      for (const m of await modelsWaitingOnRounds(t)) touched.add(m);
     if (rebuild) await refresh(t, chain, to, null);
-    else if (rows.length > 0) await refresh(t, chain, to, touched);
+    else if (rows.length > 0) await refresh(t, chain, to, [...touched]);
     else await setCursor(t, CURSOR, to, (await blockAt(chain, to)).hash);
     return rows.length;
   });
@@ -86,8 +93,10 @@ const blockAt = (chain: Chain, n: number) =>
   chain.publicClient.getBlock({ blockNumber: BigInt(Math.max(0, n)) });
 
 /**
- * Rebuilds the stake views from the stored events and refreshes model pools from chain at block
- * `to`: the `touched` models, or every indexed model (null) after a reorg.
+ * Rebuilds the stake views from the stored events and refreshes their figures from chain at
+ * block `to`: the `touched` models, or every indexed model (null) after a reorg. Figures come
+ * from the contract's views (pools, positions with waiting deposits, requests with their
+ * release state), which count due joins and exits as applied.
  */
 async function refresh(t: Db, chain: Chain, to: number, touched: string[] | null) {
   await rebuildStakeViews(t, to);
@@ -96,21 +105,64 @@ async function refresh(t: Db, chain: Chain, to: number, touched: string[] | null
     await clearModelStakes(t);
     models = await indexedModels(t);
   }
+  const at = BigInt(to);
   for (const modelId of models) {
-    const [totalAssets, totalShares, activeAssets] = await chain.read<[bigint, bigint, bigint]>(
-      "modelStake",
-      [modelId],
-      BigInt(to),
-    );
+    const pool = await chain.read<{
+      totalAssets: bigint;
+      totalShares: bigint;
+      waitingAssets: bigint;
+      exitingShares: bigint;
+    }>("modelStake", [modelId], at);
+    const active = pool.totalShares - pool.exitingShares;
     await upsertModelStake(t, {
       modelId,
-      totalAssets: totalAssets.toString(),
-      totalShares: totalShares.toString(),
-      activeAssets: activeAssets.toString(),
+      totalAssets: pool.totalAssets.toString(),
+      totalShares: pool.totalShares.toString(),
+      // The value of the shares not requested for unstake, rounded down as the contract does.
+      activeAssets: ((active * (pool.totalAssets + 1n)) / (pool.totalShares + 1n)).toString(),
+      waitingAssets: pool.waitingAssets.toString(),
+      exitingShares: pool.exitingShares.toString(),
       block: to,
     });
+    const { stakers, requests } = await modelHolders(t, modelId);
+    const details = await Promise.all(
+      stakers.map((staker) =>
+        chain.read<{
+          shares: bigint;
+          assets: bigint;
+          waitingAssets: bigint;
+          waitingUntilRound: bigint;
+        }>("positionDetails", [modelId, staker], at),
+      ),
+    );
+    for (const [i, d] of details.entries())
+      await setPositionFigures(t, {
+        modelId,
+        staker: stakers[i]!,
+        shares: d.shares.toString(),
+        assets: d.assets.toString(),
+        waitingAssets: d.waitingAssets.toString(),
+        waitingUntilRound: Number(d.waitingUntilRound),
+        block: to,
+      });
+    const open = requests.filter((r) => !r.withdrawn);
+    const states = await Promise.all(
+      open.map(async (r) => {
+        const id = BigInt(r.requestId);
+        const [req, withdrawable] = await Promise.all([
+          chain.read<{ assets: bigint; withdrawn: boolean }>("unstakeRequest", [id], at),
+          chain.read<boolean>("isWithdrawable", [id], at),
+        ]);
+        return { req, withdrawable };
+      }),
+    );
+    for (const [i, { req, withdrawable }] of states.entries())
+      await setRequestFigures(t, {
+        requestId: open[i]!.requestId,
+        released: withdrawable || req.withdrawn,
+        assets: withdrawable || req.assets > 0n ? req.assets.toString() : null,
+      });
   }
-  await revaluePositions(t);
   await setCursor(t, CURSOR, to, (await blockAt(chain, to)).hash);
 }
 

@@ -23,7 +23,9 @@ const Env = z.object({
     .regex(/^0x[0-9a-fA-F]{40}$/)
     .optional(),
   WORKER_POLL_MS: z.coerce.number().int().positive().default(250),
-  SETTLE_BATCH: z.coerce.number().int().positive().default(200),
+  SETTLE_BATCH: z.coerce.number().int().positive().default(1000),
+  /** Most gas per settle transaction; larger batches are split (default: fits a 30M block). */
+  SETTLE_GAS_LIMIT: z.coerce.bigint().positive().default(25_000_000n),
   /** Deliver webhooks to private and loopback addresses (off unless set; the dev stack sets it). */
   WEBHOOK_ALLOW_PRIVATE: z
     .enum(["0", "1", "true", "false"])
@@ -61,6 +63,7 @@ const worker = startWorker(
     chain,
     logger: { info: log("info"), warn: log("warn"), error: log("error") },
     settleBatch: env.SETTLE_BATCH,
+    settleGasLimit: env.SETTLE_GAS_LIMIT,
     webhooks: { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE },
   },
   { pollMs: env.WORKER_POLL_MS },

@@ -1696,7 +1696,7 @@ export type paths = {
                                 day?: number;
                             })[];
                             /** @enum {string} */
-                            status: "open" | "closed" | "resolved" | "scored" | "settled";
+                            status: "open" | "closed" | "resolved" | "scored" | "settled" | "cancelled";
                         };
                     };
                 };
@@ -1904,7 +1904,7 @@ export type paths = {
         };
         /**
          * A staker's positions and unstake requests, from the chain index
-         * @description `address` defaults to the wallet linked to the calling key's account. Amounts are as indexed from chain (they trail the chain by the indexer's lag).
+         * @description `address` defaults to the wallet linked to the calling key's account. Per position: `atRisk` (value now of the joined shares), `waiting` (deposits waiting to join, and the round they wait for), `pendingRelease` (requests not released yet, with their release round) and `withdrawable` (released requests not withdrawn: ids and amounts). Amounts are read from the contract's views by the indexer (they trail the chain by its lag).
          */
         get: {
             parameters: {
@@ -2499,10 +2499,12 @@ export type components = {
             round: number | null;
         };
         ModelStakes: {
-            /** @description assets that can be put at risk (not pending release) */
+            /** @description value of the shares not requested for unstake */
             activeAssets: string;
             /** @description block the pool was last read at */
             block: number | null;
+            /** @description requested shares still in the pool, waiting to leave */
+            exitingShares: string;
             modelId: string;
             positions: components["schemas"]["StakePosition"][];
             /** @description token wei, decimal */
@@ -2510,6 +2512,8 @@ export type components = {
             /** @description pool shares */
             totalShares: string;
             unstakeRequests: components["schemas"]["UnstakeRequest"][];
+            /** @description deposits waiting to join the pool */
+            waitingAssets: string;
         };
         NewAccount: {
             name: string;
@@ -2532,7 +2536,7 @@ export type components = {
              *       "round.opened"
              *     ]
              */
-            events: ("round.opened" | "round.closed" | "round.scored" | "round.settled" | "round.daily_scored")[];
+            events: ("round.opened" | "round.closed" | "round.scored" | "round.settled" | "round.cancelled" | "round.daily_scored")[];
             /** @example https://example.com/tourney */
             url: string;
         };
@@ -2568,7 +2572,7 @@ export type components = {
             resolvesAt: string;
             scoresRoot: string | null;
             /** @enum {string} */
-            status: "open" | "closed" | "resolved" | "scored" | "settled";
+            status: "open" | "closed" | "resolved" | "scored" | "settled" | "cancelled";
             submissionsRoot: string | null;
             targetsSha256: string | null;
             transactions: {
@@ -2594,12 +2598,44 @@ export type components = {
             stakeAtRisk: string;
         };
         StakePosition: {
-            /** @description token wei, decimal */
+            /** @description their value now (the same as atRisk) */
             assets: string;
+            /** @description value now of the joined shares not requested for unstake: what rounds closing from now on put at risk */
+            atRisk: string;
             modelId: string;
-            /** @description pool shares */
+            /** @description unstake requests not released yet */
+            pendingRelease: {
+                /** @description their value now (they leave the pool at the price of their release) */
+                assets: string;
+                requests: {
+                    releaseRound: number;
+                    requestId: number;
+                    /** @description pool shares */
+                    shares: string;
+                }[];
+                /** @description requested shares still in the pool, sharing the results of earlier rounds */
+                shares: string;
+            };
+            /** @description joined pool shares, not requested for unstake */
             shares: string;
             staker: string;
+            /** @description deposits made while a round was closed and unfinalized (R1) */
+            waiting: {
+                /** @description deposits waiting to join the pool (no result touches them) */
+                assets: string;
+                /** @description they join once this round is finalized or cancelled (null: none waiting) */
+                untilRound: number | null;
+            };
+            /** @description released unstake requests not withdrawn yet */
+            withdrawable: {
+                /** @description tokens `withdraw` pays now, all requests */
+                assets: string;
+                requests: {
+                    /** @description token wei, decimal */
+                    assets: string;
+                    requestId: number;
+                }[];
+            };
         };
         StakerStakes: {
             address: string;
@@ -2616,7 +2652,12 @@ export type components = {
             sha256: string;
         };
         UnstakeRequest: {
+            /** @description tokens owed, once released */
+            assets: string | null;
             modelId: string;
+            /** @description withdrawable (or withdrawn) */
+            released: boolean;
+            /** @description released once this round is finalized or cancelled (0: at request) */
             releaseRound: number;
             requestId: number;
             /** @description pool shares */
@@ -2643,7 +2684,7 @@ export type components = {
         Webhook: {
             createdAt: string;
             disabledAt: string | null;
-            events: ("round.opened" | "round.closed" | "round.scored" | "round.settled" | "round.daily_scored")[];
+            events: ("round.opened" | "round.closed" | "round.scored" | "round.settled" | "round.cancelled" | "round.daily_scored")[];
             /** @description deliveries that failed for good in a row (reset by a success) */
             failedDeliveries: number;
             id: string;
@@ -2669,7 +2710,7 @@ export type components = {
             /** @enum {string} */
             status: "pending" | "delivered" | "failed";
             /** @enum {string} */
-            type: "round.opened" | "round.closed" | "round.scored" | "round.settled" | "round.daily_scored";
+            type: "round.opened" | "round.closed" | "round.scored" | "round.settled" | "round.cancelled" | "round.daily_scored";
         };
     };
     responses: never;

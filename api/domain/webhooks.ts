@@ -20,6 +20,7 @@ export const WEBHOOK_EVENTS = [
   "round.closed",
   "round.scored",
   "round.settled",
+  "round.cancelled",
   "round.daily_scored",
 ] as const;
 

@@ -1,11 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { parseUnits } from "viem";
+import { formatUnits, parseUnits } from "viem";
 import {
   createRound,
   currentRound,
   enqueueJob,
   getRound,
   listRounds,
+  openRoundBefore,
   type Round,
   rescheduleJob,
   transitionRound,
@@ -21,7 +22,14 @@ import { formHook, invalidFields } from "./forms";
 import { INT4_MAX, positiveInt, RoundParam } from "./pages";
 
 /** A round's state, in the order a round goes through them. */
-export const RoundStatusSchema = z.enum(["open", "closed", "resolved", "scored", "settled"]);
+export const RoundStatusSchema = z.enum([
+  "open",
+  "closed",
+  "resolved",
+  "scored",
+  "settled",
+  "cancelled",
+]);
 
 const RoundSchema = z
   .object({
@@ -275,12 +283,16 @@ function parseFncFeatures(raw: string | undefined, live: readonly string[]): str
 const UINT64_MAX_SECONDS = 2n ** 64n - 1n;
 const UINT256_MAX = 2n ** 256n - 1n;
 const WAD = 10n ** 18n;
+/** The contract's ceilings (MAX_PAYOUT_CAP, MAX_MULTIPLIER, MAX_ROUND_LENGTH). */
+const MAX_PAYOUT_CAP = WAD / 4n;
+const MAX_MULTIPLIER = 100n * WAD;
+const MAX_ROUND_LENGTH_MS = 120 * 24 * 3600 * 1000;
 
 /**
  * A round's parameters, checked against what the chain and the database hold: both times in
- * the future and closesAt < resolvesAt (unix seconds within uint64), amounts and multipliers
- * within uint256 once in wei, payoutCap within the contract's ceiling of 1, and the delay in
- * seconds within the integer column.
+ * the future, closesAt < resolvesAt and resolvesAt within 120 days (the contract's
+ * MAX_ROUND_LENGTH), amounts within uint256 once in wei, payoutCap within the contract's
+ * ceiling of 0.25, multipliers at most 100, and the delay in seconds within the integer column.
  */
 function roundParams(f: z.infer<typeof OpenFormFields>, now: Date) {
   const closesAt = new Date(f.closesAt);
@@ -296,15 +308,22 @@ function roundParams(f: z.infer<typeof OpenFormFields>, now: Date) {
       bad(name, `${name} is too far in the future`);
   }
   if (!(closesAt < resolvesAt)) bad("resolvesAt", "closesAt must be before resolvesAt");
+  else if (resolvesAt.getTime() > now.getTime() + MAX_ROUND_LENGTH_MS)
+    bad("resolvesAt", "resolvesAt must be within 120 days (the contract's MAX_ROUND_LENGTH)");
   const wad = (name: string, v: string | undefined, fallback: bigint, max = UINT256_MAX) => {
     const out = v === undefined ? fallback : parseUnits(v, 18);
     if (out > max)
-      bad(name, max === WAD ? `${name} must be at most 1` : `${name} is too large for uint256`);
+      bad(
+        name,
+        max === UINT256_MAX
+          ? `${name} is too large for uint256`
+          : `${name} must be at most ${formatUnits(max, 18)} (the contract's ceiling)`,
+      );
     return out.toString();
   };
-  const payoutCap = wad("payoutCap", f.payoutCap, 5n * 10n ** 16n, WAD);
-  const corrMultiplier = wad("corrMultiplier", f.corrMultiplier, 5n * 10n ** 17n);
-  const mmcMultiplier = wad("mmcMultiplier", f.mmcMultiplier, 2n * WAD);
+  const payoutCap = wad("payoutCap", f.payoutCap, 5n * 10n ** 16n, MAX_PAYOUT_CAP);
+  const corrMultiplier = wad("corrMultiplier", f.corrMultiplier, 5n * 10n ** 17n, MAX_MULTIPLIER);
+  const mmcMultiplier = wad("mmcMultiplier", f.mmcMultiplier, 2n * WAD, MAX_MULTIPLIER);
   const stakeThreshold = wad("stakeThreshold", f.stakeThreshold, 72_000n * WAD);
   let predictionsDelaySeconds: number | null = null;
   if (f.predictionsDelayHours !== "never") {
@@ -387,6 +406,13 @@ export function register(app: App) {
     const db = c.get("services").db;
     await mustGet(c, n);
     const now = new Date();
+    // Rounds close in opening order on chain (R3): an earlier round still open closes first.
+    const earlier = await openRoundBefore(db, n);
+    if (earlier !== undefined)
+      throw new ApiError(
+        "round_state",
+        `Round ${earlier} was opened before round ${n} and is still open: rounds close in opening order`,
+      );
     if (!(await transitionRound(db, n, "open", "closed", { closedAt: now }))) {
       throw new ApiError("round_state", `Round ${n} is not open`);
     }

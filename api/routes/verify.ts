@@ -104,7 +104,12 @@ export function register(app: App) {
     const db = c.get("services").db;
     const round = await getRound(db, n);
     if (!round) throw new ApiError("not_found", `No round ${n}`);
-    if (round.status !== "scored" && round.status !== "settled") {
+    // A round cancelled on chain after it was scored keeps its published scores.
+    const published =
+      round.status === "scored" ||
+      round.status === "settled" ||
+      (round.status === "cancelled" && (await roundScoredSubmissions(db, n)).length > 0);
+    if (!published) {
       throw new ApiError(
         "round_state",
         `Round ${n} is ${round.status}: its bundle is published once it is scored`,

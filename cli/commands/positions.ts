@@ -9,9 +9,16 @@ import { chainContext, chainOptions, chainOptionsHelp, loadSigner, tokens } from
 const usage = `Usage: tourney positions [--address ADDRESS] [--model NAME] [--from-block N] [options]
 
 Your stakes and unstake requests, read from chain: every model you have staked on (found from
-the Staked events since --from-block) with your active shares and their value, and your unstake
-requests with their release round and whether they can be withdrawn. The address is --address,
-else the one of your signing key (TOURNEY_PRIVATE_KEY or --keystore).
+the Staked events since --from-block) with four figures:
+  at risk          value now of your joined shares not requested for unstake (what rounds that
+                   close from now on put at risk)
+  waiting          deposits made while a round was closed and unfinalized: they take no part in
+                   the rounds already closed and join once the round shown is finalized
+  pending release  unstake requests not released yet (still sharing the results of the rounds
+                   closed before the request), valued now, with the rounds they wait for
+  withdrawable     released requests not withdrawn yet: \`tourney withdraw ID\` pays them
+and then every unstake request with its state. The address is --address, else the one of your
+signing key (TOURNEY_PRIVATE_KEY or --keystore).
 
 Options:
   --address ADDRESS      whose positions (no key needed)
@@ -19,9 +26,11 @@ Options:
   --from-block N         first block to search for events (default 0)
 ${chainOptionsHelp}
 
---json: prints {"staker", "positions": [{"modelId", "name", "shares", "assets"}],
-        "requests": [{"requestId", "modelId", "shares", "assets", "releaseRound", "withdrawn",
-        "withdrawable"}]} with amounts in wei as strings`;
+--json: prints {"staker", "positions": [{"modelId", "name", "shares", "assets", "atRisk",
+        "waiting": {"assets", "untilRound"}, "pendingRelease": {"assets", "shares", "requests":
+        [{"requestId", "shares", "releaseRound"}]}, "withdrawable": {"assets", "requests":
+        [{"requestId", "assets"}]}}], "requests": [{"requestId", "modelId", "shares", "assets",
+        "releaseRound", "withdrawn", "withdrawable"}]} with amounts in wei as strings`;
 
 export const positions: Command = {
   name: "positions",
@@ -69,34 +78,26 @@ export const positions: Command = {
           if (m) names.set(id.toLowerCase(), m.name);
         }),
       );
-      const pos = [];
-      for (const modelId of modelIds) {
-        const [shares, assets] = await ctx.publicClient.readContract({
+      const read = <T>(functionName: string, args: readonly unknown[]) =>
+        ctx.publicClient.readContract({
           address: ctx.tournament,
           abi: tournamentAbi,
-          functionName: "positionOf",
-          args: [modelId, staker],
-        });
-        if (shares === 0n && !only) continue;
-        pos.push({ modelId, name: names.get(modelId.toLowerCase()) ?? null, shares, assets });
-      }
+          functionName: functionName as never,
+          args: args as never,
+        }) as Promise<T>;
       const requests = [];
       for (const e of requested) {
         const requestId = e.args.requestId!;
         if (only && e.args.modelId!.toLowerCase() !== only) continue;
         const [req, withdrawable] = await Promise.all([
-          ctx.publicClient.readContract({
-            address: ctx.tournament,
-            abi: tournamentAbi,
-            functionName: "unstakeRequest",
-            args: [requestId],
-          }),
-          ctx.publicClient.readContract({
-            address: ctx.tournament,
-            abi: tournamentAbi,
-            functionName: "isWithdrawable",
-            args: [requestId],
-          }),
+          read<{
+            modelId: Hex;
+            shares: bigint;
+            assets: bigint;
+            releaseRound: bigint;
+            withdrawn: boolean;
+          }>("unstakeRequest", [requestId]),
+          read<boolean>("isWithdrawable", [requestId]),
         ]);
         requests.push({
           requestId,
@@ -108,18 +109,81 @@ export const positions: Command = {
           withdrawable: withdrawable && !req.withdrawn,
         });
       }
+      const pos = [];
+      for (const modelId of modelIds) {
+        const [d, pool] = await Promise.all([
+          read<{
+            shares: bigint;
+            assets: bigint;
+            waitingAssets: bigint;
+            waitingUntilRound: bigint;
+          }>("positionDetails", [modelId, staker]),
+          read<{ totalAssets: bigint; totalShares: bigint }>("modelStake", [modelId]),
+        ]);
+        const mine = requests.filter((r) => r.modelId.toLowerCase() === modelId.toLowerCase());
+        const pending = mine.filter((r) => !r.withdrawn && !r.withdrawable);
+        const ready = mine.filter((r) => r.withdrawable);
+        const pendingShares = pending.reduce((a, r) => a + r.shares, 0n);
+        if (
+          d.shares === 0n &&
+          d.waitingAssets === 0n &&
+          pending.length === 0 &&
+          ready.length === 0 &&
+          !only
+        )
+          continue;
+        pos.push({
+          modelId,
+          name: names.get(modelId.toLowerCase()) ?? null,
+          shares: d.shares,
+          assets: d.assets,
+          atRisk: d.assets,
+          waiting: {
+            assets: d.waitingAssets,
+            untilRound: d.waitingAssets > 0n ? Number(d.waitingUntilRound) : null,
+          },
+          pendingRelease: {
+            shares: pendingShares,
+            // Valued at today's price: they leave at the price of their release round.
+            assets: (pendingShares * (pool.totalAssets + 1n)) / (pool.totalShares + 1n),
+            requests: pending.map((r) => ({
+              requestId: r.requestId,
+              shares: r.shares,
+              releaseRound: r.releaseRound,
+            })),
+          },
+          withdrawable: {
+            assets: ready.reduce((a, r) => a + r.assets, 0n),
+            requests: ready.map((r) => ({ requestId: r.requestId, assets: r.assets })),
+          },
+        });
+      }
       if (v.json) {
         printJson({ staker, positions: pos, requests });
         return 0;
       }
       const label = (id: string) => names.get(id.toLowerCase()) ?? `${id.slice(0, 10)}…`;
+      const rounds = (xs: { releaseRound: number }[]) =>
+        [...new Set(xs.map((r) => r.releaseRound))].join(", ");
       process.stdout.write(`${color.bold("Staker")} ${staker}\n\n`);
       process.stdout.write(
         pos.length === 0
-          ? "No active stakes\n"
+          ? "No stakes\n"
           : `${formatTable(
-              ["model", "stake", "shares"],
-              pos.map((p) => [label(p.modelId), tokens(ctx, p.assets), p.shares.toString()]),
+              ["model", "at risk", "waiting", "pending release", "withdrawable"],
+              pos.map((p) => [
+                label(p.modelId),
+                tokens(ctx, p.atRisk),
+                p.waiting.untilRound === null
+                  ? "-"
+                  : `${tokens(ctx, p.waiting.assets)} (joins after round ${p.waiting.untilRound})`,
+                p.pendingRelease.requests.length === 0
+                  ? "-"
+                  : `${tokens(ctx, p.pendingRelease.assets)} (round ${rounds(p.pendingRelease.requests)})`,
+                p.withdrawable.requests.length === 0
+                  ? "-"
+                  : `${tokens(ctx, p.withdrawable.assets)} (request ${p.withdrawable.requests.map((r) => r.requestId).join(", ")})`,
+              ]),
             )}\n`,
       );
       if (requests.length > 0) {

@@ -1,5 +1,7 @@
 import { existsSync, openAsBlob } from "node:fs";
+import { parseEventLogs } from "viem";
 import type { Round, RoundStatus } from "../../api/client";
+import { tournamentAbi } from "../../contracts/ts";
 import {
   apiOptions,
   apiOptionsHelp,
@@ -14,6 +16,16 @@ import {
 import { type Command, UsageError } from "../command";
 import { apiContext } from "../config";
 import { color } from "../ui";
+import {
+  chainContext,
+  chainOptions,
+  chainOptionsHelp,
+  confirm,
+  loadSigner,
+  sendTx,
+  tokens,
+  walletFor,
+} from "../wallet";
 import { countdown } from "./rounds";
 
 const usage = `Usage: tourney round open --live FILE --closes-at WHEN --resolves-at WHEN [payout options] [options]
@@ -21,8 +33,9 @@ const usage = `Usage: tourney round open --live FILE --closes-at WHEN --resolves
        tourney round resolve --round N --targets FILE [options]
        tourney round daily --round N --day D --targets FILE [options]
        tourney round status [--round N] [--wait STATUS] [--timeout SECONDS] [options]
+       tourney round cancel --round N [chain options]
 
-Operator commands (the key needs the "operator" scope, except for status).
+Operator commands (the key needs the "operator" scope, except for status and cancel).
 
   open      open the next round with its live file (CSV: id + features); the worker records its
             SHA-256 and payout parameters on chain
@@ -33,6 +46,13 @@ Operator commands (the key needs the "operator" scope, except for status).
             scoring; nothing is settled). A later upload for the same day replaces it
   status    a round's state, hashes and transactions (default: the current round, else the
             newest); --wait polls until the round reaches STATUS (or a later one)
+  cancel    the public safety valve, sent from your own key (anyone may, no API key): cancels
+            the next round to finalize on chain once it is overdue, i.e. not finalized by
+            max(resolvesAt, end of the last pause) + the grace period (7 days). Nothing more is
+            paid or burnt in it (models already settled stay settled), its unpaid reward
+            reserve returns to the pool, and waiting stakes and unstake requests proceed as if
+            it were finalized. Too early: says when it becomes cancellable. The worker never
+            cancels a round by itself
 
 Options:
   --live FILE              live data (open)
@@ -45,15 +65,18 @@ Options:
   --round N                round number
   --targets FILE           targets (resolve, daily)
   --day D                  day of the provisional targets, 1..366 (daily)
-  --wait STATUS            open, closed, resolved, scored or settled (status)
+  --wait STATUS            open, closed, resolved, scored, settled or cancelled (status)
   --timeout SECONDS        how long --wait waits (default 120)
 ${apiOptionsHelp}
 
---json: open prints {"number", "status", "liveSha256"}; close and status print a Round (status
+${chainOptionsHelp.replace("  -h, --help             show this help", "").trimEnd()}
+  (chain options: cancel only)
+
+--json: cancel prints {"round", "caller", "returnedToPool", "tx"}; open prints {"number", "status", "liveSha256"}; close and status print a Round (status
         adds "scores": N); resolve prints {"number", "status", "targetsSha256"}; daily prints {"round", "day", "targetsSha256",
         "replaced", "uploadedAt"}`;
 
-const ORDER: RoundStatus[] = ["open", "closed", "resolved", "scored", "settled"];
+const ORDER: RoundStatus[] = ["open", "closed", "resolved", "scored", "settled", "cancelled"];
 
 function describe(r: Round, scoreCount?: number): string {
   const line = (k: string, v: string | null) => `${k.padEnd(17)}${v ?? "-"}\n`;
@@ -85,12 +108,80 @@ async function fileBlob(path: string, flag: string): Promise<Blob> {
   return openAsBlob(path, { type: "text/csv" });
 }
 
+const CHAIN_STATUS = ["none", "open", "closed", "resolved", "finalized", "cancelled"];
+
+/** `tourney round cancel`: checks status and time first, so "too early" says when. */
+async function cancelRound(v: Record<string, unknown>, num: number): Promise<number> {
+  const ctx = await chainContext(v);
+  const read = <T>(functionName: string, args: readonly unknown[] = []) =>
+    ctx.publicClient.readContract({
+      address: ctx.tournament,
+      abi: tournamentAbi,
+      functionName: functionName as never,
+      args: args as never,
+    }) as Promise<T>;
+  const r = await read<{ status: number; seq: number }>("round", [BigInt(num)]);
+  const status = Number(r.status);
+  if (status !== 2 && status !== 3)
+    throw new CliError(
+      `round ${num} is ${CHAIN_STATUS[status] ?? status} on chain: only a closed or resolved round can be cancelled`,
+      "round_state",
+    );
+  const last = Number(await read<bigint>("lastFinalizedRound"));
+  const lastSeq =
+    last === 0 ? 0 : Number((await read<{ seq: number }>("round", [BigInt(last)])).seq);
+  if (Number(r.seq) !== lastSeq + 1)
+    throw new CliError(
+      `round ${num} is not the next round to finalize: cancel the rounds before it first`,
+      "out_of_order",
+    );
+  const at = Number(await read<bigint>("cancellableAt", [BigInt(num)]));
+  const block = await ctx.publicClient.getBlock();
+  if (Number(block.timestamp) < at) {
+    const when = new Date(at * 1000).toISOString();
+    throw new CliError(
+      `round ${num} cannot be cancelled yet: it becomes cancellable at ${when} (in ${countdown(when, Number(block.timestamp) * 1000)} of chain time) if it is not finalized by then`,
+      "too_early",
+    );
+  }
+  const account = await loadSigner(v);
+  await confirm(
+    `Cancel round ${num} (no more payouts or burns in it)\n  from     ${account.address}\n  contract ${ctx.tournament} (chain ${ctx.chain.id})`,
+    Boolean(v.yes),
+  );
+  const receipt = await sendTx(ctx, walletFor(ctx, account), {
+    address: ctx.tournament,
+    abi: tournamentAbi,
+    functionName: "cancelRound",
+    args: [BigInt(num)],
+  });
+  const [ev] = parseEventLogs({
+    abi: tournamentAbi,
+    eventName: "RoundCancelled",
+    logs: receipt.logs,
+  });
+  const returned = ev?.args.returnedToPool ?? 0n;
+  if (v.json)
+    printJson({
+      round: num,
+      caller: account.address,
+      returnedToPool: returned.toString(),
+      tx: receipt.transactionHash,
+    });
+  else
+    process.stdout.write(
+      `${color.green("Cancelled")} round ${num}; ${tokens(ctx, returned)} returned to the reward pool\ntx ${receipt.transactionHash}\n`,
+    );
+  return 0;
+}
+
 export const round: Command = {
   name: "round",
   usage,
   async run(argv) {
     const parsed = parseWithPositionals(argv, {
       ...apiOptions,
+      ...chainOptions,
       live: { type: "string" },
       "closes-at": { type: "string" },
       "resolves-at": { type: "string" },
@@ -225,8 +316,15 @@ export const round: Command = {
       });
     }
 
+    if (sub === "cancel") {
+      const num = needRound();
+      return runWith(json, () => cancelRound(v, num));
+    }
+
     if (sub === undefined)
-      throw new UsageError("expected a subcommand: open, close, resolve, daily or status");
-    throw new UsageError(`unknown subcommand "${sub}" (open, close, resolve, daily, status)`);
+      throw new UsageError("expected a subcommand: open, close, resolve, daily, status or cancel");
+    throw new UsageError(
+      `unknown subcommand "${sub}" (open, close, resolve, daily, status, cancel)`,
+    );
   },
 };

@@ -9,10 +9,11 @@ import { parseAmount } from "./stake";
 
 const usage = `Usage: tourney unstake --model NAME AMOUNT|all [options]
 
-Requests to unstake AMOUNT tokens' worth of your active stake on a model (or all of it). The
-requested stake stops being at risk in rounds that close later but keeps sharing the results of
-rounds already open; it is released when the latest round opened before the request is
-finalized. Then \`tourney withdraw REQUEST_ID\` pays it out. Asks for confirmation unless --yes.
+Requests to unstake AMOUNT tokens' worth of your joined stake on a model (or all of it). The
+requested stake is not at risk in rounds that close later but keeps sharing the results of the
+rounds already closed; it is released once the last of them is finalized (at once when none is
+pending). Deposits still waiting to join cannot be requested. Then \`tourney withdraw REQUEST_ID\`
+pays it out. Asks for confirmation unless --yes.
 
 Options:
   --model NAME           model name or 0x id
@@ -37,7 +38,10 @@ export const unstake: Command = {
           args: [modelId, account.address],
         });
         if (assets === 0n)
-          throw new CliError(`${account.address} has no active stake on ${v.model}`, "no_position");
+          throw new CliError(
+            `${account.address} has no joined stake on ${v.model} (deposits still waiting to join cannot be unstaked)`,
+            "no_position",
+          );
         if (!all && amount > assets)
           throw new CliError(
             `active stake is ${tokens(ctx, assets)}, less than ${tokens(ctx, amount)}`,

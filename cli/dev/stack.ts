@@ -170,7 +170,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         db: db.db,
         chain,
         logger,
-        settleBatch: opts.settleBatch ?? 200,
+        settleBatch: opts.settleBatch ?? 1000,
+        settleGasLimit: 25_000_000n,
         // A local stack's receivers run on this machine.
         webhooks: { allowPrivate: true, ...opts.webhooks },
       },

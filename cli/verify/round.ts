@@ -1,8 +1,21 @@
 import { createHash } from "node:crypto";
 import { type Address, createPublicClient, http } from "viem";
 import { tournamentAbi } from "../../contracts/ts";
-import { scoresTree, submissionsTree } from "../../contracts/ts/merkle";
-import { type DEFAULT_PAYOUT_PARAMS, roundFeatures, scoreRound, toWad } from "../../scoring";
+import {
+  type ScoreLeaf,
+  scoresMultiProof,
+  scoresRoot as scoresRootOf,
+  scoresTree,
+  submissionsTree,
+  verifyScoresMultiProof,
+} from "../../contracts/ts/merkle";
+import {
+  type DEFAULT_PAYOUT_PARAMS,
+  payoutFactor,
+  roundFeatures,
+  scoreRound,
+  toWad,
+} from "../../scoring";
 import { parseCsvFrame } from "../../scoring/io";
 import { checkDailyScores } from "./daily";
 
@@ -74,10 +87,25 @@ export interface VerifyOptions {
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const lower = (s: string | null | undefined) => (s ?? "").toLowerCase();
 
+/** Names of the checks that need the recomputed scores (failed together when they cannot run). */
+const RECOMPUTED = [
+  "scores",
+  "payouts",
+  "scores root",
+  "scores multiproof",
+  "payout factor",
+  "models at risk",
+  "settlement events",
+  "daily scores",
+];
+
 /**
  * Recomputes a round from its public bundle and checks every piece against the chain: data
- * hashes, the submissions tree, stakes at risk, every score and payout, the scores tree and the
- * settlement events. Trusts nothing the operator's database says without a chain anchor.
+ * hashes, the submissions tree, stakes at risk (the chain's own figures at resolution, when they
+ * are exact), every score and payout, the scores tree with its (modelId, corr, mmc) leaves and a
+ * multiproof of every model at risk against the posted root, the payout factor and number of
+ * models at risk posted at resolution, and every settlement event. Trusts nothing the
+ * operator's database says without a chain anchor.
  */
 export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
   const checks: Check[] = [];
@@ -101,9 +129,18 @@ export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
     targetsHash: string;
     submissionsRoot: string;
     scoresRoot: string;
+    payoutFactor: bigint;
     totalPositivePayout: bigint;
+    modelsAtRisk: bigint;
     reserved: bigint;
   };
+  const [resolved] = await client.getContractEvents({
+    address: opts.tournament,
+    abi: tournamentAbi,
+    eventName: "RoundResolved",
+    args: { roundId: BigInt(opts.round) } as never,
+    fromBlock: 0n,
+  });
   const events = await client.getContractEvents({
     address: opts.tournament,
     abi: tournamentAbi,
@@ -157,30 +194,46 @@ export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
     `rebuilt ${root}, chain ${onChain.submissionsRoot}`,
   );
 
-  // 3. Stakes at risk: the bundle's against the chain's settlement events.
+  // 3. Stakes at risk: the chain's own figures where they are exact (at resolution: the round
+  // before is final then and no model is settled yet, R2), the settlement events and the bundle.
+  const chainStakes = await stakesAtResolution(
+    client,
+    opts.tournament,
+    opts.round,
+    resolved?.blockNumber ?? null,
+    bundle.scores.map((s) => s.modelId),
+  );
   const stakeDiffs: string[] = [];
-  for (const s of bundle.scores) {
+  for (const [i, s] of bundle.scores.entries()) {
+    const stake = BigInt(s.stakeAtRisk);
     const ev = settled.get(s.modelId.toLowerCase());
-    if (!ev) stakeDiffs.push(`${s.modelId}: not settled on chain`);
-    else if (BigInt(s.stakeAtRisk) !== ev.stakeAtRisk) {
-      stakeDiffs.push(`${s.modelId}: bundle ${s.stakeAtRisk}, chain ${ev.stakeAtRisk}`);
-    }
+    const onChain = chainStakes?.[i];
+    if (onChain !== undefined && onChain !== stake)
+      stakeDiffs.push(`${s.modelId}: bundle ${s.stakeAtRisk}, chain at resolution ${onChain}`);
+    if (stake > 0n && !ev) stakeDiffs.push(`${s.modelId}: at risk but not settled on chain`);
+    else if (ev && ev.stakeAtRisk !== stake)
+      stakeDiffs.push(`${s.modelId}: bundle ${s.stakeAtRisk}, settled with ${ev.stakeAtRisk}`);
   }
-  if (settled.size !== bundle.scores.length) {
-    stakeDiffs.push(`chain settled ${settled.size} models, bundle has ${bundle.scores.length}`);
-  }
+  // The stakes the recomputation uses: the chain's own at resolution, else the settled figures.
+  const exactStakes = new Map<string, bigint>();
+  if (chainStakes)
+    for (const [i, s] of bundle.scores.entries())
+      exactStakes.set(s.modelId.toLowerCase(), chainStakes[i]!);
+  const scored = new Set(bundle.scores.map((s) => s.modelId.toLowerCase()));
+  for (const id of settled.keys())
+    if (!scored.has(id)) stakeDiffs.push(`${id}: settled on chain but has no score in the bundle`);
   check(
     "stakes at risk",
     stakeDiffs.length === 0,
-    stakeDiffs.join("; ") || `${settled.size} models match`,
+    stakeDiffs.join("; ") ||
+      `${settled.size} models settled with their stakes${chainStakes ? ", equal to the chain's at resolution" : ""}`,
   );
 
   // 4. Recompute every score and payout with the scoring library, on the chain's stakes.
   if (withheld) {
     const when = bundle.predictions?.publicAt ?? "never";
     const why = `predictions are not public yet (public at: ${when}); scores cannot be recomputed`;
-    for (const name of ["scores", "payouts", "scores root", "settlement events", "daily scores"])
-      check(name, false, why);
+    for (const name of RECOMPUTED) check(name, false, why);
     return checks;
   }
   const live = await parseCsvFrame(bundle.live, "live file");
@@ -198,7 +251,10 @@ export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
         modelId: s.modelId,
         ids: f.ids,
         predictions: f.columns.prediction!,
-        stakeAtRisk: settled.get(s.modelId.toLowerCase())?.stakeAtRisk ?? 0n,
+        stakeAtRisk:
+          exactStakes.get(s.modelId.toLowerCase()) ??
+          settled.get(s.modelId.toLowerCase())?.stakeAtRisk ??
+          0n,
       };
     }),
   );
@@ -214,8 +270,7 @@ export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
   } catch (err) {
     // The published data does not even score (e.g. live ids that no submission covers).
     const why = `could not recompute the round from the bundle: ${(err as Error).message}`;
-    for (const name of ["scores", "payouts", "scores root", "settlement events", "daily scores"])
-      check(name, false, why);
+    for (const name of RECOMPUTED) check(name, false, why);
     return checks;
   }
   const scoreDiffs: string[] = [];
@@ -256,22 +311,47 @@ export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
     payoutDiffs.join("; ") || "every payout recomputed to the wei",
   );
 
-  // 5. The scores tree posted at resolution, from the recomputed numbers.
-  const leaves = [...recomputed].map(([modelId, r]) => ({
-    modelId,
-    corrWad: toWad(r.corr),
-    mmcWad: toWad(r.mmc),
-    ratioWad: r.ratioWad,
-    payout: r.payout,
+  // 5. The scores tree posted at resolution, from the recomputed numbers, and a multiproof of
+  // every model at risk against the root on chain (what `settle` checks).
+  const leaves: ScoreLeaf[] = [...recomputed].map(([modelId, r]) => ({
+    modelId: modelId as `0x${string}`,
+    corr: toWad(r.corr),
+    mmc: toWad(r.mmc ?? 0),
   }));
-  const scoresRoot = leaves.length > 0 ? scoresTree(leaves).root : `0x${"0".repeat(64)}`;
+  const scoresRoot = scoresRootOf(leaves);
   check(
     "scores root",
     lower(scoresRoot) === lower(onChain.scoresRoot),
     `rebuilt ${scoresRoot}, chain ${onChain.scoresRoot}`,
   );
+  const atRisk = [...recomputed].filter(([, r]) => r.stakeAtRisk > 0n).map(([id]) => id);
+  if (atRisk.length === 0) {
+    check("scores multiproof", true, "no model at risk: nothing to prove");
+  } else {
+    const batch = scoresMultiProof(scoresTree(leaves), atRisk);
+    const ok = verifyScoresMultiProof(onChain.scoresRoot, batch);
+    check(
+      "scores multiproof",
+      ok,
+      ok
+        ? `the ${atRisk.length} leaves at risk prove against the chain's root (${batch.proof.length} proof hashes)`
+        : "the recomputed leaves of the models at risk do not prove against the chain's root",
+    );
+  }
 
-  // 6. What the contract actually did: ratios and (pool-scaled) payouts per model.
+  // 6. What was posted at resolution and what the contract did with it.
+  const totalStake = [...recomputed.values()].reduce((a, r) => a + r.stakeAtRisk, 0n);
+  const factor = payoutFactor(totalStake, params.stakeThreshold);
+  check(
+    "payout factor",
+    factor === onChain.payoutFactor,
+    `posted ${onChain.payoutFactor}, recomputed ${factor} (threshold ${params.stakeThreshold}, total stake at risk ${totalStake})`,
+  );
+  check(
+    "models at risk",
+    BigInt(atRisk.length) === onChain.modelsAtRisk && settled.size === atRisk.length,
+    `posted ${onChain.modelsAtRisk}, recomputed ${atRisk.length}, settled on chain ${settled.size}`,
+  );
   const total = [...recomputed.values()].reduce((a, r) => (r.payout > 0n ? a + r.payout : a), 0n);
   const settleDiffs: string[] = [];
   if (total !== onChain.totalPositivePayout) {
@@ -284,9 +364,9 @@ export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
       r.payout > 0n && onChain.reserved < onChain.totalPositivePayout
         ? (r.payout * onChain.reserved) / onChain.totalPositivePayout
         : r.payout;
-    if (ev.ratio !== r.ratioWad || ev.payout !== expectPaid) {
+    if (ev.stakeAtRisk !== r.stakeAtRisk || ev.ratio !== r.ratioWad || ev.payout !== expectPaid) {
       settleDiffs.push(
-        `${modelId}: chain ratio ${ev.ratio} payout ${ev.payout}, recomputed ratio ${r.ratioWad} payout ${expectPaid}`,
+        `${modelId}: chain stake ${ev.stakeAtRisk} ratio ${ev.ratio} payout ${ev.payout}, recomputed stake ${r.stakeAtRisk} ratio ${r.ratioWad} payout ${expectPaid}`,
       );
     }
   }
@@ -299,4 +379,30 @@ export async function verifyRound(opts: VerifyOptions): Promise<Check[]> {
   // 7. Daily scores, recomputed from each day's provisional targets on the same inputs.
   checks.push(await checkDailyScores(bundle, { liveIds: live.ids, submissions: subs, params }));
   return checks;
+}
+
+/**
+ * The chain's stakes at risk in a round as they stood when it was resolved (the block of its
+ * RoundResolved event): exact then (R2). Null when the round is not resolved or the node cannot
+ * serve that block's state (e.g. a pruned node), so the check falls back to the events.
+ */
+async function stakesAtResolution(
+  client: ReturnType<typeof createPublicClient>,
+  tournament: Address,
+  round: number,
+  block: bigint | null,
+  modelIds: string[],
+): Promise<readonly bigint[] | null> {
+  if (block === null || modelIds.length === 0) return null;
+  try {
+    return await client.readContract({
+      address: tournament,
+      abi: tournamentAbi,
+      functionName: "stakesAtRisk",
+      args: [BigInt(round), modelIds as `0x${string}`[]],
+      blockNumber: block,
+    });
+  } catch {
+    return null;
+  }
 }

@@ -5,4 +5,14 @@ export {
   tournamentAbi,
   tournamentBytecode,
 } from "./generated/abi";
-export { EMPTY_ROOT, type ScoreLeaf, scoresTree, submissionsTree } from "./merkle";
+export {
+  EMPTY_ROOT,
+  type ScoreLeaf,
+  type ScoresTree,
+  type SettleBatch,
+  scoresMultiProof,
+  scoresRoot,
+  scoresTree,
+  submissionsTree,
+  verifyScoresMultiProof,
+} from "./merkle";

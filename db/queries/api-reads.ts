@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import {
   accounts,
@@ -104,7 +104,12 @@ export async function stakerStakes(db: Db, staker: string) {
       .where(eq(unstakeRequests.staker, address))
       .orderBy(asc(unstakeRequests.requestId)),
   ]);
-  return { positions: held, unstakeRequests: requests };
+  const ids = [...new Set(held.map((p) => p.modelId))];
+  const pools =
+    ids.length === 0
+      ? []
+      : await db.select().from(modelStakes).where(inArray(modelStakes.modelId, ids));
+  return { positions: held, unstakeRequests: requests, pools };
 }
 
 /** A model's indexed pool, its stakers' positions and its unstake requests. */

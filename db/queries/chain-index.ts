@@ -42,29 +42,43 @@ export async function eventsForRound(db: Db, roundId: number) {
 }
 
 /**
- * Rebuilds positions and unstake requests from the stored events (event-sourced: shares in
- * from Staked, out from UnstakeRequested; requests from UnstakeRequested and Withdrawn).
+ * Brings the position and unstake request rows in line with the stored events: one position per
+ * (model, staker) that ever staked, one request per UnstakeRequested, withdrawn per Withdrawn.
+ * Rows the events no longer hold (a reorg) are dropped; the figures come from chain views
+ * (`setPositionFigures`, `setRequestFigures`), since joins and exits apply lazily on chain.
  */
 export async function rebuildStakeViews(db: Db, block: number) {
-  await db.delete(positions);
+  await db.execute(sql`
+    delete from positions p where not exists (
+      select 1 from chain_events e
+      where e.name = 'Staked' and e.model_id = p.model_id and e.account = p.staker)`);
   await db.execute(sql`
     insert into positions (model_id, staker, shares, assets, block)
-    select model_id, account,
-      sum(case when name = 'Staked' then (args::jsonb->>'shares')::numeric
-               when name = 'UnstakeRequested' then -(args::jsonb->>'shares')::numeric else 0 end),
-      0, ${block}
-    from chain_events where name in ('Staked', 'UnstakeRequested')
-    group by model_id, account`);
-  await db.delete(unstakeRequests);
+    select model_id, account, 0, 0, ${block}
+    from chain_events where name = 'Staked'
+    group by model_id, account
+    on conflict do nothing`);
+  await db.execute(sql`
+    delete from unstake_requests u where not exists (
+      select 1 from chain_events e
+      where e.name = 'UnstakeRequested' and (e.args::jsonb->>'requestId')::int = u.request_id)`);
   await db.execute(sql`
     insert into unstake_requests (request_id, model_id, staker, shares, release_round, block)
     select (args::jsonb->>'requestId')::int, model_id, account, (args::jsonb->>'shares')::numeric,
       (args::jsonb->>'releaseRound')::int, block
-    from chain_events where name = 'UnstakeRequested'`);
+    from chain_events where name = 'UnstakeRequested'
+    on conflict do nothing`);
   await db.execute(sql`
-    update unstake_requests u set withdrawn = true, withdrawn_assets = (e.args::jsonb->>'assets')::numeric
-    from chain_events e
-    where e.name = 'Withdrawn' and (e.args::jsonb->>'requestId')::int = u.request_id`);
+    update unstake_requests u set
+      withdrawn = e.assets is not null,
+      released = u.released or e.assets is not null,
+      withdrawn_assets = e.assets
+    from unstake_requests r
+    left join (
+      select (args::jsonb->>'requestId')::int as request_id, (args::jsonb->>'assets')::numeric as assets
+      from chain_events where name = 'Withdrawn'
+    ) e on e.request_id = r.request_id
+    where r.request_id = u.request_id`);
 }
 
 export async function upsertModelStake(
@@ -74,30 +88,69 @@ export async function upsertModelStake(
     totalAssets: string;
     totalShares: string;
     activeAssets: string;
+    waitingAssets: string;
+    exitingShares: string;
     block: number;
   },
 ) {
-  await db
-    .insert(modelStakes)
-    .values(row)
-    .onConflictDoUpdate({
-      target: modelStakes.modelId,
-      set: {
-        totalAssets: row.totalAssets,
-        totalShares: row.totalShares,
-        activeAssets: row.activeAssets,
-        block: row.block,
-      },
-    });
+  const { modelId: _, ...set } = row;
+  await db.insert(modelStakes).values(row).onConflictDoUpdate({ target: modelStakes.modelId, set });
 }
 
-/** Position values from their model's pool, with the contract's rounding (down, one virtual share). */
-export async function revaluePositions(db: Db) {
-  await db.execute(sql`
-    update positions p
-    set assets = div(p.shares * (m.total_assets + 1), m.total_shares + 1)
-    from model_stakes m
-    where m.model_id = p.model_id`);
+/** A position's figures as read from chain (`positionDetails`). */
+export async function setPositionFigures(
+  db: Db,
+  row: {
+    modelId: string;
+    staker: string;
+    shares: string;
+    assets: string;
+    waitingAssets: string;
+    waitingUntilRound: number;
+    block: number;
+  },
+) {
+  const { modelId, staker, ...set } = row;
+  await db
+    .update(positions)
+    .set(set)
+    .where(and(eq(positions.modelId, modelId), eq(positions.staker, staker)));
+}
+
+/** A request's release state and amount as read from chain (`unstakeRequest`, `isWithdrawable`). */
+export async function setRequestFigures(
+  db: Db,
+  row: { requestId: number; released: boolean; assets: string | null },
+) {
+  await db
+    .update(unstakeRequests)
+    .set({ released: row.released, assets: row.assets })
+    .where(eq(unstakeRequests.requestId, row.requestId));
+}
+
+/** The stakers of a model (indexed positions) and its requests not withdrawn yet. */
+export async function modelHolders(db: Db, modelId: string) {
+  const [held, open] = await Promise.all([
+    db.select({ staker: positions.staker }).from(positions).where(eq(positions.modelId, modelId)),
+    db
+      .select({ requestId: unstakeRequests.requestId, withdrawn: unstakeRequests.withdrawn })
+      .from(unstakeRequests)
+      .where(eq(unstakeRequests.modelId, modelId)),
+  ]);
+  return { stakers: held.map((h) => h.staker), requests: open };
+}
+
+/**
+ * Models whose figures a round's finalization (or cancellation) can change without an event of
+ * their own: ones with deposits waiting to join or requests not released yet.
+ */
+export async function modelsWaitingOnRounds(db: Db): Promise<string[]> {
+  const rows = await db.execute<{ model_id: string }>(sql`
+    select model_id from positions where waiting_until_round > 0 or waiting_assets > 0
+    union
+    select model_id from unstake_requests where not released and not withdrawn`);
+  const list = Array.isArray(rows) ? rows : (rows as { rows: { model_id: string }[] }).rows;
+  return list.map((r) => r.model_id);
 }
 
 /** Every model that appears in the indexed events. */

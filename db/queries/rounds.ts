@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { type NewRound, type Round, type RoundStatus, roundMeta, rounds } from "../schema";
 import { enqueueJob, rescheduleJob } from "./jobs";
@@ -106,4 +106,15 @@ export async function publishTargets(
 export async function getRoundMeta(db: Db, number: number) {
   const [row] = await db.select().from(roundMeta).where(eq(roundMeta.round, number));
   return row;
+}
+
+/** The earliest round numbered below `number` that is still open, if any (rounds close in order). */
+export async function openRoundBefore(db: Db, number: number): Promise<number | undefined> {
+  const [row] = await db
+    .select({ number: rounds.number })
+    .from(rounds)
+    .where(and(lt(rounds.number, number), eq(rounds.status, "open")))
+    .orderBy(asc(rounds.number))
+    .limit(1);
+  return row?.number;
 }

@@ -1,7 +1,8 @@
 import { integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { timestamps, uint } from "./columns";
 
-export type RoundStatus = "open" | "closed" | "resolved" | "scored" | "settled";
+/** `cancelled`: cancelled on chain once overdue (anyone may, R8); no scores are settled. */
+export type RoundStatus = "open" | "closed" | "resolved" | "scored" | "settled" | "cancelled";
 
 export const rounds = pgTable("rounds", {
   number: integer("number").primaryKey(),

@@ -32,7 +32,11 @@ export const chainEvents = pgTable(
   ],
 );
 
-/** A staker's position in a model, refreshed from chain whenever an event touches it. */
+/**
+ * A staker's position in a model, read from chain (`positionDetails`) whenever an event touches
+ * the model: joined shares not requested for unstake and their value now (what is at risk in
+ * rounds that close from now on), and deposits still waiting to join (R1).
+ */
 export const positions = pgTable(
   "positions",
   {
@@ -40,6 +44,10 @@ export const positions = pgTable(
     staker: text("staker").notNull(),
     shares: uint("shares").notNull(),
     assets: uint("assets").notNull(),
+    /** Deposits waiting to join the pool, token wei. */
+    waitingAssets: uint("waiting_assets").notNull().default("0"),
+    /** The round whose finalization the last waiting deposit waits for (0: none). */
+    waitingUntilRound: integer("waiting_until_round").notNull().default(0),
     block: bigint("block", { mode: "number" }).notNull(),
   },
   (t) => [
@@ -48,12 +56,17 @@ export const positions = pgTable(
   ],
 );
 
-/** A model's pool on chain: total assets and shares, and the active (at-risk-able) part. */
+/**
+ * A model's pool on chain (`modelStake`): total assets and shares, the value of the shares not
+ * requested for unstake (active), deposits waiting to join and requested shares waiting to leave.
+ */
 export const modelStakes = pgTable("model_stakes", {
   modelId: text("model_id").primaryKey(),
   totalAssets: uint("total_assets").notNull(),
   totalShares: uint("total_shares").notNull(),
   activeAssets: uint("active_assets").notNull(),
+  waitingAssets: uint("waiting_assets").notNull().default("0"),
+  exitingShares: uint("exiting_shares").notNull().default("0"),
   block: bigint("block", { mode: "number" }).notNull(),
 });
 
@@ -66,11 +79,18 @@ export const unstakeRequests = pgTable(
     staker: text("staker").notNull(),
     shares: uint("shares").notNull(),
     releaseRound: integer("release_round").notNull(),
+    /** Withdrawable (or withdrawn): its release round is finalized or cancelled, or it had none. */
+    released: boolean("released").notNull().default(false),
+    /** Tokens owed as the chain reports them (`unstakeRequest`): exact once released. */
+    assets: uint("assets"),
     withdrawn: boolean("withdrawn").notNull().default(false),
     withdrawnAssets: uint("withdrawn_assets"),
     block: bigint("block", { mode: "number" }).notNull(),
   },
-  (t) => [index("unstake_requests_staker_idx").on(t.staker)],
+  (t) => [
+    index("unstake_requests_staker_idx").on(t.staker),
+    index("unstake_requests_model_idx").on(t.modelId),
+  ],
 );
 
 export type Position = typeof positions.$inferSelect;

@@ -156,32 +156,6 @@ for (const target of dbTargets()) {
       expect(await h.db.select().from(models).where(eq(models.name, "race-name"))).toHaveLength(1);
     });
 
-    it("6: a live or targets file with a UTF-8 BOM is hashed as it is served", async () => {
-      const db = h.db;
-      const live = liveCsv(5);
-      const opened = await w.api.call("POST", "/v1/rounds", {
-        key: w.api.operatorKey,
-        body: liveForm(BOM + live.csv),
-      });
-      expect(opened.status, JSON.stringify(opened.data)).toBe(201);
-      const n = opened.data.number as number;
-      const res = await w.api.app.request(`/v1/rounds/${n}/live`);
-      const served = new Uint8Array(await res.arrayBuffer());
-      expect(sha(served)).toBe(opened.data.liveSha256);
-      expect(res.headers.get("x-content-sha256")).toBe(sha(served));
-      expect(served[0]).not.toBe(0xef);
-      await w.api.call("POST", `/v1/rounds/${n}/close`, { key: w.api.operatorKey });
-      const targets = `id,target\n${live.ids.map((id, i) => `${id},${i / 10}`).join("\n")}\n`;
-      const resolved = await w.api.call("POST", `/v1/rounds/${n}/resolve`, {
-        key: w.api.operatorKey,
-        body: targetsForm(BOM + targets),
-      });
-      expect(resolved.status, JSON.stringify(resolved.data)).toBe(202);
-      const [row] = await db.select().from(rounds).where(eq(rounds.number, n));
-      expect(sha(row!.targetsCsv!)).toBe(resolved.data.targetsSha256);
-      expect(resolved.data.targetsSha256).toBe(sha(targets));
-    });
-
     it("7: round parameters the chain or the database cannot hold are 400s and open nothing", async () => {
       const before = (await h.db.select().from(rounds)).length;
       const hour = 3_600_000;
@@ -194,6 +168,10 @@ for (const target of dbTargets()) {
         ["80-digit multiplier", { corrMultiplier: "9".repeat(80) }],
         ["80-digit payoutCap", { payoutCap: "9".repeat(80) }],
         ["payoutCap above 1", { payoutCap: "1.5" }],
+        ["payoutCap above the contract's 0.25", { payoutCap: "0.26" }],
+        ["corrMultiplier above 100", { corrMultiplier: "100.5" }],
+        ["mmcMultiplier above 100", { mmcMultiplier: "101" }],
+        ["resolvesAt past 120 days", { resolvesAt: future(121 * 24 * hour) }],
         ["19 decimals", { mmcMultiplier: "0.1234567890123456789" }],
         ["negative", { payoutCap: "-0.1" }],
         ["exponent", { stakeThreshold: "1e30" }],
@@ -387,6 +365,43 @@ for (const target of dbTargets()) {
       // Within the limit all is well.
       const small = await api.call("POST", "/v1/accounts", { json: { name: "fine" } });
       expect(small.status).toBe(201);
+    });
+
+    it("6: a live or targets file with a UTF-8 BOM is hashed as it is served", async () => {
+      const db = h.db;
+      const live = liveCsv(5);
+      const opened = await w.api.call("POST", "/v1/rounds", {
+        key: w.api.operatorKey,
+        body: liveForm(BOM + live.csv),
+      });
+      expect(opened.status, JSON.stringify(opened.data)).toBe(201);
+      const n = opened.data.number as number;
+      const res = await w.api.app.request(`/v1/rounds/${n}/live`);
+      const served = new Uint8Array(await res.arrayBuffer());
+      expect(sha(served)).toBe(opened.data.liveSha256);
+      expect(res.headers.get("x-content-sha256")).toBe(sha(served));
+      expect(served[0]).not.toBe(0xef);
+      // Rounds close in opening order (R3): the world round, opened first, closes first (this
+      // test runs last, after every test that submits to the world round).
+      const early = await w.api.call("POST", `/v1/rounds/${n}/close`, { key: w.api.operatorKey });
+      expectEnvelope(early, 409, "round_state");
+      const first = await w.api.call("POST", `/v1/rounds/${w.round}/close`, {
+        key: w.api.operatorKey,
+      });
+      expect(first.status, JSON.stringify(first.data)).toBe(200);
+      const closed = await w.api.call("POST", `/v1/rounds/${n}/close`, {
+        key: w.api.operatorKey,
+      });
+      expect(closed.status, JSON.stringify(closed.data)).toBe(200);
+      const targets = `id,target\n${live.ids.map((id, i) => `${id},${i / 10}`).join("\n")}\n`;
+      const resolved = await w.api.call("POST", `/v1/rounds/${n}/resolve`, {
+        key: w.api.operatorKey,
+        body: targetsForm(BOM + targets),
+      });
+      expect(resolved.status, JSON.stringify(resolved.data)).toBe(202);
+      const [row] = await db.select().from(rounds).where(eq(rounds.number, n));
+      expect(sha(row!.targetsCsv!)).toBe(resolved.data.targetsSha256);
+      expect(resolved.data.targetsSha256).toBe(sha(targets));
     });
   });
 }

@@ -114,6 +114,8 @@ for (const target of dbTargets()) {
           staker,
           shares: "1000000000000000000000",
           assets: "1050000000000000000000",
+          waitingAssets: "200",
+          waitingUntilRound: 5,
           block: 7,
         },
         { modelId: w.modelId, staker: another, shares: "5", assets: "5", block: 7 },
@@ -126,14 +128,31 @@ for (const target of dbTargets()) {
         activeAssets: "1000000000000000000000",
         block: 9,
       });
-      await h.db.insert(unstakeRequests).values({
-        requestId: 1,
-        modelId: w.modelId,
-        staker,
-        shares: "10",
-        releaseRound: 4,
-        block: 9,
-      });
+      await h.db.insert(unstakeRequests).values([
+        { requestId: 1, modelId: w.modelId, staker, shares: "10", releaseRound: 4, block: 9 },
+        {
+          requestId: 2,
+          modelId: w.modelId,
+          staker,
+          shares: "20",
+          releaseRound: 3,
+          released: true,
+          assets: "21",
+          block: 9,
+        },
+        {
+          requestId: 3,
+          modelId: w.modelId,
+          staker,
+          shares: "30",
+          releaseRound: 0,
+          released: true,
+          assets: "31",
+          withdrawn: true,
+          withdrawnAssets: "31",
+          block: 9,
+        },
+      ]);
       const mine = await w.api.call("GET", `/v1/stakes?address=${staker}`);
       expect(mine).toHaveStatus(200);
       expect(mine.data.address).toBe(wallet.address);
@@ -144,8 +163,26 @@ for (const target of dbTargets()) {
             staker: wallet.address,
             shares: "1000000000000000000000",
             assets: "1050000000000000000000",
+            atRisk: "1050000000000000000000",
+            waiting: { assets: "200", untilRound: 5 },
+            // 10 shares at the pool's price (1.05, one virtual share and asset), rounded down.
+            pendingRelease: {
+              shares: "10",
+              assets: "10",
+              requests: [{ requestId: 1, shares: "10", releaseRound: 4 }],
+            },
+            withdrawable: { assets: "21", requests: [{ requestId: 2, assets: "21" }] },
           },
-          { modelId: w.otherModelId, staker: wallet.address, shares: "2", assets: "3" },
+          {
+            modelId: w.otherModelId,
+            staker: wallet.address,
+            shares: "2",
+            assets: "3",
+            atRisk: "3",
+            waiting: { assets: "0", untilRound: null },
+            pendingRelease: { shares: "0", assets: "0", requests: [] },
+            withdrawable: { assets: "0", requests: [] },
+          },
         ].sort((a, b) => a.modelId.localeCompare(b.modelId)),
       );
       expect(mine.data.unstakeRequests).toEqual([
@@ -155,9 +192,13 @@ for (const target of dbTargets()) {
           staker: wallet.address,
           shares: "10",
           releaseRound: 4,
+          released: false,
+          assets: null,
           withdrawn: false,
           withdrawnAssets: null,
         },
+        expect.objectContaining({ requestId: 2, released: true, assets: "21", withdrawn: false }),
+        expect.objectContaining({ requestId: 3, withdrawn: true, withdrawnAssets: "31" }),
       ]);
       // Without ?address the linked wallet of the caller is used.
       const linked = await w.api.call("GET", "/v1/stakes", { key: w.key });
@@ -175,7 +216,7 @@ for (const target of dbTargets()) {
       expect(pool.data.positions.map((p: { staker: string }) => p.staker).sort()).toEqual(
         [wallet.address, getAddress(another)].sort(),
       );
-      expect(pool.data.unstakeRequests).toHaveLength(1);
+      expect(pool.data.unstakeRequests).toHaveLength(3);
       const empty = await w.api.call("GET", `/v1/models/${w.otherModelId}/stakes`);
       expect(empty.data).toMatchObject({ totalAssets: "0", totalShares: "0", block: null });
     });

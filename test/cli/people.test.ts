@@ -194,7 +194,16 @@ describe("tourney CLI against a live stack", { timeout: 240_000 }, () => {
     const pos = await run(["positions", "--json"], key);
     expect(pos.code, pos.stderr).toBe(0);
     expect(pos.json.positions).toEqual([
-      { modelId, name: "alpha", shares: expect.any(String), assets: parseEther("1000").toString() },
+      {
+        modelId,
+        name: "alpha",
+        shares: expect.any(String),
+        assets: parseEther("1000").toString(),
+        atRisk: parseEther("1000").toString(),
+        waiting: { assets: "0", untilRound: null },
+        pendingRelease: { shares: "0", assets: "0", requests: [] },
+        withdrawable: { assets: "0", requests: [] },
+      },
     ]);
 
     // Close, resolve, wait for settlement.

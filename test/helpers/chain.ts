@@ -59,13 +59,13 @@ export function stakerClient(
       );
     },
     async modelAssets(modelId: Hex): Promise<bigint> {
-      const [totalAssets] = await publicClient.readContract({
+      const pool = await publicClient.readContract({
         address: c.tournament,
         abi: tournamentAbi,
         functionName: "modelStake",
         args: [modelId],
       });
-      return totalAssets;
+      return pool.totalAssets;
     },
     async position(modelId: Hex, staker: Address): Promise<bigint> {
       const [, assets] = await publicClient.readContract({
@@ -75,6 +75,15 @@ export function stakerClient(
         args: [modelId, staker],
       });
       return assets;
+    },
+    /** The staker's position with waiting deposits (`positionDetails`). */
+    async details(modelId: Hex, staker: Address = account.address) {
+      return publicClient.readContract({
+        address: c.tournament,
+        abi: tournamentAbi,
+        functionName: "positionDetails",
+        args: [modelId, staker],
+      });
     },
     async totalSupply(): Promise<bigint> {
       return publicClient.readContract({

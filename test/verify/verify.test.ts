@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack } from "../../cli/dev/stack";
 import { verifyReceipt } from "../../cli/verify/receipt";
 import { verifyRound } from "../../cli/verify/round";
-import { tournamentAbi } from "../../contracts/ts";
+import { scoresMultiProof, scoresTree, tournamentAbi } from "../../contracts/ts";
 import { decodePredictions, encodePredictions } from "../../db/predictions";
 import { dailyScores, dailyTargets, rounds, scores, submissions } from "../../db/schema";
+import { toWad } from "../../scoring";
+import { createChain } from "../../workers";
 import { stakerClient } from "../helpers/chain";
 import { rng } from "../helpers/round-fixture";
 
@@ -181,6 +183,9 @@ describe("verifiable rounds: bundle, receipts and tourney verify (anvil + PGlite
       "scores",
       "payouts",
       "scores root",
+      "scores multiproof",
+      "payout factor",
+      "models at risk",
       "settlement events",
       "daily scores",
     ]);
@@ -391,5 +396,84 @@ describe("verifiable rounds: bundle, receipts and tourney verify (anvil + PGlite
     expect(
       JSON.parse(bad.stdout).checks.find((c: { name: string }) => c.name === "live data hash").ok,
     ).toBe(false);
+  });
+  it("catches a dishonest resolution: a payout factor and a count of models at risk the chain's stakes do not give", async () => {
+    // The operator's key resolves a copy of the round straight on chain (the worker knows
+    // nothing of it) with the published scores root but a halved payout factor, one model too
+    // few at risk, and settles only the models it declared. Runs last: it opens a round id
+    // above every other.
+    const { info } = stack;
+    const chain = createChain({
+      rpcUrl: info.rpcUrl,
+      operatorKey: info.operator.privateKey,
+      tournament: info.contracts.tournament,
+    });
+    const honest = (await (await fetch(`${info.api}/v1/rounds/${round}/bundle`)).json()) as any;
+    const on = await chain.read<{
+      liveDataHash: Hex;
+      submissionsRoot: Hex;
+      targetsHash: Hex;
+      scoresRoot: Hex;
+      params: Record<string, bigint>;
+    }>("round", [BigInt(round)]);
+    const fake = 1_000_000;
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    await chain.send("openRound", [
+      BigInt(fake),
+      on.liveDataHash,
+      { ...on.params, closesAt: now + 60n, resolvesAt: now + 3600n },
+    ]);
+    await chain.send("closeRound", [BigInt(fake), on.submissionsRoot]);
+    const scored = honest.scores as { modelId: Hex; corr: number; mmc: number | null }[];
+    const stakes = await chain.read<bigint[]>("stakesAtRisk", [
+      BigInt(fake),
+      scored.map((x) => x.modelId),
+    ]);
+    expect(stakes.filter((x) => x > 0n)).toHaveLength(4);
+    const tree = scoresTree(
+      scored.map((x) => ({ modelId: x.modelId, corr: toWad(x.corr), mmc: toWad(x.mmc ?? 0) })),
+    );
+    expect(tree.root).toBe(on.scoresRoot);
+    await chain.send("resolveRound", [
+      BigInt(fake),
+      on.targetsHash,
+      tree.root,
+      parseEther("0.5"),
+      parseEther("100000"),
+      3n,
+    ]);
+    const batch = scoresMultiProof(
+      tree,
+      scored.slice(0, 3).map((x) => x.modelId),
+    );
+    await chain.send("settle", [BigInt(fake), batch.leaves, batch.proof, batch.proofFlags]);
+    // (Left unfinalized: its declared total is not what was settled. The events are what count.)
+    // The bundle as such an operator would publish it: the chain's stakes, the round's data.
+    const bundle = {
+      ...honest,
+      round: fake,
+      scores: honest.scores.map((x: { stakeAtRisk: string }, i: number) => ({
+        ...x,
+        stakeAtRisk: stakes[i]!.toString(),
+      })),
+    };
+    const checks = await verifyRound({
+      api: info.api,
+      rpc: info.rpcUrl,
+      tournament: info.contracts.tournament,
+      round: fake,
+      fetch: (async () => new Response(JSON.stringify(bundle))) as typeof fetch,
+    });
+    const byName = new Map(checks.map((c) => [c.name, c]));
+    // (Its stakes differ from round 1's, so the stake-weighted MMC and the scores root do too.)
+    expect(byName.get("payout factor")).toMatchObject({ ok: false });
+    expect(byName.get("payout factor")!.detail).toContain(`posted ${parseEther("0.5")}`);
+    expect(byName.get("models at risk")).toMatchObject({ ok: false });
+    expect(byName.get("models at risk")!.detail).toContain("posted 3, recomputed 4");
+    // The model left out is at risk but unsettled; the others were settled at half the ratio.
+    expect(byName.get("stakes at risk")!.detail).toContain(
+      `${scored[3]!.modelId}: at risk but not settled`,
+    );
+    expect(byName.get("settlement events")!.ok).toBe(false);
   });
 });

@@ -38,7 +38,7 @@ function expectedPayouts(fx: RoundFixture, atRisk: Map<string, bigint>) {
 async function modelAssets(chain: Chain, ids: Hex[]) {
   const out = new Map<Hex, bigint>();
   for (const id of ids)
-    out.set(id, (await chain.read<[bigint, bigint, bigint]>("modelStake", [id]))[0]);
+    out.set(id, (await chain.read<{ totalAssets: bigint }>("modelStake", [id])).totalAssets);
   return out;
 }
 
@@ -102,7 +102,12 @@ for (const target of dbTargets()) {
           .map((m) => [m.id, want.get(m.id)])
           .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
       );
-      expect(await settledEvents(lc.chain, fx.round)).toHaveLength(50);
+      // Every model with stake at risk, and only those (the others cannot be settled).
+      const settled = await settledEvents(lc.chain, fx.round);
+      expect(settled).toHaveLength(fx.stakes.size);
+      expect(
+        new Set(settled.map((e) => (e.args as { modelId: string }).modelId.toLowerCase())),
+      ).toEqual(new Set([...fx.stakes.keys()].map((m) => m.toLowerCase())));
     });
 
     it("splits a big round's scoring into parts that two workers share, with the same payouts", async () => {
@@ -150,8 +155,8 @@ for (const target of dbTargets()) {
       let settles = 0;
       const crashing: Chain = {
         ...lc.chain,
-        async send(fn, args) {
-          const hash = await lc.chain.send(fn, args);
+        async send(fn, args, opts) {
+          const hash = await lc.chain.send(fn, args, opts);
           if (fn === "settle" && ++settles === 2) throw new Error("worker killed after sending");
           return hash;
         },
@@ -165,14 +170,19 @@ for (const target of dbTargets()) {
         await drain(ctx);
         return (await getRound(h.db, fx.round))?.status === "settled" ? true : undefined;
       });
+      // Only models with stake at risk are settled (the others cannot be): each exactly once.
       const events = await settledEvents(lc.chain, fx.round);
-      expect(events).toHaveLength(12);
-      expect(new Set(events.map((e) => (e.args as { modelId: string }).modelId)).size).toBe(12);
+      expect(fx.stakes.size).toBeGreaterThan(4); // at least two batches of 4
+      expect(events).toHaveLength(fx.stakes.size);
+      expect(new Set(events.map((e) => (e.args as { modelId: string }).modelId)).size).toBe(
+        fx.stakes.size,
+      );
     });
 
     it("takes over a job from a worker that died holding it", async () => {
       const fx = await roundFixture(h.db, lc, { nModels: 5, nRows: 100, seed: seed++ });
       await drain(ctx);
+      await stakeOn(lc, fx, 1, 29);
       await fx.close();
       await drain(ctx);
       await fx.resolve();
@@ -184,7 +194,7 @@ for (const target of dbTargets()) {
       await new Promise((r) => setTimeout(r, 50));
       await drain(ctx, 10); // stale after 10 ms: taken over
       expect((await getRound(h.db, fx.round))?.status).toBe("settled");
-      expect(await settledEvents(lc.chain, fx.round)).toHaveLength(5);
+      expect(await settledEvents(lc.chain, fx.round)).toHaveLength(fx.stakes.size);
     });
 
     it("never double-settles with two workers running at once", async () => {
@@ -211,8 +221,53 @@ for (const target of dbTargets()) {
         await Promise.all([w1.stop(), w2.stop()]);
       }
       const events = await settledEvents(lc.chain, fx.round);
-      expect(events).toHaveLength(20);
-      expect(new Set(events.map((e) => (e.args as { modelId: string }).modelId)).size).toBe(20);
+      expect(events).toHaveLength(fx.stakes.size);
+      expect(new Set(events.map((e) => (e.args as { modelId: string }).modelId)).size).toBe(
+        fx.stakes.size,
+      );
+    });
+
+    it("splits a settle batch whose gas estimate is above SETTLE_GAS_LIMIT, settling each model once", async () => {
+      const fx = await roundFixture(h.db, lc, { nModels: 30, nRows: 100, seed: seed++ });
+      await drain(ctx);
+      await stakeOn(lc, fx, 2, 53);
+      await fx.close();
+      await drain(ctx);
+      await fx.resolve();
+      const limit = 200_000n;
+      const estimates: { models: number; gas: bigint }[] = [];
+      const sent: { models: number; gas?: bigint }[] = [];
+      const counting: Chain = {
+        ...lc.chain,
+        async estimate(fn, args) {
+          const gas = await lc.chain.estimate(fn, args);
+          if (fn === "settle") estimates.push({ models: (args[1] as unknown[]).length, gas });
+          return gas;
+        },
+        async send(fn, args, opts) {
+          if (fn === "settle") sent.push({ models: (args[1] as unknown[]).length, gas: opts?.gas });
+          return lc.chain.send(fn, args, opts);
+        },
+      };
+      await drain({ ...ctx, chain: counting, settleBatch: 1000, settleGasLimit: limit });
+      expect((await getRound(h.db, fx.round))?.status).toBe("settled");
+      // The whole batch was estimated above the limit, then halved until each part fit.
+      expect(estimates[0]).toMatchObject({ models: fx.stakes.size });
+      expect(estimates[0]!.gas).toBeGreaterThan(limit);
+      expect(sent.length).toBeGreaterThan(1);
+      expect(sent.reduce((a, s) => a + s.models, 0)).toBe(fx.stakes.size);
+      for (const s of sent) {
+        const est = estimates.find((e) => e.models === s.models && e.gas <= limit);
+        expect(
+          est,
+          JSON.stringify(s, (_k, v) => (typeof v === "bigint" ? String(v) : v)),
+        ).toBeDefined();
+      }
+      const events = await settledEvents(lc.chain, fx.round);
+      expect(events).toHaveLength(fx.stakes.size);
+      expect(new Set(events.map((e) => (e.args as { modelId: string }).modelId)).size).toBe(
+        fx.stakes.size,
+      );
     });
   });
 }

@@ -28,8 +28,13 @@ export interface Chain {
   walletClient: WalletClient;
   operator: Address;
   tournament: Address;
-  /** Sends an operator transaction to the tournament and waits until it is mined and confirmed. */
-  send(functionName: string, args: readonly unknown[]): Promise<Hash>;
+  /**
+   * Sends an operator transaction to the tournament and waits until it is mined and confirmed
+   * (`gas`: a fixed gas limit instead of the node's estimate).
+   */
+  send(functionName: string, args: readonly unknown[], opts?: { gas?: bigint }): Promise<Hash>;
+  /** The gas an operator transaction would use (reverts throw, as `send` would). */
+  estimate(functionName: string, args: readonly unknown[]): Promise<bigint>;
   /** Reads a tournament view, at the latest block or at `blockNumber`. */
   read<T>(functionName: string, args?: readonly unknown[], blockNumber?: bigint): Promise<T>;
 }
@@ -49,7 +54,7 @@ export function createChain(cfg: ChainConfig): Chain {
     walletClient,
     operator: account.address,
     tournament: cfg.tournament,
-    async send(functionName, args) {
+    async send(functionName, args, opts = {}) {
       const chainId = await publicClient.getChainId();
       const hash = await walletClient.writeContract({
         address: cfg.tournament,
@@ -58,6 +63,7 @@ export function createChain(cfg: ChainConfig): Chain {
         args: args as never,
         account,
         chain: { ...foundry, id: chainId },
+        ...(opts.gas ? { gas: opts.gas } : {}),
       });
       const receipt = await publicClient.waitForTransactionReceipt({
         hash,
@@ -65,6 +71,15 @@ export function createChain(cfg: ChainConfig): Chain {
       });
       if (receipt.status !== "success") throw new Error(`${functionName} reverted in ${hash}`);
       return hash;
+    },
+    async estimate(functionName, args) {
+      return publicClient.estimateContractGas({
+        address: cfg.tournament,
+        abi: tournamentAbi,
+        functionName: functionName as never,
+        args: args as never,
+        account,
+      });
     },
     async read<T>(functionName: string, args: readonly unknown[] = [], blockNumber?: bigint) {
       return (await publicClient.readContract({

@@ -11,15 +11,17 @@ export interface Divergence {
   problem: string;
 }
 
-const STATUS_NAMES = ["none", "open", "closed", "resolved", "settled"];
+const STATUS_NAMES = ["none", "open", "closed", "resolved", "settled", "cancelled"];
 const isTxHash = (tx: string) => /^0x[0-9a-fA-F]{64}$/.test(tx);
 const same = (a: string | null | undefined, b: string | null | undefined) =>
   (a ?? "").toLowerCase().replace(/^0x/, "") === (b ?? "").toLowerCase().replace(/^0x/, "");
 
 /**
  * Checks what the database believes about each round against the chain: every recorded
- * transaction still has a receipt, the round's status on chain is at least the recorded step,
- * and its anchors (live data hash, submissions root, targets hash, scores root) are the ones
+ * transaction still has a receipt, the round's status on chain is at least the recorded step
+ * (a cancelled round counts as past every step but a finalization the database recorded as
+ * its own, and a round the database records as cancelled must be cancelled on chain), and its
+ * anchors (live data hash, submissions root, targets hash, scores root) are the ones
  * recorded. Read only: returns what differs (an empty list when they agree). A local chain
  * restarted without its state (a crash before anvil dumped it) shows up here.
  */
@@ -46,6 +48,12 @@ async function roundDivergences(chain: Chain, r: Round): Promise<Divergence[]> {
   const out: Divergence[] = [];
   const on = await chainRound(chain, r.number);
   const status = Number(on.status);
+  if (r.status === "cancelled" && status !== ChainRoundStatus.Cancelled)
+    out.push({
+      round: r.number,
+      step: "finalize",
+      problem: `recorded as cancelled, but the round is ${STATUS_NAMES[status] ?? status} on chain`,
+    });
   for (const s of recorded) {
     const bad = (problem: string) => out.push({ round: r.number, step: s.step, problem });
     if (isTxHash(s.tx!)) {
@@ -57,6 +65,10 @@ async function roundDivergences(chain: Chain, r: Round): Promise<Divergence[]> {
     }
     if (status < s.status) {
       bad(`recorded as done, but the round is ${STATUS_NAMES[status] ?? status} on chain`);
+      continue;
+    }
+    if (s.step === "finalize" && status === ChainRoundStatus.Cancelled) {
+      bad("recorded as finalized, but the round was cancelled on chain");
       continue;
     }
     if (s.step === "open" && !same(on.liveDataHash, r.liveSha256))

@@ -1,11 +1,12 @@
 import { submissionsTree } from "../../contracts/ts/merkle";
 import { emitEvent, getRound, selectedSubmissions, transitionRound, updateRound } from "../../db";
-import { chainRound, chainRoundStatus } from "../chain/rounds";
+import { chainRound, chainRoundStatus, nextToClose } from "../chain/rounds";
 import { ChainRoundStatus, type JobContext, NotReady } from "../context";
 
 /**
  * Closes a round: stops on-time submissions, commits the Merkle root of the selected submissions
- * on chain, which also fixes every model's stake at risk.
+ * on chain, which also fixes which stake is at risk in it (R1). Rounds close on chain in opening
+ * order (R3): a round whose predecessor is still open there waits for it.
  */
 export async function closeRound(ctx: JobContext, payload: { round: number }) {
   const n = payload.round;
@@ -22,6 +23,8 @@ export async function closeRound(ctx: JobContext, payload: { round: number }) {
   let tx: string | null = null;
   const status = await chainRoundStatus(ctx.chain, n);
   if (status === ChainRoundStatus.Open) {
+    if (!(await nextToClose(ctx.chain, n)))
+      throw new NotReady(`round ${n} waits for the rounds opened before it to close`, 1_000);
     tx = await ctx.chain.send("closeRound", [BigInt(n), root]);
   } else {
     // Closed by an earlier attempt that died before recording it: recorded as done only when

@@ -24,8 +24,8 @@ import {
   scoreRoundPart,
 } from "../../scoring";
 import { parseCsvFrame } from "../../scoring/io";
-import { stakesAtRisk } from "../chain/rounds";
-import { type JobContext, NotReady } from "../context";
+import { chainRoundStatus, previousRoundFinal, stakesAtRisk } from "../chain/rounds";
+import { ChainRoundStatus, type JobContext, NotReady } from "../context";
 import { parseIdValueCsv, parseLiveIds, submissionPredictions } from "./tables";
 
 /** The round's live ids and its submissions with their stakes at risk, as the scorer takes them. */
@@ -59,9 +59,29 @@ const paramsOf = (round: Round): PayoutParams => ({
 });
 
 /**
+ * Stakes at risk of the submissions' models in a round: the chain's (exact once the round
+ * before is finalized on chain, an estimate at the current price before: R2), or, once the
+ * round is scored, the exact figures stored with its scores (the chain no longer serves them
+ * after settlement).
+ */
+async function roundStakes(ctx: JobContext, round: Round, subs: Submission[]) {
+  if (round.status === "scored" || round.status === "settled") {
+    const stored = new Map((await roundScores(ctx.db, round.number)).map((s) => [s.modelId, s]));
+    if (subs.every((s) => stored.has(s.modelId)))
+      return subs.map((s) => BigInt(stored.get(s.modelId)!.stakeAtRisk));
+  }
+  return stakesAtRisk(
+    ctx.chain,
+    round.number,
+    subs.map((s) => s.modelId),
+  );
+}
+
+/**
  * What the scorer takes for a closed round against a targets file: its live ids, the selected
- * submissions with their stakes at risk read from the chain, and its payout parameters. The
- * final scoring and the daily scoring both score this, so they agree on everything but targets.
+ * submissions with their stakes at risk, and its payout parameters. The final scoring and the
+ * daily scoring both score this, so they agree on everything but targets (and on the stakes
+ * once they are exact).
  */
 export async function roundScoringInput(
   ctx: JobContext,
@@ -69,11 +89,7 @@ export async function roundScoringInput(
   subs: Submission[],
   targetsCsv: string,
 ) {
-  const stakes = await stakesAtRisk(
-    ctx.chain,
-    round.number,
-    subs.map((s) => s.modelId),
-  );
+  const stakes = await roundStakes(ctx, round, subs);
   const targets = parseIdValueCsv(targetsCsv);
   return {
     ...scorerSubmissions(round, subs, stakes),
@@ -116,10 +132,43 @@ async function markScored(db: Db, n: number) {
 }
 
 /**
+ * A round cancelled on chain (R8: anyone may, once it is overdue) is recorded as such and gets
+ * no scores or settlement from the worker. True when it was.
+ */
+export async function recordIfCancelled(ctx: JobContext, round: Round): Promise<boolean> {
+  if ((await chainRoundStatus(ctx.chain, round.number)) !== ChainRoundStatus.Cancelled)
+    return false;
+  if (await transitionRound(ctx.db, round.number, round.status, "cancelled")) {
+    ctx.logger.warn("round cancelled on chain", { round: round.number });
+    await emitEvent(
+      ctx.db,
+      "round.cancelled",
+      { round: round.number },
+      `round.cancelled:${round.number}`,
+    );
+  }
+  return true;
+}
+
+/**
+ * Waits (NotReady) until the round before `n` is finalized or cancelled on chain: only then are
+ * the stakes at risk in `n` exact (R2) and can `n` be resolved (R3).
+ */
+export async function awaitPreviousFinal(ctx: JobContext, n: number) {
+  if (!(await previousRoundFinal(ctx.chain, n)))
+    throw new NotReady(
+      `round ${n} waits for the round before it to be finalized on chain (its stakes at risk are exact only then)`,
+      1_000,
+    );
+}
+
+/**
  * Scores every selected submission of a resolved round against its targets, with the
- * stake-weighted meta model and the round's payout parameters, and stores the results. A round
- * with more submissions than `scorePartSize` is split: this job computes the meta model and the
- * total stake once, then queues parts that any worker can take, and a job that finishes the round.
+ * stake-weighted meta model and the round's payout parameters, and stores the results. It runs
+ * once the round before is final on chain, so the stakes at risk (meta model weights, payout
+ * factor, payouts) are the exact figures the contract settles with. A round with more
+ * submissions than `scorePartSize` is split: this job computes the meta model and the total
+ * stake once, then queues parts that any worker can take, and a job that finishes the round.
  */
 export async function scoreRoundJob(ctx: JobContext, payload: { round: number }) {
   const n = payload.round;
@@ -127,6 +176,8 @@ export async function scoreRoundJob(ctx: JobContext, payload: { round: number })
   if (!round) throw new Error(`round ${n} not found`);
   if (round.status !== "resolved") return;
   if (!round.closeTx) throw new NotReady(`round ${n} is not closed on chain yet`);
+  if (await recordIfCancelled(ctx, round)) return;
+  await awaitPreviousFinal(ctx, n);
   const subs = await selectedSubmissions(ctx.db, n);
   const input = await roundScoringInput(ctx, round, subs, round.targetsCsv!);
   const partSize = ctx.scorePartSize ?? 1000;
