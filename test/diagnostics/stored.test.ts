@@ -185,6 +185,32 @@ for (const target of dbTargets()) {
       expect(await get("nope")).toHaveStatus(400);
     });
 
+    it("shows the per-era chart on the dashboard to the owner's key only", async () => {
+      const page = `/models/${w.modelId}/diagnostics/${did}`;
+      const shell = await w.api.app.request(page);
+      expect(shell.status).toBe(200);
+      expect(shell.headers.get("cache-control")).toBe("no-store");
+      expect(await shell.text()).toContain('name="key"');
+      const show = (key: string) =>
+        w.api.app.request(page, { method: "POST", body: new URLSearchParams({ key }) });
+      const mine = await show(w.readOnly);
+      const html = await mine.text();
+      expect(mine.status, html).toBe(200);
+      const points = [...html.matchAll(/<g data-point="" data-era="([^"]+)"/g)].map((m) => m[1]);
+      const stored = (await get(did)).data.result;
+      expect(points).toEqual(stored.perEra.map((e: { era: string }) => e.era));
+      expect(html).toContain('data-series="fnc"');
+      expect(html).toContain(stored.corr.mean.toFixed(4));
+      expect((await show(w.otherKey)).status).toBe(403);
+      expect((await show("tk_nonsense")).status).toBe(401);
+      expect((await show(w.revoked)).status).toBe(401);
+      const elsewhere = await w.api.app.request(`/models/${w.otherModelId}/diagnostics/${did}`, {
+        method: "POST",
+        body: new URLSearchParams({ key: w.otherKey }),
+      });
+      expect(elsewhere.status).toBe(404);
+    });
+
     it("refuses bad predictions with machine-readable codes", async () => {
       const ids = data.rows.map((r) => r.id);
       const values = data.rows.map((r) => r.prediction);
