@@ -79,6 +79,8 @@ export async function prepareValidationJob(ctx: JobContext, payload: { setId: st
   if (set.status !== "preparing") return;
   const t0 = performance.now();
   const todo = await unpreparedEras(ctx.db, set.id);
+  // Prepared from the first era on: keep them, so this worker's first diagnostics start warm.
+  const kept: PreparedEra[] | undefined = todo.length === set.eras ? [] : undefined;
   for (const position of todo) {
     if (ctx.signal?.aborted) throw new Error("lease lost");
     const row = (await getValidationEra(ctx.db, set.id, position))!;
@@ -98,9 +100,11 @@ export async function prepareValidationJob(ctx: JobContext, payload: { setId: st
       position,
       prepared.basis ? encodeNeutralBasis(prepared.basis) : new Uint8Array(0),
     );
+    kept?.push(prepared);
     await breathe();
   }
   await finishValidationSet(ctx.db, set.id, { ok: true });
+  if (kept) cached = { setId: set.id, eras: kept };
   ctx.logger.info("validation set prepared", {
     set: set.id,
     eras: set.eras,
