@@ -12,6 +12,7 @@ import { forgetPreparedEras, prepareValidationJob } from "../../workers/jobs/dia
 import { startWorker } from "../../workers/runner";
 import { type World, world } from "../api/world";
 import { dbTargets } from "../helpers/db";
+import { writeParquet } from "../scoring/parquet-writer";
 import { closeTo, validationData } from "./data";
 
 const quiet = { info() {}, warn() {}, error() {} };
@@ -166,6 +167,31 @@ for (const target of dbTargets()) {
       expect(done.data.status).toBe("done");
       const first = await get(did);
       expect(done.data.result).toEqual(first.data.result);
+    });
+
+    it("takes the set and the predictions as Parquet too, with the same report", async () => {
+      const rows = data.rows;
+      const ids = rows.map((r) => r.id);
+      const set = writeParquet(ids, {
+        era: rows.map((r) => r.era),
+        ...Object.fromEntries(
+          data.featureNames.map((n, j) => [n, Float64Array.from(rows, (r) => r.features[j]!)]),
+        ),
+        target: Float64Array.from(rows, (r) => r.target),
+        meta_model: Float64Array.from(rows, (r) => r.meta),
+      });
+      const form = new FormData();
+      form.set("validation", new File([set], "validation.parquet"));
+      const up = await w.api.call("POST", "/v1/validation", { key: w.api.operatorKey, body: form });
+      expect(up).toHaveStatus(202);
+      expect(up.data).toMatchObject({ format: "parquet", rows: rows.length, hasMetaModel: true });
+      const preds = writeParquet(ids, { prediction: Float64Array.from(rows, (r) => r.prediction) });
+      const res = await post(preds, w.key, w.modelId, "application/vnd.apache.parquet");
+      expect(res).toHaveStatus(202);
+      expect(res.data.validationSetId).toBe(up.data.id);
+      const done = await settle(res.data.id);
+      expect(done.data.status).toBe("done");
+      expect(done.data.result).toEqual((await get(did)).data.result);
     });
 
     it("lets only the model's owner post or read its diagnostics", async () => {
