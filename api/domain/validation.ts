@@ -2,6 +2,8 @@ import {
   type Db,
   encodeFeatures,
   encodeFloat64,
+  type NewValidationEra,
+  type NewValidationSet,
   createValidationSet as storeValidationSet,
   type ValidationSet,
 } from "../../db";
@@ -116,7 +118,7 @@ export async function readValidationUpload(bytes: Uint8Array): Promise<Validatio
     seen.add(id);
   }
   if (dup.length > 0) throw bad("Ids must be unique and non-empty", { rows: dup });
-  const blankEra = t.eras.findIndex((e) => e === "");
+  const blankEra = t.eras.indexOf("");
   if (blankEra >= 0) throw bad("Every row needs an era", { rows: [t.where(blankEra)] });
   const badCells: unknown[] = [];
   t.values.forEach((c, k) => {
@@ -158,19 +160,24 @@ export async function readValidationUpload(bytes: Uint8Array): Promise<Validatio
   };
 }
 
-/** Stores an operator's validation upload and queues its preparation. */
-export async function postValidationSet(db: Db, bytes: Uint8Array): Promise<ValidationSet> {
+/** A validation upload read, hashed and encoded as it is stored (CPU work: run on a thread). */
+export interface PreparedValidation {
+  set: NewValidationSet;
+  eras: Omit<NewValidationEra, "setId">[];
+}
+
+/** Reads, validates, hashes and encodes an operator's validation upload, without storing it. */
+export async function prepareValidationUpload(bytes: Uint8Array): Promise<PreparedValidation> {
   const up = await readValidationUpload(bytes);
-  return storeValidationSet(
-    db,
-    {
+  return {
+    set: {
       sha256: sha256Hex(bytes),
       format: up.format,
       rows: up.rows,
       features: up.features,
       hasMetaModel: up.hasMetaModel,
     },
-    up.eras.map((e, position) => {
+    eras: up.eras.map((e, position) => {
       const f = encodeFeatures(e.features);
       return {
         position,
@@ -182,7 +189,15 @@ export async function postValidationSet(db: Db, bytes: Uint8Array): Promise<Vali
         features: f.bytes,
       };
     }),
-  );
+  };
+}
+
+/** Stores a prepared validation upload and queues its preparation. */
+export async function postValidationSet(
+  db: Db,
+  prepared: PreparedValidation,
+): Promise<ValidationSet> {
+  return storeValidationSet(db, prepared.set, prepared.eras);
 }
 
 /** The column names of an upload (CSV header or Parquet schema), to tell the two forms apart. */

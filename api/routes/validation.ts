@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { currentValidationSet, type ValidationSet } from "../../db";
-import { postValidationSet } from "../domain/validation";
+import { postValidationSet, prepareValidationUpload } from "../domain/validation";
 import { ApiError, errorResponses } from "../errors";
 import type { App } from "../hono-app";
 import { readFormFile } from "../http/body";
@@ -88,7 +88,12 @@ export function register(app: App) {
     async (c) => {
       requireAuth(c, "operator");
       const { bytes } = await readFormFile(c, "validation");
-      return c.json(view(await postValidationSet(c.get("services").db, bytes)), 202);
+      const { db, offload } = c.get("services");
+      // Reading and encoding a large set runs off the event loop.
+      const prepared = offload
+        ? await offload.validation(bytes)
+        : await prepareValidationUpload(bytes);
+      return c.json(view(await postValidationSet(db, prepared)), 202);
     },
     formHook,
   );

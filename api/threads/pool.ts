@@ -1,6 +1,7 @@
 import { Piscina } from "piscina";
 import type { DiagnosticsResult } from "../domain/diagnostics";
 import type { PreparedLive } from "../domain/live";
+import type { PreparedValidation } from "../domain/validation";
 import { ApiError, type ErrorCode } from "../errors";
 import type { TaskKind, TaskValues } from "./task";
 
@@ -9,6 +10,8 @@ export interface Offload {
   diagnostics(bytes: Uint8Array): Promise<DiagnosticsResult>;
   /** A round's live upload converted, validated and hashed (`prepareLiveUpload`). */
   live(bytes: Uint8Array): Promise<PreparedLive>;
+  /** An operator's validation upload read and encoded (`prepareValidationUpload`). */
+  validation(bytes: Uint8Array): Promise<PreparedValidation>;
   close(): Promise<void>;
 }
 
@@ -64,6 +67,7 @@ export function threadOffload(opts: OffloadOptions = {}): Offload {
   return {
     diagnostics: (bytes) => run("diagnostics", bytes, "Diagnostics"),
     live: (bytes) => run("live", bytes, "Live uploads"),
+    validation: (bytes) => run("validation", bytes, "Validation uploads"),
     async close() {
       await pool?.destroy();
     },

@@ -1,11 +1,13 @@
 import { type DiagnosticsResult, diagnoseUpload } from "../domain/diagnostics";
 import { type PreparedLive, prepareLiveUpload } from "../domain/live";
+import { type PreparedValidation, prepareValidationUpload } from "../domain/validation";
 import { ApiError } from "../errors";
 
 /** What each kind of thread task answers. */
 export interface TaskValues {
   diagnostics: DiagnosticsResult;
   live: PreparedLive;
+  validation: PreparedValidation;
 }
 export type TaskKind = keyof TaskValues;
 
@@ -13,6 +15,7 @@ export type TaskKind = keyof TaskValues;
 const kinds: { [K in TaskKind]: (bytes: Uint8Array) => Promise<TaskValues[K]> } = {
   diagnostics: diagnoseUpload,
   live: prepareLiveUpload,
+  validation: prepareValidationUpload,
 };
 
 /** A worker thread's task: the result, or the ApiError as plain data to rebuild. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../api/domain/hash";
 import { prepareLiveUpload } from "../../api/domain/live";
+import { prepareValidationUpload } from "../../api/domain/validation";
 import { parseApiConfig } from "../../api/env";
 import { jsonLogger } from "../../api/logger";
 import { type RunningApi, serveApi } from "../../api/node";
@@ -10,11 +11,11 @@ import { liveForm } from "../helpers/api";
 import { writeParquet } from "../scoring/parquet-writer";
 
 /**
- * Opening a round converts (Parquet), validates and hashes its live file: CPU work that runs on
- * a worker thread on the Node server, so other clients are answered meanwhile, with the same
- * result and the same errors as in process.
+ * Opening a round converts (Parquet), validates and hashes its live file, and an operator's
+ * validation upload is read and encoded: CPU work that runs on a worker thread on the Node
+ * server, so other clients are answered meanwhile, with the same result and errors as in process.
  */
-describe("live uploads off the event loop", () => {
+describe("live and validation uploads off the event loop", () => {
   let h: DbHandle;
   let api: RunningApi;
   let operator: string;
@@ -94,5 +95,25 @@ describe("live uploads off the event loop", () => {
     await expect(offload.live(new TextEncoder().encode("name,x\n1,2\n"))).rejects.toMatchObject({
       code: "invalid_live_file",
     });
+  });
+
+  it("reads a validation upload on the thread as in process", async () => {
+    const lines = ["id,era,target,meta_model,feature_a,feature_b"];
+    for (let i = 0; i < 60; i++) {
+      lines.push(`v${i},${1 + (i % 3)},${(i % 5) / 4},${(i % 7) / 7},${i % 4},${(i * 3) % 5}`);
+    }
+    const bytes = new TextEncoder().encode(`${lines.join("\n")}\n`);
+    const threaded = await offload.validation(bytes);
+    const local = await prepareValidationUpload(bytes);
+    expect(threaded).toEqual(local);
+    expect(threaded.set).toMatchObject({
+      rows: 60,
+      hasMetaModel: true,
+      features: ["feature_a", "feature_b"],
+    });
+    expect(threaded.eras.map((e) => e.era)).toEqual(["1", "2", "3"]);
+    await expect(
+      offload.validation(new TextEncoder().encode("id,era,target\na,1,0.5\na,1,0.25\n")),
+    ).rejects.toMatchObject({ code: "invalid_validation_file" });
   });
 });
