@@ -23,6 +23,7 @@ import * as rounds from "./routes/rounds";
 import * as scores from "./routes/scores";
 import * as stakes from "./routes/stakes";
 import * as submissions from "./routes/submissions";
+import * as validation from "./routes/validation";
 import * as verify from "./routes/verify";
 import * as wallet from "./routes/wallet";
 import * as webhooks from "./routes/webhooks";
@@ -95,6 +96,7 @@ export function createApp(input: AppServices): App {
     models,
     submissions,
     diagnostics,
+    validation,
     rounds,
     scores,
     dailyScores,

@@ -309,6 +309,27 @@ try {
       ].map((p) => send("GET", p)),
     ),
   );
+  await attack("live-upload-5000x2376", async () => {
+    // Numerai's live size: the operator's upload is parsed, validated and hashed on a thread.
+    const names = Array.from({ length: 2376 }, (_, j) => `feature_${j}`);
+    const lines = [`id,${names.join(",")}`];
+    for (let i = 0; i < 5000; i++) {
+      const cells = names.map((_, j) => String((i * 31 + j * 7) % 5));
+      lines.push(`n${i},${cells.join(",")}`);
+    }
+    const big = new FormData();
+    big.set("live", new File([`${lines.join("\n")}\n`], "live.csv"));
+    big.set("closesAt", new Date(Date.now() + 3_600_000).toISOString());
+    big.set("resolvesAt", new Date(Date.now() + 7_200_000).toISOString());
+    const t = performance.now();
+    const r = await fetch(`${api.url}/v1/rounds`, {
+      method: "POST",
+      headers: auth(operator.secret),
+      body: big,
+    });
+    await r.body?.cancel();
+    return [{ status: r.status, ms: performance.now() - t }];
+  });
   await attack("45MB-diagnostics-upload", async () => {
     const diag = await createAccount(handle.db, "diagnoser");
     const m = await fetch(`${api.url}/v1/models`, {

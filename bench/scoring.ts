@@ -14,8 +14,12 @@
  *    features + exposure + payouts on 2 threads, with peak RSS.
  * 6. Diagnostics of one model over 120 validation eras x 5,000 rows x 416 features with the
  *    per-era bases prepared, and the one-time preparation.
+ * 7. The same through the stored path, on a fresh Postgres database (TEST_DATABASE_URL, else the
+ *    local one): the set stored as the API stores it, the `validation.prepare` job (bases built
+ *    and stored), then `diagnostics.run` on stored predictions, cold (bases read back from the
+ *    database) and warm (the worker's prepared eras reused). `--stored-eras N` (default 120).
  *
- * `--only 1,4` runs some sections (peak RSS is the process's: run 5 alone for its own figure).
+ * `--only 1,4` runs some sections (7 needs Postgres; without one it says so and is skipped) (peak RSS is the process's: run 5 alone for its own figure).
  * Generated files go to a temporary folder, removed afterwards.
  */
 import { execFileSync } from "node:child_process";
@@ -40,7 +44,8 @@ const { values: opts } = parseArgs({
     submissions: { type: "string", default: "10000" },
     rows: { type: "string", default: "5000" },
     "cli-models": { type: "string", default: "500" },
-    only: { type: "string", default: "1,2,3,4,5,6" },
+    only: { type: "string", default: "1,2,3,4,5,6,7" },
+    "stored-eras": { type: "string", default: "120" },
   },
 });
 const ONLY = new Set(opts.only!.split(",").map((x) => Number(x.trim())));
@@ -445,4 +450,106 @@ if (ONLY.has(6)) {
       `(data generation ${(genMs / 1000).toFixed(1)} s, not counted); FNC mean ` +
       `${report.fnc?.mean.toFixed(4)}; peak RSS ${mb(peakRss())}`,
   );
+}
+
+// ---- 7. diagnostics through the stored path (database + jobs) ---------------------------
+if (ONLY.has(7)) {
+  const { randomBytes } = await import("node:crypto");
+  const { default: postgres } = await import("postgres");
+  const db = await import("../db");
+  const jobs = await import("../workers/jobs/diagnostics");
+  const ERAS = Number(opts["stored-eras"]);
+  const FEATURES = 416;
+  const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  const dbName = `tourney_bench_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  const reachable = await admin.unsafe(`create database ${dbName}`).then(
+    () => true,
+    (e: Error) => {
+      console.log(
+        `diagnostics through the database: skipped (no Postgres at ${adminUrl}: ${e.message})`,
+      );
+      return false;
+    },
+  );
+  if (!reachable) {
+    await admin.end();
+    process.exit(0);
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  const h = await db.openDb({ url: url.toString(), max: 4 });
+  try {
+    const ctx = {
+      db: h.db,
+      chain: undefined as never,
+      logger: { info() {}, warn() {}, error() {} },
+      settleBatch: 1,
+    };
+    const account = await db.createAccount(h.db, "bench", ["read", "submit"]);
+    const model = (await db.createModel(h.db, account.account.id, "bench-model"))!;
+    const names = Array.from({ length: FEATURES }, (_, j) => `feature_${j}`);
+    const preds = new Float64Array(ERAS * ROWS);
+    const one = new Float64Array(ROWS);
+    const t0 = performance.now();
+    const eras = [];
+    for (let e = 0; e < ERAS; e++) {
+      const f = db.encodeFeatures(integerFeatures(ROWS, FEATURES, 1000 + e));
+      const meta = new Float64Array(ROWS);
+      fillSubmission(meta, 500_000 + e);
+      fillSubmission(one, 600_000 + e);
+      preds.set(one, e * ROWS);
+      eras.push({
+        position: e,
+        era: String(e),
+        ids: liveIds.map((id) => `${id}e${e}`).join("\n"),
+        targets: db.encodeFloat64(targets),
+        metaModel: db.encodeFloat64(meta),
+        featureType: f.type,
+        features: f.bytes,
+      });
+    }
+    const genMs = performance.now() - t0;
+    const t1 = performance.now();
+    const set = await db.createValidationSet(
+      h.db,
+      { sha256: "bench", format: "csv", rows: ERAS * ROWS, features: names, hasMetaModel: true },
+      eras,
+    );
+    eras.length = 0;
+    const storeMs = performance.now() - t1;
+    const t2 = performance.now();
+    await jobs.prepareValidationJob(ctx, { setId: set.id });
+    const prepMs = performance.now() - t2;
+    const run = async () => {
+      const d = await db.createDiagnostics(h.db, {
+        modelId: model.id,
+        setId: set.id,
+        predictions: db.encodeFloat64(preds),
+      });
+      const t = performance.now();
+      await jobs.diagnosticsJob(ctx, { diagnosticsId: d.id });
+      const ms = performance.now() - t;
+      const row = await db.getDiagnostics(h.db, d.id);
+      if (row?.status !== "done")
+        throw new Error(`diagnostics ${row?.status}: ${JSON.stringify(row?.error)}`);
+      return { ms, fnc: (row.result as { fnc?: { mean: number } }).fnc?.mean };
+    };
+    jobs.forgetPreparedEras();
+    const cold = await run();
+    const warm = await run();
+    console.log(
+      `diagnostics through the database and jobs (${ERAS} eras x ${ROWS} rows x ${FEATURES} ` +
+        `features, Postgres): storing the set ${(storeMs / 1000).toFixed(1)} s; validation.prepare ` +
+        `${(prepMs / 1000).toFixed(1)} s (bases built and stored, one-time); diagnostics.run cold ` +
+        `(bases read back) ${(cold.ms / 1000).toFixed(2)} s, warm (prepared eras kept) ` +
+        `${(warm.ms / 1000).toFixed(2)} s (goal 5 s); FNC mean ${cold.fnc?.toFixed(4)} = ` +
+        `${warm.fnc?.toFixed(4)}; data generation ${(genMs / 1000).toFixed(1)} s not counted; ` +
+        `peak RSS ${mb(peakRss())}`,
+    );
+  } finally {
+    await h.close();
+    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await admin.end();
+  }
 }

@@ -19,7 +19,7 @@ export const commands: Readonly<Record<string, Entry>> = {
     load: async () => (await import("./commands/score")).score,
   },
   diagnostics: {
-    summary: "Per-era CORR and its mean, std, sharpe, max drawdown on validation data",
+    summary: "Validation diagnostics: per-era CORR, MMC, FNC, exposure and their summaries",
     load: async () => (await import("./commands/diagnostics")).diagnostics,
   },
   login: {

@@ -2,6 +2,7 @@
 // Definitions: SCORING.md (Numerai-compatible CORR, MMC, FNC, feature exposure, payouts).
 
 export { type Alignment, align, MAX_DROPPED_RATIO } from "./align";
+export { decodeNeutralBasis, encodeNeutralBasis } from "./basis-bytes";
 export { center } from "./center";
 export { type Diagnostics, validationDiagnostics } from "./diagnostics";
 export { ScoringError, type ScoringErrorCode } from "./errors";

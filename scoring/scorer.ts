@@ -9,6 +9,7 @@ import {
 } from "./metrics/feature-exposure";
 import { type FncContext, fncInner, prepareFnc } from "./metrics/fnc";
 import { type MmcContext, mmcInner, prepareMmc } from "./metrics/mmc";
+import type { NeutralBasis } from "./neutralize";
 import { RankTransform, sameIndex } from "./rank-transform";
 import type { Frame, Series } from "./types";
 import { assertFinite, assertSameLength } from "./validate";
@@ -22,6 +23,11 @@ export interface ScorerInputs {
   readonly metaModel?: Series;
   /** With features, `score` adds FNC (neutralized against them) and feature exposure. */
   readonly features?: Frame;
+  /**
+   * The neutralization basis of `features` over `ids`, built before (see `neutralBasis`; e.g.
+   * stored with a prepared validation era): used instead of building it again.
+   */
+  readonly basis?: NeutralBasis;
   /** The features exposure is measured over, when not `features` (e.g. all of a round's). */
   readonly exposureFeatures?: Frame;
   /**
@@ -86,10 +92,15 @@ export class Scorer {
       this.mmcRank = rankFor(this.mmcCtx.index);
     }
     if (inputs.features) {
-      this.fncCtx = prepareFnc(inputs.ids, inputs.features, inputs.targets);
+      this.fncCtx = prepareFnc(inputs.ids, inputs.features, inputs.targets, inputs.basis);
       this.fncRank = rankFor(this.fncCtx.index);
       this.exposureCtx = prepareExposure(inputs.ids, inputs.exposureFeatures ?? inputs.features);
     }
+  }
+
+  /** The neutralization basis FNC uses (with features), e.g. to store it. */
+  get basis(): NeutralBasis | undefined {
+    return this.fncCtx?.basis;
   }
 
   /** CORR and MMC both read the same ranking of the predictions, and there is no FNC. */

@@ -1,6 +1,7 @@
 import { compareIds } from "./align";
 import { ScoringError } from "./errors";
 import { eraStatsInner } from "./metrics/era-stats";
+import type { NeutralBasis } from "./neutralize";
 import { Scorer } from "./scorer";
 import type { Frame, Series } from "./types";
 
@@ -14,6 +15,11 @@ export interface ValidationEraInput {
   readonly features?: Readonly<Record<string, Float64Array>>;
   /** The validation meta model over the era's ids: adds MMC. */
   readonly metaModel?: Float64Array;
+  /**
+   * The features' neutralization basis prepared before (`PreparedEra.basis`, stored with
+   * `encodeNeutralBasis`): the era is then ready without building it again.
+   */
+  readonly basis?: NeutralBasis;
 }
 
 /**
@@ -24,6 +30,8 @@ export interface PreparedEra {
   readonly era: string;
   readonly ids: readonly string[];
   readonly scorer: Scorer;
+  /** The features' neutralization basis (with features): what preparing an era costs. */
+  readonly basis?: NeutralBasis;
 }
 
 /**
@@ -42,9 +50,10 @@ export function prepareEra(input: ValidationEraInput): PreparedEra {
       targets: { ids, values: input.targets },
       metaModel: input.metaModel ? { ids, values: input.metaModel } : undefined,
       features,
+      basis: features ? input.basis : undefined,
       omitUndefinedFnc: true,
     });
-    return { era, ids, scorer };
+    return { era, ids, scorer, basis: scorer.basis };
   } catch (e) {
     throw inEra(e, era);
   }

@@ -13,6 +13,7 @@ import {
 import { type JobContext, NotReady } from "./context";
 import { type IndexerOptions, indexOnce } from "./indexer";
 import { closeRound } from "./jobs/close-round";
+import { diagnosticsJob, prepareValidationJob } from "./jobs/diagnostics";
 import { openRound } from "./jobs/open-round";
 import { scoreDailyJob } from "./jobs/score-daily";
 import { scoreRoundFinishJob, scoreRoundJob, scoreRoundPartJob } from "./jobs/score-round";
@@ -41,6 +42,8 @@ export const handlers: Handlers = {
   "round.score-daily": scoreDailyJob,
   "webhook.event": webhookEventJob,
   [DELIVER]: webhookDeliverJob,
+  "validation.prepare": prepareValidationJob,
+  "diagnostics.run": diagnosticsJob,
 };
 
 /** Each job kind's payload schema, checked before its handler runs. */
@@ -67,6 +70,8 @@ export const payloadSchemas: { [K in JobKind]: z.ZodType<JobPayloads[K]> } = {
     timestamp: z.string(),
   }),
   [DELIVER]: z.object({ deliveryId: z.string().min(1), attempt: z.number().int().positive() }),
+  "validation.prepare": z.object({ setId: z.string().min(1) }),
+  "diagnostics.run": z.object({ diagnosticsId: z.string().min(1) }),
 };
 
 /** A job that can never succeed (unknown kind, payload not of its kind's shape). */

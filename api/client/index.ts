@@ -48,6 +48,13 @@ export type OpenedRound = ResponseBody<"/v1/rounds", "post", 201>;
 export type ResolvedRound = ResponseBody<"/v1/rounds/{number}/resolve", "post", 202>;
 export type RoundsPage = ResponseBody<"/v1/rounds", "get", 200>;
 export type RoundScores = ResponseBody<"/v1/rounds/{number}/scores", "get", 200>;
+/** Stateless diagnostics (`id,era,prediction,target` sent): per-era CORR at once. */
+export type Diagnostics = Schemas["Diagnostics"];
+/** Diagnostics queued against the operator's validation set: poll `id`. */
+export type DiagnosticsQueued = Schemas["DiagnosticsQueued"];
+export type StoredDiagnostics = Schemas["StoredDiagnostics"];
+export type DiagnosticsReport = Schemas["DiagnosticsReport"];
+export type ValidationSet = Schemas["ValidationSet"];
 export type Webhook = Schemas["Webhook"];
 export type WebhookEvent = Webhook["events"][number];
 export type CreatedWebhook = Schemas["CreatedWebhook"];
@@ -299,6 +306,66 @@ export function createClient(options: ClientOptions) {
           "GET",
           `/v1/models/${enc(id)}/scores/daily${round ? `?round=${round}` : ""}`,
         ),
+    },
+
+    diagnostics: {
+      /**
+       * Posts validation predictions (`id,prediction`: CSV, Parquet or JSON by `type`) for
+       * diagnostics against the operator's validation set: answers the id to poll.
+       */
+      post: async (
+        modelId: string,
+        data: Upload,
+        opts: UploadOptions & { type?: string } = {},
+      ): Promise<DiagnosticsQueued> => {
+        const type = opts.type ?? "text/csv";
+        const blob = await toBlob(data, type);
+        return json<DiagnosticsQueued>("POST", `/v1/models/${enc(modelId)}/diagnostics`, {
+          body: opts.onProgress ? progressStream(blob, opts.onProgress) : blob,
+          stream: Boolean(opts.onProgress),
+          type,
+          signal: opts.signal,
+        });
+      },
+      /** The stateless form: `id,era,prediction,target` rows scored at once, nothing stored. */
+      stateless: async (modelId: string, data: Upload, type = "text/csv"): Promise<Diagnostics> =>
+        json<Diagnostics>("POST", `/v1/models/${enc(modelId)}/diagnostics`, {
+          body: await toBlob(data, type),
+          type,
+        }),
+      get: (modelId: string, id: string) =>
+        json<StoredDiagnostics>("GET", `/v1/models/${enc(modelId)}/diagnostics/${enc(id)}`),
+      /** Polls until the diagnostics are done or failed (every `everyMs`, default 500). */
+      wait: async (
+        modelId: string,
+        id: string,
+        opts: { everyMs?: number; timeoutMs?: number; signal?: AbortSignal } = {},
+      ): Promise<StoredDiagnostics> => {
+        const end = Date.now() + (opts.timeoutMs ?? 600_000);
+        for (;;) {
+          const d = await json<StoredDiagnostics>(
+            "GET",
+            `/v1/models/${enc(modelId)}/diagnostics/${enc(id)}`,
+            { signal: opts.signal },
+          );
+          if (d.status === "done" || d.status === "failed") return d;
+          if (Date.now() > end) {
+            throw new TourneyApiError(0, "timeout", `diagnostics ${id} still ${d.status}`);
+          }
+          await new Promise((r) => setTimeout(r, opts.everyMs ?? 500));
+        }
+      },
+    },
+
+    validation: {
+      /** Uploads the validation set (operator; CSV or Parquet `id,era,target[,meta_model],features...`). */
+      upload: async (data: Upload, opts: UploadOptions = {}): Promise<ValidationSet> => {
+        const form = new FormData();
+        form.set("validation", await toBlob(data, "text/csv"), "validation.csv");
+        return json<ValidationSet>("POST", "/v1/validation", { body: form, signal: opts.signal });
+      },
+      /** The current validation set's metadata (409 `no_validation_set` before any upload). */
+      current: () => json<ValidationSet>("GET", "/v1/validation"),
     },
 
     /** Posts predictions (CSV `id,prediction`) for the open round, or for `opts.round`. */

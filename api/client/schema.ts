@@ -562,8 +562,8 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Validation diagnostics of a model: per-era CORR, mean, std, sharpe, max drawdown
-         * @description Body: CSV (or Parquet) with columns `id,era,prediction,target`. The operator's validation set is not stored by the API yet, so the caller sends validation rows with their targets; nothing is stored. Metrics as SCORING.md (each era scored on its own). Failures of the scorer (constant predictions in an era, too few eras...) are 422 `invalid_diagnostics` with the scorer's code in `details.scoringCode`.
+         * Validation diagnostics of a model: per-era CORR, MMC, FNC, exposure, summaries
+         * @description Two forms, told apart by the columns. **Against the operator's validation set** (columns `id,prediction` only; CSV, Parquet or JSON as submissions): the predictions are checked against the current validation set (`POST /v1/validation`) and stored, a worker job scores every era (CORR, MMC against the validation meta model when the set has one, FNC and max feature exposure against its features), and the answer is 202 with the id to poll at `GET /v1/models/{id}/diagnostics/{did}`. Errors: 409 `no_validation_set`; 422 `diagnostics_duplicate_ids`, `diagnostics_unknown_ids`, `diagnostics_missing_ids` (each with the first few ids and `count`), `invalid_diagnostics` (a value that is not a finite number, all values equal). **Stateless** (columns `id,era,prediction,target`, CSV or Parquet): the caller's own validation rows are scored at once with per-era CORR and answered 200; nothing is stored. Failures of the scorer (constant predictions in an era, too few eras...) are 422 `invalid_diagnostics` with the scorer's code in `details.scoringCode`.
          */
         post: {
             parameters: {
@@ -577,18 +577,31 @@ export type paths = {
             };
             requestBody?: {
                 content: {
+                    "application/json": {
+                        ids: string[];
+                        predictions: number[];
+                    };
                     "application/vnd.apache.parquet": string;
                     "text/csv": string;
                 };
             };
             responses: {
-                /** @description Diagnostics */
+                /** @description Stateless diagnostics (era and target columns sent) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Diagnostics"];
+                    };
+                };
+                /** @description Queued against the validation set; poll the id */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DiagnosticsQueued"];
                     };
                 };
                 /** @description Error */
@@ -620,6 +633,15 @@ export type paths = {
                 };
                 /** @description Error */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -665,6 +687,94 @@ export type paths = {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{id}/diagnostics/{did}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stored diagnostics: status (queued, running, done, failed) and the report when done
+         * @description Only the model's owner may read its diagnostics (`read` scope).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    did: string;
+                    /** @description bytes32 model id, as known on chain */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Diagnostics */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StoredDiagnostics"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1945,6 +2055,171 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/validation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current validation set (no data): rows, eras, features, meta model, status */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The current validation set */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ValidationSet"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Upload the validation set diagnostics run against (operator)
+         * @description Multipart form with a file field `validation`: CSV or Parquet with columns `id`, `era`, `target`, optionally `meta_model` (the validation meta model: diagnostics then add MMC), and numeric feature columns (every other column; FNC neutralizes against all of them). Ids unique, every number finite, else 422 `invalid_validation_file`. The answer is 202: the worker prepares each era (its neutralization basis, stored) and the set's status turns `ready`. The newest set that did not fail is the one new diagnostics use.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /** Format: binary */
+                        validation?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Stored; preparation queued */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ValidationSet"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/wallet": {
         parameters: {
             query?: never;
@@ -2449,6 +2724,49 @@ export type components = {
             /** @description population (ddof 0) */
             std: number;
         };
+        DiagnosticsEra: {
+            corr: number;
+            era: string;
+            /** @description with features (absent when undefined) */
+            fnc?: number;
+            maxFeature?: string;
+            maxFeatureExposure?: number;
+            /** @description with a validation meta model */
+            mmc?: number;
+            rows: number;
+        };
+        DiagnosticsQueued: {
+            createdAt: string;
+            /** @description the diagnostics id (dgn_...) to poll */
+            id: string;
+            modelId: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed";
+            validationSetId: string;
+        };
+        /** @description when done */
+        DiagnosticsReport: {
+            corr: components["schemas"]["DiagnosticsSummary"];
+            eras: number;
+            /** @description mean and largest per-era max feature exposure */
+            featureExposure?: {
+                max: number;
+                mean: number;
+            };
+            fnc?: components["schemas"]["DiagnosticsSummary"];
+            mmc?: components["schemas"]["DiagnosticsSummary"];
+            /** @description every era's scores, in era order */
+            perEra: components["schemas"]["DiagnosticsEra"][];
+            rows: number;
+        } | null;
+        DiagnosticsSummary: {
+            maxDrawdown: number;
+            mean: number;
+            /** @description mean / std; null when std is 0 */
+            sharpe: number | null;
+            /** @description population (ddof 0) */
+            std: number;
+        };
         Error: {
             error: {
                 /**
@@ -2456,7 +2774,7 @@ export type components = {
                  * @example not_found
                  * @enum {string}
                  */
-                code: "bad_request" | "validation_failed" | "invalid_csv" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "wallet_already_linked" | "round_not_open" | "round_state" | "payload_too_large" | "unsupported_media_type" | "invalid_submission_headers" | "invalid_submission_values" | "invalid_submission_ids" | "invalid_live_file" | "invalid_targets_file" | "invalid_wallet_proof" | "invalid_diagnostics" | "webhook_url_refused" | "rate_limited" | "internal" | "unavailable";
+                code: "bad_request" | "validation_failed" | "invalid_csv" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "wallet_already_linked" | "round_not_open" | "round_state" | "no_validation_set" | "payload_too_large" | "unsupported_media_type" | "invalid_submission_headers" | "invalid_submission_values" | "invalid_submission_ids" | "invalid_live_file" | "invalid_targets_file" | "invalid_wallet_proof" | "invalid_diagnostics" | "invalid_validation_file" | "diagnostics_unknown_ids" | "diagnostics_duplicate_ids" | "diagnostics_missing_ids" | "webhook_url_refused" | "rate_limited" | "internal" | "unavailable";
                 details?: unknown;
                 message: string;
                 requestId?: string;
@@ -2642,6 +2960,23 @@ export type components = {
             positions: components["schemas"]["StakePosition"][];
             unstakeRequests: components["schemas"]["UnstakeRequest"][];
         };
+        StoredDiagnostics: {
+            createdAt: string;
+            /** @description when failed: `invalid_diagnostics` (the scorer's code in `details.scoringCode`, e.g. constant predictions in an era), `validation_set_failed`, or `job_failed` */
+            error: {
+                code: string;
+                details?: unknown;
+                message: string;
+            } | null;
+            finishedAt: string | null;
+            id: string;
+            modelId: string;
+            result: components["schemas"]["DiagnosticsReport"];
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed";
+            validationSetId: string;
+        };
         Submission: {
             createdAt: string;
             id: string;
@@ -2666,6 +3001,28 @@ export type components = {
             withdrawn: boolean;
             /** @description token wei, decimal */
             withdrawnAssets: string | null;
+        };
+        ValidationSet: {
+            createdAt: string;
+            eras: number;
+            error: string | null;
+            /** @description feature columns (FNC and exposure) */
+            features: number;
+            /** @enum {string} */
+            format: "csv" | "parquet";
+            /** @description a meta_model column: diagnostics add MMC */
+            hasMetaModel: boolean;
+            /** @description val_... */
+            id: string;
+            preparedAt: string | null;
+            rows: number;
+            /** @description SHA-256 of the file as uploaded */
+            sha256: string;
+            /**
+             * @description `preparing` until the worker has built every era's neutralization basis
+             * @enum {string}
+             */
+            status: "preparing" | "ready" | "failed";
         };
         WalletLink: {
             /** @description EIP-4361 message */

@@ -1,5 +1,6 @@
 import { ApiError } from "../errors";
 import { parseCsv, parseNumber } from "./csv";
+import { sha256Hex } from "./hash";
 import { readParquetColumns } from "./parquet";
 import { isParquet } from "./predictions";
 
@@ -87,6 +88,24 @@ export async function liveUploadCsv(
     lines[r + 1] = cells.join(",");
   }
   return { csv: new TextEncoder().encode(`${lines.join("\n")}\n`), format: "parquet" };
+}
+
+/** A live upload ready to store: the CSV served, its hash, and its ids and feature names. */
+export interface PreparedLive {
+  csv: Uint8Array;
+  format: "csv" | "parquet";
+  sha256: string;
+  live: LiveData;
+}
+
+/**
+ * Everything a round's live upload needs before it is stored (Parquet conversion, validation,
+ * hash): the CPU-heavy part of opening a round, which the API runs in a worker thread.
+ */
+export async function prepareLiveUpload(bytes: Uint8Array): Promise<PreparedLive> {
+  const { csv, format } = await liveUploadCsv(bytes);
+  const live = parseLive(csv);
+  return { csv, format, sha256: sha256Hex(csv), live };
 }
 
 /** Validates a targets file `id,target` against the round's live ids. */

@@ -4,8 +4,12 @@ import type { AppEnv } from "../context";
 import type { ApiConfig } from "../env";
 import { ApiError } from "../errors";
 
-/** The routes that take files: submissions, diagnostics, a round's live file and its targets. */
+/**
+ * The routes that take files: submissions, diagnostics, a round's live file and its targets, the
+ * validation set.
+ */
 const UPLOADS = [
+  /^\/v1\/validation\/?$/,
   /^\/v1\/rounds\/?$/,
   /^\/v1\/rounds\/[^/]+\/resolve\/?$/,
   /^\/v1\/rounds\/[^/]+\/scores\/daily\/?$/,

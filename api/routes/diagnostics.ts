@@ -1,6 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { diagnoseUpload } from "../domain/diagnostics";
-import { errorResponses } from "../errors";
+import { predictionFormat, readPredictions } from "../domain/predictions";
+import { uploadColumns } from "../domain/validation";
+import { postStoredDiagnostics, storedDiagnosticsView } from "../domain/validation-diagnostics";
+import { ApiError, errorResponses } from "../errors";
 import type { App } from "../hono-app";
 import { readBody } from "../http/body";
 import { requireOwnedModel } from "../middleware/auth";
@@ -19,19 +22,95 @@ const Diagnostics = z
   })
   .openapi("Diagnostics");
 
+const DiagnosticsQueued = z
+  .object({
+    id: z.string().openapi({ description: "the diagnostics id (dgn_...) to poll" }),
+    modelId: z.string(),
+    validationSetId: z.string(),
+    status: z.enum(["queued", "running", "done", "failed"]),
+    createdAt: z.string(),
+  })
+  .openapi("DiagnosticsQueued");
+
+const Summary = z
+  .object({
+    mean: z.number(),
+    std: z.number().openapi({ description: "population (ddof 0)" }),
+    sharpe: z.number().nullable().openapi({ description: "mean / std; null when std is 0" }),
+    maxDrawdown: z.number(),
+  })
+  .openapi("DiagnosticsSummary");
+
+const EraScores = z
+  .object({
+    era: z.string(),
+    rows: z.number().int(),
+    corr: z.number(),
+    mmc: z.number().optional().openapi({ description: "with a validation meta model" }),
+    fnc: z.number().optional().openapi({ description: "with features (absent when undefined)" }),
+    maxFeatureExposure: z.number().optional(),
+    maxFeature: z.string().optional(),
+  })
+  .openapi("DiagnosticsEra");
+
+const Report = z
+  .object({
+    eras: z.number().int(),
+    rows: z.number().int(),
+    perEra: z.array(EraScores).openapi({ description: "every era's scores, in era order" }),
+    corr: Summary,
+    mmc: Summary.optional(),
+    fnc: Summary.optional(),
+    featureExposure: z
+      .object({ mean: z.number(), max: z.number() })
+      .optional()
+      .openapi({ description: "mean and largest per-era max feature exposure" }),
+  })
+  .openapi("DiagnosticsReport");
+
+const StoredDiagnostics = z
+  .object({
+    id: z.string(),
+    modelId: z.string(),
+    validationSetId: z.string(),
+    status: z.enum(["queued", "running", "done", "failed"]),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    result: Report.nullable().openapi({ description: "when done" }),
+    error: z
+      .object({ code: z.string(), message: z.string(), details: z.unknown().optional() })
+      .nullable()
+      .openapi({
+        description:
+          "when failed: `invalid_diagnostics` (the scorer's code in `details.scoringCode`, e.g. " +
+          "constant predictions in an era), `validation_set_failed`, or `job_failed`",
+      }),
+  })
+  .openapi("StoredDiagnostics");
+
 const Binary = { type: "string" as const, format: "binary" };
+const DiagnosticsId = z.string().regex(/^dgn_[0-9a-f]{32}$/, "a diagnostics id (dgn_...)");
 
 export const route = createRoute({
   method: "post",
   path: "/v1/models/{id}/diagnostics",
   tags: ["models"],
-  summary: "Validation diagnostics of a model: per-era CORR, mean, std, sharpe, max drawdown",
+  summary: "Validation diagnostics of a model: per-era CORR, MMC, FNC, exposure, summaries",
   description:
-    "Body: CSV (or Parquet) with columns `id,era,prediction,target`. The operator's validation " +
-    "set is not stored by the API yet, so the caller sends validation rows with their targets; " +
-    "nothing is stored. Metrics as SCORING.md (each era scored on its own). Failures of the " +
-    "scorer (constant predictions in an era, too few eras...) are 422 `invalid_diagnostics` " +
-    "with the scorer's code in `details.scoringCode`.",
+    "Two forms, told apart by the columns. **Against the operator's validation set** (columns " +
+    "`id,prediction` only; CSV, Parquet or JSON as submissions): the predictions are checked " +
+    "against the current validation set (`POST /v1/validation`) and stored, a worker job " +
+    "scores every era (CORR, MMC against the validation meta model when the set has one, FNC " +
+    "and max feature exposure against its features), and the answer is 202 with the id to poll " +
+    "at `GET /v1/models/{id}/diagnostics/{did}`. Errors: 409 `no_validation_set`; 422 " +
+    "`diagnostics_duplicate_ids`, `diagnostics_unknown_ids`, `diagnostics_missing_ids` (each " +
+    "with the first few ids and `count`), `invalid_diagnostics` (a value that is not a finite " +
+    "number, all values equal). **Stateless** (columns `id,era,prediction,target`, CSV or " +
+    "Parquet): the caller's own validation rows are scored at once with per-era CORR and " +
+    "answered 200; nothing is stored. Failures of the scorer (constant predictions in an era, " +
+    "too few eras...) are 422 `invalid_diagnostics` with the scorer's code in " +
+    "`details.scoringCode`.",
   security: [{ bearer: [] }],
   request: {
     params: z.object({ id: ModelId }),
@@ -39,22 +118,87 @@ export const route = createRoute({
       content: {
         "text/csv": { schema: z.string() },
         "application/vnd.apache.parquet": { schema: Binary },
+        "application/json": {
+          schema: {
+            type: "object" as const,
+            required: ["ids", "predictions"],
+            properties: {
+              ids: { type: "array" as const, items: { type: "string" as const } },
+              predictions: { type: "array" as const, items: { type: "number" as const } },
+            },
+          },
+        },
       },
     },
   },
   responses: {
-    200: { description: "Diagnostics", content: { "application/json": { schema: Diagnostics } } },
-    ...errorResponses(400, 401, 403, 404, 413, 422, 429, 503),
+    200: {
+      description: "Stateless diagnostics (era and target columns sent)",
+      content: { "application/json": { schema: Diagnostics } },
+    },
+    202: {
+      description: "Queued against the validation set; poll the id",
+      content: { "application/json": { schema: DiagnosticsQueued } },
+    },
+    ...errorResponses(400, 401, 403, 404, 409, 413, 422, 429, 503),
   },
 });
+
+export const getRoute = createRoute({
+  method: "get",
+  path: "/v1/models/{id}/diagnostics/{did}",
+  tags: ["models"],
+  summary: "Stored diagnostics: status (queued, running, done, failed) and the report when done",
+  description: "Only the model's owner may read its diagnostics (`read` scope).",
+  security: [{ bearer: [] }],
+  request: { params: z.object({ id: ModelId, did: DiagnosticsId }) },
+  responses: {
+    200: {
+      description: "Diagnostics",
+      content: { "application/json": { schema: StoredDiagnostics } },
+    },
+    ...errorResponses(400, 401, 403, 404, 429),
+  },
+});
+
+/** The stored form: no `era` or `target` column (JSON is always the stored form). */
+function isStoredForm(contentType: string | undefined, bytes: Uint8Array): boolean {
+  if (predictionFormat(contentType, bytes) === "json") return true;
+  const columns = uploadColumns(bytes);
+  return !columns.includes("era") && !columns.includes("target");
+}
 
 export function register(app: App) {
   app.openapi(route, async (c) => {
     const { model } = await requireOwnedModel(c, c.req.valid("param").id, "submit");
     const bytes = await readBody(c);
+    const type = c.req.header("content-type");
+    if (isStoredForm(type, bytes)) {
+      const format = predictionFormat(type, bytes) ?? "csv";
+      let rows: Awaited<ReturnType<typeof readPredictions>>;
+      try {
+        rows = await readPredictions(format, bytes);
+      } catch (e) {
+        // The submission readers' codes, as this route's.
+        if (e instanceof ApiError && e.code.startsWith("invalid_submission")) {
+          throw new ApiError("invalid_diagnostics", e.message, e.details);
+        }
+        throw e;
+      }
+      const queued = await postStoredDiagnostics(c.get("services").db, model.id, rows);
+      c.header("location", `/v1/models/${model.id}/diagnostics/${queued.id}`);
+      return c.json(queued, 202);
+    }
     // On the Node server this runs on a worker thread; elsewhere (Workers, tests) inline.
     const { offload } = c.get("services");
     const d = offload ? await offload.diagnostics(bytes) : await diagnoseUpload(bytes);
     return c.json({ modelId: model.id, ...d }, 200);
+  });
+
+  app.openapi(getRoute, async (c) => {
+    const { id, did } = c.req.valid("param");
+    const { model } = await requireOwnedModel(c, id, "read");
+    const view = await storedDiagnosticsView(c.get("services").db, model.id, did);
+    return c.json(view as z.infer<typeof StoredDiagnostics>, 200);
   });
 }

@@ -12,7 +12,7 @@ import {
   transitionRound,
 } from "../../db";
 import { sha256Hex } from "../domain/hash";
-import { liveUploadCsv, parseLive, parseTargets, utf8, withoutBom } from "../domain/live";
+import { parseTargets, prepareLiveUpload, utf8, withoutBom } from "../domain/live";
 import { liveIdSet } from "../domain/live-cache";
 import { ApiError, errorResponses } from "../errors";
 import type { App } from "../hono-app";
@@ -354,14 +354,16 @@ export function register(app: App) {
       const { bytes, form } = await readFormFile(c, "live");
       const parsed = OpenFormFields.safeParse(form);
       if (!parsed.success) throw invalidFields(parsed.error.issues);
-      const { now } = c.get("services");
+      const { now, offload } = c.get("services");
       const params = roundParams(parsed.data, now?.() ?? new Date());
-      const { csv } = await liveUploadCsv(bytes);
-      const liveData = parseLive(csv);
-      const fncFeatures = parseFncFeatures(parsed.data.fncFeatures, liveData.features);
+      // Parquet conversion, validation and hashing of a large file run off the event loop.
+      const { csv, sha256, live } = offload
+        ? await offload.live(bytes)
+        : await prepareLiveUpload(bytes);
+      const fncFeatures = parseFncFeatures(parsed.data.fncFeatures, live.features);
       const round = await createRound(c.get("services").db, {
         liveCsv: utf8(csv),
-        liveSha256: sha256Hex(csv),
+        liveSha256: sha256,
         ...params,
         fncFeatures: fncFeatures && JSON.stringify(fncFeatures),
       });

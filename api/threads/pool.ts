@@ -1,10 +1,17 @@
 import { Piscina } from "piscina";
 import type { DiagnosticsResult } from "../domain/diagnostics";
+import type { PreparedLive } from "../domain/live";
+import type { PreparedValidation } from "../domain/validation";
 import { ApiError, type ErrorCode } from "../errors";
+import type { TaskKind, TaskValues } from "./task";
 
 /** CPU-heavy request work run off the event loop, so other requests are not kept waiting. */
 export interface Offload {
   diagnostics(bytes: Uint8Array): Promise<DiagnosticsResult>;
+  /** A round's live upload converted, validated and hashed (`prepareLiveUpload`). */
+  live(bytes: Uint8Array): Promise<PreparedLive>;
+  /** An operator's validation upload read and encoded (`prepareValidationUpload`). */
+  validation(bytes: Uint8Array): Promise<PreparedValidation>;
   close(): Promise<void>;
 }
 
@@ -17,16 +24,16 @@ export interface OffloadOptions {
   timeoutMs?: number;
 }
 
-type TaskResult =
-  | { ok: true; value: DiagnosticsResult }
+type TaskResult<K extends TaskKind> =
+  | { ok: true; value: TaskValues[K] }
   | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
 
-/** A piscina pool of worker threads for diagnostics, started lazily on first use. */
+/** A piscina pool of worker threads for heavy uploads, started lazily on first use. */
 export function threadOffload(opts: OffloadOptions = {}): Offload {
   let pool: Piscina | undefined;
   const get = () => {
     pool ??= new Piscina({
-      filename: new URL("./diagnostics-task.mjs", import.meta.url).href,
+      filename: new URL("./task.mjs", import.meta.url).href,
       minThreads: 0,
       maxThreads: opts.threads ?? 1,
       maxQueue: opts.queue ?? 4,
@@ -34,26 +41,33 @@ export function threadOffload(opts: OffloadOptions = {}): Offload {
     });
     return pool;
   };
+  const run = async <K extends TaskKind>(
+    kind: K,
+    bytes: Uint8Array,
+    what: string,
+  ): Promise<TaskValues[K]> => {
+    const p = get();
+    if (p.queueSize >= (opts.queue ?? 4)) {
+      throw new ApiError("unavailable", `${what} are busy; retry shortly`);
+    }
+    const signal = AbortSignal.timeout(opts.timeoutMs ?? 60_000);
+    let out: TaskResult<K>;
+    try {
+      // Copied into the thread's memory once.
+      out = await p.run({ kind, bytes }, { signal });
+    } catch (err) {
+      if (signal.aborted) throw new ApiError("unavailable", `${what} took too long`);
+      if ((err as Error).message?.includes("queue is at limit"))
+        throw new ApiError("unavailable", `${what} are busy; retry shortly`);
+      throw err;
+    }
+    if (!out.ok) throw new ApiError(out.error.code, out.error.message, out.error.details);
+    return out.value;
+  };
   return {
-    async diagnostics(bytes) {
-      const p = get();
-      if (p.queueSize >= (opts.queue ?? 4)) {
-        throw new ApiError("unavailable", "Diagnostics are busy; retry shortly");
-      }
-      const signal = AbortSignal.timeout(opts.timeoutMs ?? 60_000);
-      let out: TaskResult;
-      try {
-        // Copied into the thread's memory once (moved when the buffer is exactly the body).
-        out = await p.run(bytes, { signal });
-      } catch (err) {
-        if (signal.aborted) throw new ApiError("unavailable", "Diagnostics took too long");
-        if ((err as Error).message?.includes("queue is at limit"))
-          throw new ApiError("unavailable", "Diagnostics are busy; retry shortly");
-        throw err;
-      }
-      if (!out.ok) throw new ApiError(out.error.code, out.error.message, out.error.details);
-      return out.value;
-    },
+    diagnostics: (bytes) => run("diagnostics", bytes, "Diagnostics"),
+    live: (bytes) => run("live", bytes, "Live uploads"),
+    validation: (bytes) => run("validation", bytes, "Validation uploads"),
     async close() {
       await pool?.destroy();
     },

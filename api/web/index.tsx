@@ -19,6 +19,7 @@ import {
 import type { AppEnv } from "../context";
 import { Histogram, ScoreChart } from "./charts";
 import { DailyChart } from "./daily-chart";
+import { diagnosticsPages } from "./diagnostics";
 import { exposure, Hash, Layout, num, Signed, short, tokens } from "./layout";
 import { stakeScript } from "./stake-script";
 
@@ -184,6 +185,8 @@ export function web() {
       </Layout>,
     );
   });
+
+  diagnosticsPages(app);
 
   app.get("/models/:id", async (c) => {
     const db = c.get("services").db;

@@ -9,6 +9,7 @@ export * from "./rounds";
 export * from "./scores";
 export * from "./stakes";
 export * from "./submissions";
+export * from "./validation";
 export * from "./wallet-nonces";
 export * from "./webhooks";
 export * from "./workers";

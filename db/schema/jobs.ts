@@ -19,6 +19,8 @@ export interface JobPayloads {
     timestamp: string;
   };
   "webhook.deliver": { deliveryId: string; attempt: number };
+  "validation.prepare": { setId: string };
+  "diagnostics.run": { diagnosticsId: string };
 }
 export type JobKind = keyof JobPayloads;
 

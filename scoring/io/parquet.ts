@@ -78,6 +78,15 @@ export async function readParquet(
   return { rows, names };
 }
 
+/** The column names of a Parquet file, from its footer (no data read). */
+export function parquetColumnNames(bytes: Uint8Array | ArrayBuffer): string[] {
+  try {
+    return parquetSchema(parquetMetadata(arrayBufferOf(bytes))).children.map((c) => c.element.name);
+  } catch (e) {
+    throw new ParquetReadError(`Not a readable Parquet file: ${(e as Error).message}`);
+  }
+}
+
 /** Some columns of a Parquet file as plain arrays of hyparquet's cells. */
 export async function readParquetColumns(
   bytes: Uint8Array | ArrayBuffer,

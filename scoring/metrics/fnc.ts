@@ -35,14 +35,25 @@ export function alignFeatures(predictionIds: readonly string[], features: Frame)
   return { index: al.index[0]!, ids: al.ids, names, columns };
 }
 
-/** Validates and prepares features (neutralization basis) and targets for `fncInner`. */
+/**
+ * Validates and prepares features (neutralization basis) and targets for `fncInner`. `basis`:
+ * the basis of these features over these ids built before (e.g. stored when a validation set
+ * was prepared), used instead of building it again.
+ */
 export function prepareFnc(
   predictionIds: readonly string[],
   features: Frame,
   targets: Series,
+  basis?: NeutralBasis,
 ): FncContext {
   const f = alignFeatures(predictionIds, features);
-  const basis = neutralBasisInner(f.columns);
+  if (basis && basis.n !== f.ids.length) {
+    throw new ScoringError(
+      "length_mismatch",
+      `the given basis has ${basis.n} rows, the features ${f.ids.length}`,
+    );
+  }
+  basis ??= neutralBasisInner(f.columns);
   const t = prepareCorrTargets(f.ids, targets);
   return {
     index: f.index,

@@ -2,12 +2,12 @@
 // runs with a TypeScript loader (inherited from `tsx` via execArgv).
 let mod;
 try {
-  mod = await import("./diagnostics-task.ts");
+  mod = await import("./task.ts");
 } catch (e) {
   if (e?.code !== "ERR_UNKNOWN_FILE_EXTENSION") throw e;
   const { register } = await import("tsx/esm/api");
   register();
   // A new URL: the failed import above stays cached under the plain one.
-  mod = await import("./diagnostics-task.ts?tsx");
+  mod = await import("./task.ts?tsx");
 }
 export default mod.default;
