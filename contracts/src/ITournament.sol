@@ -14,12 +14,15 @@ pragma solidity 0.8.30;
 /// R1 At-risk exactness. A deposit (`stake`) or an unstake request made when the closed seq is K
 ///    carries the key K: it is not part of rounds 1..K (they closed before it) and is part of
 ///    every round closed after it. Deposits with key K wait outside the pool (no result touches
-///    them) and join it once round K is finalized; requested shares with key K stay in the pool
-///    (they were at risk in rounds 1..K and take part in their results) and leave it once round
-///    K is finalized. With no closed unfinalized round (K == finalized seq) both happen at once.
-///    Waiting joins and exits are applied lazily, in key order, exits before joins of the same
-///    key, at the current share price, by the first operation that touches the model (stake,
-///    requestUnstake, withdraw, settle, poke); a round's result can only land after that.
+///    them) and join it once round K's result has landed on the model; requested shares with key
+///    K stay in the pool (they were at risk in rounds 1..K and take part in their results) and
+///    leave it then. Round K's result has landed on a model once round K is finalized or
+///    cancelled, or once the model is settled in K (rounds settle in order, so every earlier
+///    result landed before): its "landed seq". With K <= landed seq both happen at once.
+///    Waiting joins and exits are applied in key order, exits before joins of the same key, at
+///    the share price of that moment: by `settle` right after the model's result (for the
+///    settled round's key), else lazily by the first operation that touches the model (stake,
+///    requestUnstake, withdraw, settle, poke); a later round's result can only land after that.
 ///    So a model's result in a round is shared pro rata to the shares at risk in it, with up to
 ///    MAX_OVERLAP closed rounds unfinalized at once.
 /// R2 Valuation. A model's stake at risk in round N is the value of the shares at risk in N when
@@ -146,7 +149,7 @@ interface ITournament {
         address staker;
         bytes32 modelId;
         uint256 shares;
-        /// Released once this round is finalized or cancelled (0: released at request).
+        /// Released once this round's result has landed on the model (R1; 0: at request).
         uint256 releaseRound;
         /// Tokens owed: exact once released (immediate requests: at request), 0 before.
         uint256 assets;
@@ -271,7 +274,8 @@ interface ITournament {
 
     /* ROUNDS */
 
-    /// @notice Opens a round (operator). `roundId` must exceed every round opened before.
+    /// @notice Opens a round (operator). `roundId` must exceed every round opened before and fit
+    /// 64 bits.
     function openRound(uint256 roundId, bytes32 liveDataHash, RoundParams calldata params) external;
 
     /// @notice Closes the next open round in opening order (operator), committing the

@@ -108,6 +108,8 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         uint32 closedSeq;
         uint32 finalizedSeq;
         uint64 pausedUntil;
+        /// Id of the last closed round (round ids fit 64 bits).
+        uint64 closedRoundId;
     }
 
     /// @notice The stake token.
@@ -161,13 +163,12 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         if (block.timestamp < c.pausedUntil) revert EnforcedPause();
         if (amount == 0) revert ZeroAmount();
         uint256 received = _pull(amount);
-        uint32 f = c.finalizedSeq;
-        (Pool memory p, Queue memory q, bool qDirty) = _load(modelId, f);
+        (Pool memory p, Queue memory q, bool qDirty, uint32 f) = _load(modelId, c.finalizedSeq);
         Staker memory s = _stakers[modelId][msg.sender];
         bool sDirty = _credit(modelId, msg.sender, s, f);
         uint256 shares = ShareMath.toSharesDown(received, p.totalAssets, p.totalShares);
         if (shares == 0) revert ZeroShares(received);
-        if (c.closedSeq == f) {
+        if (c.closedSeq <= f) {
             // Nothing closed is pending: the deposit is at risk in the next round to close only.
             p.totalAssets = (p.totalAssets + received).toUint96();
             p.totalShares = (p.totalShares + shares).toUint128();
@@ -190,7 +191,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
             _addDeposit(modelId, s, key, received, f);
             sDirty = true;
             _waiting += received;
-            emit Staked(modelId, msg.sender, received, 0, _roundIdOf[key]);
+            emit Staked(modelId, msg.sender, received, 0, c.closedRoundId);
         }
         uint256 total = p.totalAssets + (p.queued ? q.waiting : 0);
         if (total > MAX_MODEL_STAKE) revert ModelStakeLimit(modelId, total, MAX_MODEL_STAKE);
@@ -203,8 +204,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     function requestUnstake(bytes32 modelId, uint256 amount) external nonReentrant returns (uint256 requestId) {
         if (amount == 0) revert ZeroAmount();
         Clock memory c = _clock;
-        uint32 f = c.finalizedSeq;
-        (Pool memory p, Queue memory q, bool qDirty) = _load(modelId, f);
+        (Pool memory p, Queue memory q, bool qDirty, uint32 f) = _load(modelId, c.finalizedSeq);
         Staker memory s = _stakers[modelId][msg.sender];
         _credit(modelId, msg.sender, s, f);
         uint256 owned = s.shares;
@@ -222,7 +222,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         r.modelId = modelId;
         r.shares = uint128(shares);
         uint256 releaseRound;
-        if (c.closedSeq == f) {
+        if (c.closedSeq <= f) {
             // No closed round is pending: the shares are at risk nowhere, convert them now.
             uint256 assets = ShareMath.toAssetsDown(shares, p.totalAssets, p.totalShares);
             // shares <= totalShares and assets <= totalAssets (rounding down).
@@ -246,7 +246,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
             p.queued = true;
             qDirty = true;
             r.key = key;
-            releaseRound = _roundIdOf[key];
+            releaseRound = c.closedRoundId;
         }
         _pools[modelId] = p;
         if (qDirty) _queues[modelId] = q;
@@ -264,12 +264,11 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         uint256 assets = r.assets;
         uint32 key = r.key;
         if (key != 0) {
-            uint32 f = _clock.finalizedSeq;
-            if (key > f) revert NotReleased(requestId, _roundIdOf[key]);
             (ExitBucket storage b, bool archived) = _exitBucket(modelId, key);
             if (!b.applied) {
                 // Released but not yet converted: apply the model's due buckets now.
-                (Pool memory p, Queue memory q, bool qDirty) = _load(modelId, f);
+                (Pool memory p, Queue memory q, bool qDirty, uint32 f) = _load(modelId, _clock.finalizedSeq);
+                if (key > f) revert NotReleased(requestId, _roundIdOf[key]);
                 _pools[modelId] = p;
                 if (qDirty) _queues[modelId] = q;
             }
@@ -302,8 +301,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc ITournament
     function poke(bytes32 modelId, address staker) external nonReentrant {
-        uint32 f = _clock.finalizedSeq;
-        (Pool memory p, Queue memory q, bool qDirty) = _load(modelId, f);
+        (Pool memory p, Queue memory q, bool qDirty, uint32 f) = _load(modelId, _clock.finalizedSeq);
         _pools[modelId] = p;
         if (qDirty) _queues[modelId] = q;
         Staker memory s = _stakers[modelId][staker];
@@ -321,7 +319,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         uint256 latest = _roundIdOf[c.latestSeq];
         if (roundId <= latest) revert RoundIdNotIncreasing(roundId, latest);
         if (
-            params.payoutCap > MAX_PAYOUT_CAP || params.corrMultiplier > MAX_MULTIPLIER
+            roundId > type(uint64).max || params.payoutCap > MAX_PAYOUT_CAP || params.corrMultiplier > MAX_MULTIPLIER
                 || params.mmcMultiplier > MAX_MULTIPLIER || params.closesAt > params.resolvesAt
                 || params.resolvesAt > block.timestamp + MAX_ROUND_LENGTH
         ) revert InvalidParams();
@@ -348,6 +346,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         r.closedAt = uint64(block.timestamp);
         r.submissionsRoot = submissionsRoot;
         _clock.closedSeq = seq;
+        _clock.closedRoundId = uint64(roundId);
         emit RoundClosed(roundId, submissionsRoot);
     }
 
@@ -456,9 +455,11 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         bytes32 modelId = leaf.modelId;
         Pool memory p = _pools[modelId];
         if (p.settledSeq >= b.seq) revert AlreadySettled(b.roundId, modelId);
+        Queue memory q;
+        bool qDirty;
         if (p.queued) {
-            Queue memory q = _queues[modelId];
-            if (_applyDue(modelId, p, q, b.finalizedSeq)) _queues[modelId] = q;
+            q = _queues[modelId];
+            qDirty = _applyDue(modelId, p, q, b.finalizedSeq);
         }
         uint256 atRisk = p.totalAssets;
         if (atRisk == 0) revert NoStakeAtRisk(b.roundId, modelId);
@@ -481,8 +482,12 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         }
         b.stake += atRisk;
         p.settledSeq = b.seq;
-        _pools[modelId] = p;
         emit ModelSettled(b.roundId, modelId, atRisk, ratio, payout);
+        // The model's result in this round has landed and every earlier one too: what waits for
+        // this round's close key can apply now (R1), so no later stake pays for it.
+        if (p.queued && _applyDue(modelId, p, q, b.seq)) qDirty = true;
+        _pools[modelId] = p;
+        if (qDirty) _queues[modelId] = q;
     }
 
     /// @inheritdoc ITournament
@@ -615,8 +620,8 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc ITournament
     function positionDetails(bytes32 modelId, address staker) public view returns (Position memory pos) {
-        uint32 f = _clock.finalizedSeq;
-        (Pool memory p,, uint256[RING] memory joined) = _preview(modelId, f);
+        (Pool memory p,, uint256[RING] memory joined) = _preview(modelId, _clock.finalizedSeq);
+        uint32 f = _landed(_pools[modelId], _clock.finalizedSeq);
         Staker memory s = _stakers[modelId][staker];
         uint256 shares = s.shares;
         if (s.mask != 0) {
@@ -656,7 +661,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         uint32 key = r.key;
         if (key == 0) return u;
         u.releaseRound = _roundIdOf[key];
-        if (r.withdrawn || key > _clock.finalizedSeq) return u;
+        if (r.withdrawn || key > _landed(_pools[r.modelId], _clock.finalizedSeq)) return u;
         ExitBucket memory b = _exitBucketView(r.modelId, key);
         if (!b.applied) {
             (Pool memory p,,) = _preview(r.modelId, key - 1);
@@ -669,7 +674,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     function isWithdrawable(uint256 requestId) external view returns (bool) {
         Request storage r = _requests[requestId];
         if (r.staker == address(0) || r.withdrawn) return false;
-        return r.key <= _clock.finalizedSeq;
+        return r.key <= _landed(_pools[r.modelId], _clock.finalizedSeq);
     }
 
     /// @inheritdoc ITournament
@@ -761,10 +766,20 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
 
     /* INTERNAL: model pools */
 
-    /// Loads a model's pool about to change and applies its due buckets (keys <= f). The caller
-    /// stores the pool, and the queue when `qDirty`.
-    function _load(bytes32 modelId, uint32 f) private returns (Pool memory p, Queue memory q, bool qDirty) {
+    /// The last seq whose result has landed on the model: every round up to the finalized one,
+    /// and the round it was last settled in (its result is applied; earlier ones are final).
+    function _landed(Pool memory p, uint32 finalizedSeq) private pure returns (uint32) {
+        return p.settledSeq > finalizedSeq ? p.settledSeq : finalizedSeq;
+    }
+
+    /// Loads a model's pool about to change and applies its due buckets (keys <= f, the landed
+    /// seq, returned). The caller stores the pool, and the queue when `qDirty`.
+    function _load(bytes32 modelId, uint32 finalizedSeq)
+        private
+        returns (Pool memory p, Queue memory q, bool qDirty, uint32 f)
+    {
         p = _pools[modelId];
+        f = _landed(p, finalizedSeq);
         if (p.queued) {
             q = _queues[modelId];
             qDirty = _applyDue(modelId, p, q, f);
@@ -815,6 +830,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     {
         p = _pools[modelId];
         if (!p.queued) return (p, q, joined);
+        f = _landed(p, f);
         q = _queues[modelId];
         for (uint32 key = q.base; key <= f && (q.joinMask | q.exitMask) != 0; ++key) {
             uint256 i = key % RING;
