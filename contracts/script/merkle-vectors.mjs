@@ -38,11 +38,15 @@ for (const [t, size] of SIZES.entries()) {
   // Subsets: every leaf alone, all leaves, and a few mixed ones.
   const subsets = values.map((_, i) => [i]);
   if (size > 1) subsets.push(values.map((_, i) => i));
-  if (size > 2) subsets.push([0, size - 1], values.map((_, i) => i).filter((i) => i % 2 === 1));
+  if (size > 2)
+    subsets.push(
+      [0, size - 1],
+      values.map((_, i) => i).filter((i) => i % 2 === 1),
+    );
   if (size > 4) subsets.push([size - 2, 1, 0]);
   const proofs = subsets.map((indices) => {
     const mp = tree.getMultiProof(indices);
-    const order = mp.leaves.map((leaf) => values.findIndex((v) => v === leaf));
+    const order = mp.leaves.map((leaf) => values.indexOf(leaf));
     if (!StandardMerkleTree.verifyMultiProof(tree.root, TYPES, mp)) throw new Error("bad proof");
     return { indices, order, proof: mp.proof, proofFlags: mp.proofFlags };
   });
@@ -60,7 +64,9 @@ for (const [t, size] of SIZES.entries()) {
 const text = `${JSON.stringify({ treeCount: trees.length, trees }, null, 2)}\n`;
 if (process.argv.includes("--check")) {
   if (readFileSync(out, "utf8") !== text) {
-    console.error("test/vectors/merkle.json is stale: run node contracts/script/merkle-vectors.mjs");
+    console.error(
+      "test/vectors/merkle.json is stale: run node contracts/script/merkle-vectors.mjs",
+    );
     process.exit(1);
   }
 } else {

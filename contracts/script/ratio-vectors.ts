@@ -26,7 +26,12 @@ const T = WAD;
 const PARAMS: PayoutParams[] = [
   DEFAULT_PAYOUT_PARAMS,
   { corrMultiplier: WAD, mmcMultiplier: WAD, payoutCap: WAD / 4n, stakeThreshold: 1_000n * T },
-  { corrMultiplier: 100n * WAD, mmcMultiplier: 0n, payoutCap: WAD / 4n, stakeThreshold: 10_000n * T },
+  {
+    corrMultiplier: 100n * WAD,
+    mmcMultiplier: 0n,
+    payoutCap: WAD / 4n,
+    stakeThreshold: 10_000n * T,
+  },
   { corrMultiplier: WAD / 3n, mmcMultiplier: 3n * WAD, payoutCap: 1n, stakeThreshold: 5n * T },
 ];
 const SCORES: [number, number][] = [
@@ -42,13 +47,21 @@ const SCORES: [number, number][] = [
   [0.031, 0.0005],
 ];
 const TOTALS: bigint[] = [0n, 50_000n * T, 144_000n * T, 70_001_000n * T + 7n];
-const STAKES: bigint[] = [1n, 19n, 123_456_789n, 1_000n * T, 72_000n * T + 3n, 2n ** 86n, 2n ** 88n - 1n];
+const STAKES: bigint[] = [
+  1n,
+  19n,
+  123_456_789n,
+  1_000n * T,
+  72_000n * T + 3n,
+  2n ** 86n,
+  2n ** 88n - 1n,
+];
 
 /** The factor payout.ts applies: min(1, stakeThreshold / total), WAD, truncated. */
 function factorOf(p: PayoutParams, total: bigint): bigint {
   if (total === 0n) return WAD;
   const f = (p.stakeThreshold * WAD) / total;
-  return f < WAD ? f : WAD;
+  return Math.min(f, WAD);
 }
 
 const vectors = [];
@@ -84,7 +97,9 @@ for (const [pi, params] of PARAMS.entries()) {
 const text = `${JSON.stringify({ count: vectors.length, vectors }, null, 2)}\n`;
 if (process.argv.includes("--check")) {
   if (readFileSync(out, "utf8") !== text) {
-    console.error("test/vectors/ratios.json is stale: run npx tsx contracts/script/ratio-vectors.ts");
+    console.error(
+      "test/vectors/ratios.json is stale: run npx tsx contracts/script/ratio-vectors.ts",
+    );
     process.exit(1);
   }
 } else {

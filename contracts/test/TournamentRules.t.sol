@@ -139,9 +139,12 @@ contract TournamentRulesTest is BaseTest {
         stakeAs(bob, MODEL_A, 500e18);
         scoreRatio(1, MODEL_A, -0.05e18);
         resolve(1);
-        settleAll(1);
-        assertEq(tournament.modelStake(MODEL_A).waitingAssets, 500e18, "bob's deposit intact");
-        assertEq(assets(MODEL_A), 950e18, "only the pool burnt");
+        assertEq(tournament.modelStake(MODEL_A).waitingAssets, 500e18, "bob's deposit waits");
+        Settled memory s = settleAllFor(1, MODEL_A);
+        assertEq(s.payout, -50e18, "only the pool burnt");
+        // The result landed, then bob's deposit joined: whole.
+        assertEq(assets(MODEL_A), 950e18 + 500e18, "pool after the join");
+        assertEq(tournament.modelStake(MODEL_A).waitingAssets, 0, "joined");
         finalize(1);
         uint256 sb = toShares(500e18, 950e18, 1000e18);
         assertEq(sharesOf(MODEL_A, bob), sb, "joined at the price after the burn");
@@ -158,8 +161,8 @@ contract TournamentRulesTest is BaseTest {
         stakeAs(carol, MODEL_A, 500e18);
         scoreRatio(1, MODEL_A, 0.04e18); // +80
         resolve(1);
-        settleAll(1);
         vm.recordLogs();
+        settleAll(1); // the model's result, then what waited for round 1's key
         finalize(1);
         tournament.poke(MODEL_A, carol);
         Vm.Log[] memory logs = vm.getRecordedLogs();
@@ -975,6 +978,30 @@ contract TournamentRulesTest is BaseTest {
         assertEq(p.waitingAssets, 0, "carol's deposit credited");
         assertEq(p.waitingUntilRound, 0, "no wait key left");
         assertTrue(tournament.unstakeRequest(ra).withdrawn, "alice's request claimed");
+    }
+
+    /// R12 "claimed records are deleted; per staker one slot plus one per waiting deposit key":
+    /// of the slots a waiting deposit writes, once it joined, was credited and every share left,
+    /// only the model's pool and queue and the staker's slot may stay non-zero.
+    function test_R12_claimedDepositRecordsAreDeleted() public {
+        stakeAs(alice, MODEL_A, 1000e18);
+        openAndClose(1);
+        vm.record();
+        stakeAs(bob, MODEL_A, 500e18); // waits: a deposit record, a join bucket
+        (, bytes32[] memory written) = vm.accesses(address(tournament));
+        scoreRatio(1, MODEL_A, 0.02e18);
+        complete(1);
+        exitAll(bob, MODEL_A); // credits bob's deposit, then every share of his leaves
+        exitAll(alice, MODEL_A);
+        uint256 left;
+        for (uint256 i; i < written.length; ++i) {
+            bool seen;
+            for (uint256 j; j < i; ++j) {
+                if (written[j] == written[i]) seen = true;
+            }
+            if (!seen && vm.load(address(tournament), written[i]) != bytes32(0)) ++left;
+        }
+        assertLe(left, 3, "slots left by a claimed deposit (pool, queue, staker)");
     }
 
     /* HELPERS */
