@@ -52,7 +52,9 @@ pragma solidity 0.8.30;
 ///    transfer to 0x…dEaD if it has none); |payout| <= stake at risk / 4 < assets.
 /// R7 Complete settlement. At resolution the operator declares how many models have stake at
 ///    risk (modelsAtRisk); the round can only be finalized once that many models are settled,
-///    and no more can be settled. `tourney verify` checks the count against the chain's stakes.
+///    and no more can be settled, and once the settled positive payouts (before scaling) sum
+///    exactly to the declared total T. `tourney verify` checks the count against the chain's
+///    stakes. A round whose declarations cannot be met is cancelled after the grace period (R8).
 /// R8 Liveness. Anyone may finalize a fully settled round. Anyone may cancel the next round to
 ///    finalize, if closed or resolved, once block time passes
 ///    max(resolvesAt, end of the last pause) + GRACE_PERIOD: no more payouts or burns in it (ones
@@ -235,6 +237,7 @@ interface ITournament {
     error AlreadySettled(uint256 roundId, bytes32 modelId);
     error TooManyModels(uint256 roundId, uint256 modelsAtRisk);
     error NotFullySettled(uint256 roundId, uint256 settled, uint256 atRisk);
+    error DeclaredTotalMismatch(uint256 roundId, uint256 declared, uint256 total);
     error PayoutsExceedDeclared(uint256 roundId, uint256 declared, uint256 total);
     error TooEarlyToCancel(uint256 roundId, uint256 cancellableAt);
     error StakeAtRiskUnavailable(uint256 roundId, bytes32 modelId);

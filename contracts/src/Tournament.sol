@@ -66,19 +66,19 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     /// Deposits of one model with one key: waiting (`applied` false) or joined for `shares`,
     /// of which `assets`/`shares` are what their owners have not claimed yet.
     struct JoinBucket {
-        uint32 key;
+        uint24 key;
         bool applied;
-        uint88 assets;
+        uint96 assets;
         uint128 shares;
     }
 
     /// Unstake requests of one model with one key: in the pool (`applied` false) or released for
     /// `assets`; `shares`/`assets` are what their requests have not withdrawn yet.
     struct ExitBucket {
-        uint32 key;
+        uint24 key;
         bool applied;
         uint128 shares;
-        uint88 assets;
+        uint96 assets;
     }
 
     struct Staker {
@@ -177,16 +177,10 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
             emit Staked(modelId, msg.sender, received, shares, 0);
         } else {
             uint32 key = c.closedSeq;
-            if (!p.queued) q = Queue(f + 1, 0, 0, 0);
-            uint256 bit = 1 << (key % RING);
-            if (q.joinMask & bit == 0) {
-                _openJoin(modelId, key);
-                q.joinMask |= uint32(bit);
-            }
+            _enqueue(modelId, p, q, f, key, true);
             JoinBucket storage b = _joins[modelId][key % RING];
-            b.assets = (b.assets + received).toUint88();
+            b.assets = (b.assets + received).toUint96();
             q.waiting = (q.waiting + received).toUint128();
-            p.queued = true;
             qDirty = true;
             _addDeposit(modelId, s, key, received, f);
             sDirty = true;
@@ -235,15 +229,8 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
             _released += assets;
         } else {
             uint32 key = c.closedSeq;
-            if (!p.queued) q = Queue(f + 1, 0, 0, 0);
-            uint256 bit = 1 << (key % RING);
-            if (q.exitMask & bit == 0) {
-                _openExit(modelId, key);
-                q.exitMask |= uint32(bit);
-            }
-            ExitBucket storage b = _exits[modelId][key % RING];
-            b.shares += uint128(shares);
-            p.queued = true;
+            _enqueue(modelId, p, q, f, key, false);
+            _exits[modelId][key % RING].shares += uint128(shares);
             qDirty = true;
             r.key = key;
             releaseRound = c.closedRoundId;
@@ -281,7 +268,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
                 delete _exitArchive[modelId][key];
             } else {
                 b.shares = uint128(bShares - shares);
-                b.assets = uint88(bAssets - assets);
+                b.assets = uint96(bAssets - assets);
             }
             r.assets = uint128(assets);
         }
@@ -324,6 +311,8 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
                 || params.resolvesAt > block.timestamp + MAX_ROUND_LENGTH
         ) revert InvalidParams();
         uint32 seq = c.latestSeq + 1;
+        // Seqs fit 24 bits in pools and buckets (16 million rounds).
+        if (seq > type(uint24).max) revert InvalidParams();
         _clock.latestSeq = seq;
         _roundIdOf[seq] = roundId;
         Round storage r = _rounds[roundId];
@@ -494,6 +483,9 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     function finalizeRound(uint256 roundId) external nonReentrant {
         Round storage r = _expect(roundId, RoundStatus.Resolved);
         if (r.modelsSettled != r.modelsAtRisk) revert NotFullySettled(roundId, r.modelsSettled, r.modelsAtRisk);
+        if (r.declared != r.totalPositivePayout) {
+            revert DeclaredTotalMismatch(roundId, r.declared, r.totalPositivePayout);
+        }
         uint256 returned = _closeBooks(r, RoundStatus.Settled);
         emit RoundFinalized(roundId, r.paid, r.burnt, returned);
     }
@@ -665,7 +657,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         ExitBucket memory b = _exitBucketView(r.modelId, key);
         if (!b.applied) {
             (Pool memory p,,) = _preview(r.modelId, key - 1);
-            b.assets = uint88(ShareMath.toAssetsDown(b.shares, p.totalAssets, p.totalShares));
+            b.assets = uint96(ShareMath.toAssetsDown(b.shares, p.totalAssets, p.totalShares));
         }
         u.assets = r.shares == b.shares ? b.assets : Math.mulDiv(r.shares, b.assets, b.shares);
     }
@@ -797,7 +789,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
                 ExitBucket storage e = _exits[modelId][i];
                 uint256 shares = e.shares;
                 uint256 assets = _exitStep(p, shares);
-                e.assets = uint88(assets);
+                e.assets = uint96(assets);
                 e.applied = true;
                 q.exitMask &= ~bit;
                 _released += assets;
@@ -875,19 +867,36 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         emit DustSwept(modelId, dust);
     }
 
+    /// Marks the join (or exit) bucket of `key` waiting in the model's queue, opening it if new.
+    /// `f` is the model's landed seq: an empty queue restarts at f + 1.
+    function _enqueue(bytes32 modelId, Pool memory p, Queue memory q, uint32 f, uint32 key, bool join) private {
+        if (!p.queued) (q.base, q.joinMask, q.exitMask, q.waiting) = (f + 1, 0, 0, 0);
+        uint32 bit = uint32(1 << (key % RING));
+        if (join) {
+            if (q.joinMask & bit == 0) {
+                _openJoin(modelId, key);
+                q.joinMask |= bit;
+            }
+        } else if (q.exitMask & bit == 0) {
+            _openExit(modelId, key);
+            q.exitMask |= bit;
+        }
+        p.queued = true;
+    }
+
     /// Readies the ring bucket for a new key: archives its previous key's unclaimed part.
     function _openJoin(bytes32 modelId, uint32 key) private {
         JoinBucket storage b = _joins[modelId][key % RING];
         JoinBucket memory old = b;
         if (old.assets != 0) _joinArchive[modelId][old.key] = old;
-        _joins[modelId][key % RING] = JoinBucket(key, false, 0, 0);
+        _joins[modelId][key % RING] = JoinBucket(uint24(key), false, 0, 0);
     }
 
     function _openExit(bytes32 modelId, uint32 key) private {
         ExitBucket storage b = _exits[modelId][key % RING];
         ExitBucket memory old = b;
         if (old.shares != 0) _exitArchive[modelId][old.key] = old;
-        _exits[modelId][key % RING] = ExitBucket(key, false, 0, 0);
+        _exits[modelId][key % RING] = ExitBucket(uint24(key), false, 0, 0);
     }
 
     /// The bucket of `key`: in the ring, or archived once its ring slot was reused.
@@ -940,7 +949,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
                 else (b.assets, b.shares) = (0, 0);
             } else {
                 shares = Math.mulDiv(dep, bShares, bAssets);
-                b.assets = uint88(bAssets - dep);
+                b.assets = uint96(bAssets - dep);
                 b.shares = uint128(bShares - shares);
             }
             s.shares = (s.shares + shares).toUint128();
