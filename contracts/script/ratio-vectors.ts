@@ -61,7 +61,8 @@ const STAKES: bigint[] = [
 function factorOf(p: PayoutParams, total: bigint): bigint {
   if (total === 0n) return WAD;
   const f = (p.stakeThreshold * WAD) / total;
-  return Math.min(f, WAD);
+  // biome-ignore lint/complexity/useMathMinMax: bigint (Math.min takes numbers)
+  return f < WAD ? f : WAD;
 }
 
 const vectors = [];

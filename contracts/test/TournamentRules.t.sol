@@ -518,15 +518,25 @@ contract TournamentRulesTest is BaseTest {
     }
 
     function test_R5_unpaidReserveReturnsToThePoolAtFinalization() public {
-        stakeAs(alice, MODEL_A, 1000e18);
+        redeploy(20e18);
+        bytes32[3] memory ms = [MODEL_A, MODEL_B, MODEL_C];
+        for (uint256 i; i < 3; ++i) {
+            stakeAs(alice, ms[i], 1000e18);
+        }
         openAndClose(1);
-        scoreRatio(1, MODEL_A, 0.03e18);
-        resolve(1, WAD, 100e18, 1);
+        for (uint256 i; i < 3; ++i) {
+            scoreRatio(1, ms[i], 0.01e18); // 10 each, 30 declared, 20 reserved
+        }
+        resolve(1);
         settleAll(1);
+        uint256 each = uint256(10e18) * 20e18 / 30e18; // rounded down
+        assertEq(assets(MODEL_A), 1000e18 + each, "pro rata");
+        uint256 returned = 20e18 - 3 * each;
+        assertTrue(returned > 0, "rounding left some reserve");
         vm.expectEmit(true, false, false, true, address(tournament));
-        emit ITournament.RoundFinalized(1, 30e18, 0, 70e18);
+        emit ITournament.RoundFinalized(1, 3 * each, 0, returned);
         finalize(1);
-        assertEq(tournament.rewardPool(), POOL - 30e18, "70 back");
+        assertEq(tournament.rewardPool(), returned, "back to the pool");
         assertEq(tournament.reservedRewards(), 0, "nothing reserved");
     }
 
@@ -597,6 +607,20 @@ contract TournamentRulesTest is BaseTest {
         settleOne(1, 0);
         vm.expectRevert(abi.encodeWithSelector(ITournament.TooManyModels.selector, 1, 1));
         settleOne(1, 1);
+    }
+
+    function test_R7_finalizeNeedsTheDeclaredTotalElseTheRoundIsCancelled() public {
+        stakeAs(alice, MODEL_A, 1000e18);
+        openAndClose(1);
+        scoreRatio(1, MODEL_A, 0.03e18);
+        resolve(1, WAD, 100e18, 1); // declares 100, the leaves pay 30
+        settleAll(1);
+        vm.expectRevert(abi.encodeWithSelector(ITournament.DeclaredTotalMismatch.selector, 1, 30e18, 100e18));
+        finalize(1);
+        cancel(1);
+        assertEq(assets(MODEL_A), 1030e18, "the settled payout stays");
+        assertEq(tournament.rewardPool(), POOL - 30e18, "the unpaid 70 back");
+        assertEq(tournament.reservedRewards(), 0, "nothing reserved");
     }
 
     function test_R7_roundWithoutModelsAtRiskFinalizesAtOnce() public {
@@ -919,7 +943,7 @@ contract TournamentRulesTest is BaseTest {
         openAndClose(2);
         scoreRatio(1, MODEL_A, 0.05e18);
         scoreRatio(1, MODEL_B, -0.03e18);
-        resolve(1, WAD, 200e18, 2); // reserve more than paid
+        resolve(1);
         assertEq(token.balanceOf(address(tournament)), books(), "resolved");
         settleAll(1);
         assertEq(token.balanceOf(address(tournament)), books(), "settled");

@@ -93,7 +93,7 @@ contract TournamentInvariantTest is InvariantTest {
     /// finalized every staker withdraws everything, and only the reward pool remains.
     function afterInvariant() public {
         if (handler.calls() > handler.FILL_TARGET()) {
-            assertEq(handler.maxOverlap(), handler.FILL_TARGET(), "reached 25 overlapping rounds");
+            assertTrue(handler.maxOverlap() >= handler.FILL_TARGET(), "reached 25 overlapping rounds");
         }
         handler.drainAll();
         for (uint256 m; m < handler.modelCount(); ++m) {
