@@ -73,10 +73,12 @@ pragma solidity 0.8.30;
 ///    fee-on-transfer token credits what arrived); products that can overflow use mulDiv.
 ///    Token balance == sum of model assets + waiting deposits + released unwithdrawn +
 ///    reward pool + reserved rewards.
-/// R12 Bounded storage. Per model the contract keeps its pool, its queue and one record per key
-///    with waiting joins or exits (at most MAX_OVERLAP + 1) or with released shares/deposits not
-///    yet claimed by every owner; claimed records are deleted. Per staker: one slot plus one per
-///    waiting deposit key. Nothing grows with the number of rounds.
+/// R12 Bounded storage. Per model the contract keeps its pool, its queue and two rings of
+///    MAX_OVERLAP buckets (waiting joins, waiting exits) indexed by key % MAX_OVERLAP, whose
+///    slots are reused by later keys; a bucket whose owners have not all claimed when its slot
+///    is reused moves to an archive record, deleted once the last owner claims. Per staker and
+///    model: one slot plus a ring of MAX_OVERLAP reusable deposit slots. Nothing grows with the
+///    number of rounds; what outlives its ring slot is bounded by the unclaimed owners.
 interface ITournament {
     enum RoundStatus {
         None,
