@@ -6,6 +6,7 @@
 //
 //   node contracts/script/merkle-vectors.mjs          write the file
 //   node contracts/script/merkle-vectors.mjs --check  fail if the file is not what it would write
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -61,7 +62,21 @@ for (const [t, size] of SIZES.entries()) {
   });
 }
 
-const text = `${JSON.stringify({ treeCount: trees.length, trees }, null, 2)}\n`;
+// Formatted as the repository's formatter (biome) would, so `npm run lint` passes on it.
+const biome = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "node_modules",
+  ".bin",
+  "biome",
+);
+const formatted = spawnSync(biome, ["format", `--stdin-file-path=${out}`], {
+  input: JSON.stringify({ treeCount: trees.length, trees }, null, 2),
+  encoding: "utf8",
+});
+if (formatted.status !== 0) throw new Error(`biome format failed: ${formatted.stderr}`);
+const text = formatted.stdout;
 if (process.argv.includes("--check")) {
   if (readFileSync(out, "utf8") !== text) {
     console.error(
