@@ -4,53 +4,59 @@ pragma solidity 0.8.30;
 import {StakeToken} from "../../src/StakeToken.sol";
 import {ITournament} from "../../src/ITournament.sol";
 import {Tournament} from "../../src/Tournament.sol";
+import {Merkle} from "../utils/Merkle.sol";
 import {Test} from "../utils/Test.sol";
 import {Vm} from "../utils/Vm.sol";
 
-/// @notice Drives the tournament through bounded random sequences for the invariant runner. It
-/// holds every role (it deployed the contracts) and only makes calls that must succeed; calls
-/// that must revert (while paused, a second settlement) are tried and a success is recorded as a
-/// violation. Ghost variables mirror what the contract should hold.
+/// @notice Drives the tournament through bounded random sequences for the invariant runner:
+/// several stakers and models through stake, requestUnstake, withdraw, poke and fundRewards, and
+/// rounds through open/close, resolve (with a real scores root over the handler's leaves),
+/// settle (random batches with multiproofs), finalize, cancel (after a warp) and pause/unpause.
+///
+/// Rounds run in cycles: the handler fills up to `target` closed unresolved rounds (every call
+/// opens and closes one more, so each run reaches 25, recorded in `maxOverlap`), then drains.
+/// It holds every role and only makes calls that must succeed; calls that must revert (a
+/// second settlement) are tried and a success is recorded as a violation, as are ghost checks
+/// that fail at settle time (shares at risk, stake at risk figures).
 contract Handler is Test {
     uint256 internal constant ACTORS = 4;
+    /// Staked models; the trees also hold one more scored model nobody stakes.
     uint256 internal constant MODELS = 3;
+    uint256 public constant FILL_TARGET = 25;
     bytes32 internal constant MODEL_SETTLED_SIG = keccak256("ModelSettled(uint256,bytes32,uint256,int256,int256)");
 
     StakeToken public token;
     Tournament public tournament;
     address[ACTORS] internal actors;
-    bytes32[MODELS] internal models;
+    bytes32[MODELS + 1] internal models;
 
     struct Req {
         uint256 id;
         uint256 actor;
         uint256 model;
         uint256 shares;
-        /// Round id whose finalization releases it (0: converted at request).
-        uint256 releaseRound;
+        /// Seq of the round whose result releases it (0: released at request).
+        uint256 keySeq;
         bool withdrawn;
     }
 
     Req[] internal reqs;
-    /// Round ids in opening order; rounds[finalizedCount] is the next to settle and finalize.
+    /// Round ids in opening order (seq - 1).
     uint256[] public rounds;
+    uint256 public closedCount;
     uint256 public finalizedCount;
-    mapping(uint256 roundId => int256[MODELS]) internal plannedRatio;
+    mapping(uint256 roundId => ITournament.ScoreLeaf[]) internal leaves;
     mapping(uint256 roundId => mapping(uint256 model => uint256)) public settleCount;
+    /// Rounds closed and unfinalized the fill phase aims at; 0 once draining.
+    uint256 public target = FILL_TARGET;
 
     /* GHOSTS */
-    mapping(uint256 actor => uint256) public deposited;
-    mapping(uint256 actor => uint256) public withdrawn;
-    /// Upper bound of what an actor may take out: deposits, plus its pro rata share of payouts
-    /// rounded up, minus its share of burns rounded down.
-    mapping(uint256 actor => int256) public entitled;
-    uint256 public totalDeposited;
-    uint256 public totalWithdrawn;
-    uint256 public totalPaid;
-    uint256 public totalBurnt;
-    uint256 public funded;
+    uint256 public maxOverlap;
     uint256 public calls;
-    /// Set when a call that must revert succeeded.
+    uint256 public settles;
+    uint256 public cancels;
+    uint256 public funded;
+    /// Set when a call that must revert succeeded, or a ghost check failed.
     string public violation;
 
     constructor() {
@@ -61,10 +67,13 @@ contract Handler is Test {
             vm.prank(actors[i]);
             token.approve(address(tournament), type(uint256).max);
         }
-        for (uint256 m; m < MODELS; ++m) {
+        for (uint256 m; m <= MODELS; ++m) {
             models[m] = keccak256(abi.encode("invariant-model", m));
         }
         token.approve(address(tournament), type(uint256).max);
+        token.mint(address(this), 1_000_000e18);
+        tournament.fundRewards(1_000_000e18);
+        funded = 1_000_000e18;
     }
 
     function actor(uint256 i) external view returns (address) {
@@ -87,263 +96,328 @@ contract Handler is Test {
         return rounds.length;
     }
 
+    function requestCount() external view returns (uint256) {
+        return reqs.length;
+    }
+
+    function request(uint256 i) external view returns (Req memory) {
+        return reqs[i];
+    }
+
+    function overlap() public view returns (uint256) {
+        return closedCount - finalizedCount;
+    }
+
+    /// Every action: time passes, and in the fill phase one more round opens and closes.
+    modifier step(uint256 seed) {
+        ++calls;
+        vm.warp(vm.getBlockTimestamp() + 1 hours + (seed % 1 days));
+        if (target != 0 && !tournament.paused()) {
+            if (overlap() < target && overlap() < tournament.MAX_OVERLAP()) _openAndClose(seed);
+            if (overlap() >= target) target = 0;
+        }
+        _;
+        if (overlap() > maxOverlap) maxOverlap = overlap();
+    }
+
     /* STAKING */
 
-    function stake(uint256 actorSeed, uint256 modelSeed, uint256 amount) external {
-        ++calls;
+    function stake(uint256 actorSeed, uint256 modelSeed, uint256 amount) external step(amount) {
+        if (tournament.paused()) return;
         uint256 a = actorSeed % ACTORS;
         uint256 m = modelSeed % MODELS;
-        amount = bound(amount, 1e9, 1_000_000e18);
-        if (tournament.paused()) {
-            token.mint(actors[a], amount);
-            vm.prank(actors[a]);
-            try tournament.stake(models[m], amount) {
-                violation = "stake while paused";
-            } catch {}
-            return;
-        }
-        (uint256 assets, uint256 shares,) = tournament.modelStake(models[m]);
-        // Must buy a share (a heavily burnt pool has a low price, a paid one a high one).
-        if (amount * (shares + 1) / (assets + 1) == 0) return;
+        amount = bound(amount, 1e9, 100_000e18);
+        ITournament.ModelStake memory ms = tournament.modelStake(models[m]);
+        // Must buy a share at the current price.
+        if (amount * (ms.totalShares + 1) / (ms.totalAssets + 1) == 0) return;
         token.mint(actors[a], amount);
         vm.prank(actors[a]);
         tournament.stake(models[m], amount);
-        deposited[a] += amount;
-        entitled[a] += int256(amount);
-        totalDeposited += amount;
     }
 
-    function requestUnstake(uint256 actorSeed, uint256 modelSeed, uint256 amount, bool all) external {
-        ++calls;
+    function requestUnstake(uint256 actorSeed, uint256 modelSeed, uint256 amount, bool all) external step(amount) {
         uint256 a = actorSeed % ACTORS;
         uint256 m = modelSeed % MODELS;
         (uint256 owned, uint256 value) = tournament.positionOf(models[m], actors[a]);
-        if (tournament.paused()) {
-            vm.prank(actors[a]);
-            try tournament.requestUnstake(models[m], type(uint256).max) {
-                violation = "requestUnstake while paused";
-            } catch {}
-            return;
-        }
         if (owned == 0 || (!all && value == 0)) return;
-        if (all) amount = type(uint256).max;
-        else amount = bound(amount, 1, value);
+        amount = all ? type(uint256).max : bound(amount, 1, value);
         vm.prank(actors[a]);
         uint256 id = tournament.requestUnstake(models[m], amount);
         ITournament.UnstakeRequest memory r = tournament.unstakeRequest(id);
-        reqs.push(Req(id, a, m, r.shares, r.releaseRound, false));
+        uint256 keySeq = r.releaseRound == 0 ? 0 : tournament.round(r.releaseRound).seq;
+        reqs.push(Req(id, a, m, r.shares, keySeq, false));
     }
 
-    function withdraw(uint256 seed) external {
-        ++calls;
+    function withdraw(uint256 seed) external step(seed) {
         uint256 n = reqs.length;
         if (n == 0) return;
-        // The first withdrawable request from a random start.
         for (uint256 k; k < n; ++k) {
             Req storage q = reqs[(seed % n + k) % n];
             if (q.withdrawn || !tournament.isWithdrawable(q.id)) continue;
-            address who = actors[q.actor];
-            uint256 before = token.balanceOf(who);
-            vm.prank(who);
+            vm.prank(actors[q.actor]);
             tournament.withdraw(q.id);
-            uint256 got = token.balanceOf(who) - before;
             q.withdrawn = true;
-            withdrawn[q.actor] += got;
-            totalWithdrawn += got;
             return;
         }
     }
 
-    function fundRewards(uint256 amount) external {
-        ++calls;
-        amount = bound(amount, 1, 100_000e18);
+    function poke(uint256 modelSeed, uint256 actorSeed) external step(modelSeed) {
+        tournament.poke(models[modelSeed % MODELS], actors[actorSeed % ACTORS]);
+    }
+
+    function fundRewards(uint256 amount) external step(amount) {
+        amount = bound(amount, 1, 10_000e18);
         token.mint(address(this), amount);
         tournament.fundRewards(amount);
         funded += amount;
     }
 
-    /// Unpauses when paused; pauses one time in four otherwise (so most sequences make progress).
-    function togglePause(uint256 seed) external {
-        ++calls;
-        if (tournament.paused()) tournament.unpause();
-        else if (seed % 4 == 0) tournament.pause();
+    /// Pauses one time in three when allowed (never while filling), unpauses otherwise.
+    function togglePause(uint256 seed) external step(seed) {
+        if (tournament.paused()) {
+            tournament.unpause();
+            return;
+        }
+        uint256 until = tournament.pausedUntil();
+        if (target != 0 || seed % 3 != 0) return;
+        if (until != 0 && vm.getBlockTimestamp() < until + tournament.PAUSE_COOLDOWN()) return;
+        tournament.pause();
     }
 
     /* ROUNDS */
 
-    function openRound(uint256 gap, uint256 cap) external {
-        ++calls;
-        // At most four unfinalized rounds at a time (they overlap, as in production).
-        if (rounds.length - finalizedCount >= 4) return;
-        uint256 id = tournament.latestRound() + bound(gap, 1, 3);
-        ITournament.RoundParams memory p = ITournament.RoundParams({
-            closesAt: 0,
-            resolvesAt: 0,
-            payoutCap: bound(cap, 0, 0.3e18),
-            corrMultiplier: 1e18,
-            mmcMultiplier: 1e18,
-            stakeThreshold: 0
-        });
-        if (tournament.paused()) {
-            try tournament.openRound(id, bytes32(id), p) {
-                violation = "openRound while paused";
-            } catch {}
-            return;
-        }
-        tournament.openRound(id, bytes32(id), p);
-        rounds.push(id);
+    function openAndClose(uint256 seed) external step(seed) {
+        if (tournament.paused() || overlap() >= tournament.MAX_OVERLAP()) return;
+        _openAndClose(seed);
     }
 
-    function closeRound(uint256 seed) external {
-        ++calls;
-        (bool found, uint256 id) = _pick(seed, ITournament.RoundStatus.Open);
-        if (!found) return;
-        if (tournament.paused()) {
-            try tournament.closeRound(id, bytes32(id)) {
-                violation = "closeRound while paused";
-            } catch {}
-            return;
-        }
-        tournament.closeRound(id, bytes32(id));
+    /// Resolves the next round to finalize with leaves drawn now (stakes at risk are exact).
+    function resolve(uint256 seed, uint256 pad) external step(seed) {
+        if (target != 0 || tournament.paused() || finalizedCount >= closedCount) return;
+        uint256 id = rounds[finalizedCount];
+        if (tournament.round(id).status != ITournament.RoundStatus.Closed) return;
+        _resolve(id, seed, pad);
     }
 
-    /// Resolves a closed round, planning each model's ratio now (stakes at risk are fixed) so the
-    /// declared positive total is exact, or padded to exercise the pro rata rule.
-    function resolveRound(uint256 seed, uint256 pad) external {
-        ++calls;
-        (bool found, uint256 id) = _pick(seed, ITournament.RoundStatus.Closed);
-        if (!found) return;
-        if (tournament.paused()) {
-            try tournament.resolveRound(id, bytes32(0), bytes32(0), 0) {
-                violation = "resolveRound while paused";
-            } catch {}
-            return;
-        }
-        int256 cap = int256(tournament.round(id).params.payoutCap);
-        uint256 total;
-        for (uint256 m; m < MODELS; ++m) {
-            int256 r = boundInt(int256(uint256(keccak256(abi.encode(seed, m)))), -cap, cap);
-            plannedRatio[id][m] = r;
-            int256 p = int256(tournament.stakeAtRisk(id, models[m])) * r / 1e18;
-            if (p > 0) total += uint256(p);
-        }
-        total += bound(pad, 0, 1_000_000e18) * (pad % 3 == 0 ? 1 : 0);
-        tournament.resolveRound(id, bytes32(id), bytes32(id), total);
-    }
-
-    /// Settles a random subset of the next round's unsettled models, then tries to settle one of
-    /// them again (must revert).
-    function settle(uint256 subset) external {
-        ++calls;
-        if (finalizedCount >= rounds.length) return;
+    /// Settles a random subset of the resolved round's unsettled models in one multiproof, then
+    /// tries one of them again (must revert).
+    function settle(uint256 subset) external step(subset) {
+        if (tournament.paused() || finalizedCount >= closedCount) return;
         uint256 id = rounds[finalizedCount];
         if (tournament.round(id).status != ITournament.RoundStatus.Resolved) return;
-        if (tournament.paused()) {
-            try tournament.settle(id, new bytes32[](0), new int256[](0)) {
-                violation = "settle while paused";
-            } catch {}
-            return;
-        }
+        uint256[] memory pick = new uint256[](MODELS);
         uint256 n;
-        uint256[MODELS] memory pick;
         for (uint256 m; m < MODELS; ++m) {
-            if ((subset >> m) & 1 == 1 && settleCount[id][m] == 0) pick[n++] = m;
+            if ((subset >> m) & 1 == 1 && settleCount[id][m] == 0 && _atRisk(id, m)) pick[n++] = m;
         }
-        bytes32[] memory ids = new bytes32[](n);
-        int256[] memory ratios = new int256[](n);
-        for (uint256 k; k < n; ++k) {
-            ids[k] = models[pick[k]];
-            ratios[k] = plannedRatio[id][pick[k]];
+        if (n == 0) return;
+        assembly ("memory-safe") {
+            mstore(pick, n)
         }
-        // Holdings before the call: pending shares count until their release round is final.
-        uint256[ACTORS][MODELS] memory held = _held();
-        vm.recordLogs();
-        tournament.settle(id, ids, ratios);
-        Vm.Log[] memory logs = vm.getRecordedLogs();
-        for (uint256 k; k < n; ++k) {
-            settleCount[id][pick[k]]++;
-        }
-        for (uint256 i; i < logs.length; ++i) {
-            if (logs[i].emitter != address(tournament) || logs[i].topics[0] != MODEL_SETTLED_SIG) continue;
-            (,, int256 payout) = abi.decode(logs[i].data, (uint256, int256, int256));
-            uint256 m = _modelIndex(logs[i].topics[2]);
-            (, uint256 totalShares,) = tournament.modelStake(models[m]);
-            for (uint256 a; a < ACTORS; ++a) {
-                uint256 h = held[m][a];
-                if (h == 0) continue;
-                if (payout > 0) {
-                    entitled[a] += int256((h * uint256(payout) + totalShares - 1) / totalShares);
-                } else if (payout < 0) {
-                    entitled[a] -= int256(h * uint256(-payout) / (totalShares + 1));
-                }
-            }
-            if (payout > 0) totalPaid += uint256(payout);
-            else totalBurnt += uint256(-payout);
-        }
-        if (n > 0) {
-            bytes32[] memory again = new bytes32[](1);
-            int256[] memory zero = new int256[](1);
-            again[0] = ids[subset % n];
-            try tournament.settle(id, again, zero) {
-                violation = "a model settled twice in a round";
-            } catch {}
-        }
-    }
-
-    function finalizeRound(uint256 retrySeed) external {
-        ++calls;
-        if (finalizedCount >= rounds.length) return;
-        uint256 id = rounds[finalizedCount];
-        if (tournament.round(id).status != ITournament.RoundStatus.Resolved) return;
-        if (tournament.paused()) {
-            try tournament.finalizeRound(id) {
-                violation = "finalizeRound while paused";
-            } catch {}
-            return;
-        }
-        tournament.finalizeRound(id);
-        ++finalizedCount;
-        // A finalized round settles no more.
-        bytes32[] memory ids = new bytes32[](1);
-        ids[0] = models[retrySeed % MODELS];
-        try tournament.settle(id, ids, new int256[](1)) {
-            violation = "settled a finalized round";
+        _settle(id, pick);
+        uint256 again = pick[subset % n];
+        uint256[] memory one = new uint256[](1);
+        one[0] = again;
+        (ITournament.ScoreLeaf[] memory ls, bytes32[] memory proof, bool[] memory flags) = _proof(id, one);
+        try tournament.settle(id, ls, proof, flags) {
+            violation = "a model settled twice";
         } catch {}
     }
 
-    /* HELPERS */
+    function finalize(uint256 seed) external step(seed) {
+        if (finalizedCount >= closedCount) return;
+        uint256 id = rounds[finalizedCount];
+        ITournament.Round memory r = tournament.round(id);
+        if (r.status != ITournament.RoundStatus.Resolved || r.modelsSettled != r.modelsAtRisk) return;
+        if (r.declared != r.totalPositivePayout) return; // padded: only cancellation ends it
+        vm.prank(actors[seed % ACTORS]);
+        tournament.finalizeRound(id);
+        ++finalizedCount;
+        _refill(seed);
+    }
 
-    /// Shares of each actor in each model that take part in payouts: active plus pending ones
-    /// whose release round is not finalized yet.
-    function _held() internal view returns (uint256[ACTORS][MODELS] memory held) {
-        for (uint256 m; m < MODELS; ++m) {
-            for (uint256 a; a < ACTORS; ++a) {
-                (held[m][a],) = tournament.positionOf(models[m], actors[a]);
+    /// Warps to the next round's cancellation time and cancels it (one call in four).
+    function cancel(uint256 seed) external step(seed) {
+        if (target != 0 || seed % 4 != 0 || finalizedCount >= closedCount) return;
+        uint256 id = rounds[finalizedCount];
+        uint256 at = tournament.cancellableAt(id);
+        if (vm.getBlockTimestamp() < at) vm.warp(at);
+        vm.prank(actors[seed % ACTORS]);
+        tournament.cancelRound(id);
+        ++finalizedCount;
+        ++cancels;
+        _refill(seed);
+    }
+
+    /* END STATE */
+
+    /// Closes, resolves, settles and finalizes every round; every actor then unstakes all and
+    /// withdraws every request.
+    function drainAll() external {
+        target = 0;
+        uint256 until = tournament.pausedUntil();
+        if (vm.getBlockTimestamp() < until) vm.warp(until);
+        while (closedCount < rounds.length) {
+            if (overlap() >= tournament.MAX_OVERLAP()) _completeNext();
+            tournament.closeRound(rounds[closedCount], bytes32(rounds[closedCount]));
+            ++closedCount;
+        }
+        while (finalizedCount < closedCount) {
+            _completeNext();
+        }
+        for (uint256 a; a < ACTORS; ++a) {
+            for (uint256 m; m < MODELS; ++m) {
+                tournament.poke(models[m], actors[a]);
+                (uint256 owned,) = tournament.positionOf(models[m], actors[a]);
+                if (owned == 0) continue;
+                vm.prank(actors[a]);
+                uint256 id = tournament.requestUnstake(models[m], type(uint256).max);
+                reqs.push(Req(id, a, m, owned, 0, false));
             }
         }
-        uint256 last = tournament.lastFinalizedRound();
         for (uint256 i; i < reqs.length; ++i) {
-            Req storage q = reqs[i];
-            if (q.releaseRound > last) held[q.model][q.actor] += q.shares;
+            if (reqs[i].withdrawn) continue;
+            vm.prank(actors[reqs[i].actor]);
+            tournament.withdraw(reqs[i].id);
+            reqs[i].withdrawn = true;
         }
     }
 
-    function _modelIndex(bytes32 id) internal view returns (uint256) {
+    /* INTERNAL */
+
+    function _refill(uint256 seed) internal {
+        if (overlap() == 0) target = 1 + seed % FILL_TARGET;
+    }
+
+    function _openAndClose(uint256 seed) internal {
+        uint256 id = tournament.latestRound() + 1 + seed % 3;
+        uint256 now_ = vm.getBlockTimestamp();
+        ITournament.RoundParams memory p = ITournament.RoundParams({
+            closesAt: uint64(now_),
+            resolvesAt: uint64(now_ + 28 days),
+            payoutCap: bound(seed >> 8, 0, 0.25e18),
+            corrMultiplier: 0.5e18,
+            mmcMultiplier: 2e18,
+            stakeThreshold: 72_000e18
+        });
+        tournament.openRound(id, bytes32(id), p);
+        rounds.push(id);
+        tournament.closeRound(id, bytes32(id));
+        ++closedCount;
+    }
+
+    function _completeNext() internal {
+        uint256 id = rounds[finalizedCount];
+        if (tournament.round(id).status == ITournament.RoundStatus.Closed) {
+            _resolve(id, uint256(keccak256(abi.encode(id))), 1);
+        }
+        uint256[] memory pick = new uint256[](MODELS);
+        uint256 n;
         for (uint256 m; m < MODELS; ++m) {
-            if (models[m] == id) return m;
+            if (settleCount[id][m] == 0 && _atRisk(id, m)) pick[n++] = m;
         }
-        revert("unknown model");
+        assembly ("memory-safe") {
+            mstore(pick, n)
+        }
+        if (n > 0) _settle(id, pick);
+        ITournament.Round memory r = tournament.round(id);
+        if (r.declared == r.totalPositivePayout) {
+            tournament.finalizeRound(id);
+        } else {
+            uint256 at = tournament.cancellableAt(id);
+            if (vm.getBlockTimestamp() < at) vm.warp(at);
+            tournament.cancelRound(id);
+        }
+        ++finalizedCount;
     }
 
-    /// A round with `status`: usually the oldest (rounds progress in order), sometimes any.
-    function _pick(uint256 seed, ITournament.RoundStatus status) internal view returns (bool, uint256) {
-        uint256 n = rounds.length;
-        if (n == 0) return (false, 0);
-        uint256 start = seed % 3 == 0 ? seed % n : finalizedCount;
-        for (uint256 k; k < n; ++k) {
-            uint256 id = rounds[(start + k) % n];
-            if (tournament.round(id).status == status) return (true, id);
+    function _atRisk(uint256 id, uint256 m) internal view returns (bool) {
+        return tournament.stakeAtRisk(id, models[m]) > 0;
+    }
+
+    function _resolve(uint256 id, uint256 seed, uint256 pad) internal {
+        uint256 factor = bound(seed >> 16, 0.5e18, 1e18);
+        uint256 total;
+        uint256 atRisk;
+        delete leaves[id];
+        for (uint256 m; m <= MODELS; ++m) {
+            uint256 h = uint256(keccak256(abi.encode(seed, m)));
+            int256 corr = boundInt(int256(h), -0.2e18, 0.2e18);
+            int256 mmc = boundInt(int256(h >> 128), -0.1e18, 0.1e18);
+            leaves[id].push(ITournament.ScoreLeaf(models[m], corr, mmc));
+            uint256 sar = tournament.stakeAtRisk(id, models[m]);
+            if (sar == 0) continue;
+            ++atRisk;
+            // payoutRatio would use a factor of 1 before resolution: apply the one posted now
+            int256 p = _withFactor(id, factor, corr, mmc, sar);
+            if (p > 0) total += uint256(p);
         }
-        return (false, 0);
+        // Sometimes declare more than the payouts: the round cannot be finalized (R7) and is
+        // cancelled after the grace period, its unpaid reserve back to the pool.
+        if (pad % 5 == 0) total += bound(pad, 1, 50_000e18);
+        tournament.resolveRound(id, bytes32(id), Merkle.root(Merkle.scoreTree(leaves[id])), factor, total, atRisk);
+    }
+
+    function _withFactor(uint256 id, uint256 factor, int256 corr, int256 mmc, uint256 sar)
+        internal
+        view
+        returns (int256)
+    {
+        ITournament.RoundParams memory p = tournament.round(id).params;
+        int256 s = (int256(p.corrMultiplier) * corr + int256(p.mmcMultiplier) * mmc) / 1e18;
+        int256 r = int256(factor) * s / 1e18;
+        int256 cap = int256(p.payoutCap);
+        if (r > cap) r = cap;
+        if (r < -cap) r = -cap;
+        return int256(sar) * r / 1e18;
+    }
+
+    function _proof(uint256 id, uint256[] memory which)
+        internal
+        view
+        returns (ITournament.ScoreLeaf[] memory, bytes32[] memory, bool[] memory)
+    {
+        ITournament.ScoreLeaf[] memory all = leaves[id];
+        Merkle.MultiProof memory mp = Merkle.multiProof(Merkle.scoreTree(all), which);
+        return (Merkle.leavesOf(mp, all), mp.proof, mp.flags);
+    }
+
+    /// Settles `pick` (model indices) and checks, per model, that the pool's shares are exactly
+    /// the shares at risk in the round (stakers' joined shares plus requested shares keyed at
+    /// or after it) and that the settled stake at risk is the one read before.
+    function _settle(uint256 id, uint256[] memory pick) internal {
+        uint256 seq = tournament.round(id).seq;
+        uint256[] memory sar = new uint256[](pick.length);
+        for (uint256 i; i < pick.length; ++i) {
+            uint256 m = pick[i];
+            sar[i] = tournament.stakeAtRisk(id, models[m]);
+            ITournament.ModelStake memory ms = tournament.modelStake(models[m]);
+            uint256 atRiskShares;
+            for (uint256 a; a < ACTORS; ++a) {
+                (uint256 s,) = tournament.positionOf(models[m], actors[a]);
+                atRiskShares += s;
+            }
+            for (uint256 r; r < reqs.length; ++r) {
+                if (reqs[r].model == m && reqs[r].keySeq >= seq) atRiskShares += reqs[r].shares;
+            }
+            if (atRiskShares != ms.totalShares) violation = "pool shares differ from the shares at risk";
+            if (sar[i] != ms.totalAssets) violation = "stakeAtRisk differs from the pool's assets";
+        }
+        (ITournament.ScoreLeaf[] memory ls, bytes32[] memory proof, bool[] memory flags) = _proof(id, pick);
+        vm.recordLogs();
+        tournament.settle(id, ls, proof, flags);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < pick.length; ++i) {
+            ++settleCount[id][pick[i]];
+            ++settles;
+            bool seen;
+            for (uint256 l; l < logs.length; ++l) {
+                if (logs[l].topics[0] != MODEL_SETTLED_SIG || logs[l].topics[2] != models[pick[i]]) continue;
+                (uint256 settledStake,,) = abi.decode(logs[l].data, (uint256, int256, int256));
+                if (settledStake != sar[i]) violation = "settled stake at risk differs from stakeAtRisk";
+                seen = true;
+            }
+            if (!seen) violation = "no ModelSettled event";
+        }
     }
 }
