@@ -68,7 +68,10 @@ pragma solidity 0.8.30;
 ///    rounding against the caller (stake: shares down; unstake: shares up; release: assets down).
 ///    Assets left in a pool without shares (rounding dust) go to the reward pool, so a pool with
 ///    no shares restarts at 1:1. Model assets plus waiting deposits stay <= MAX_MODEL_STAKE
-///    (2^88 - 1); shares fit 128 bits, headroom for more than 90 maximal burns in a row.
+///    (2^88 - 1); a stake is refused (ShareLimit) if the pool's shares with its waiting deposits
+///    at today's price would pass 2^100, leaving the 112-bit share field room for the price to
+///    fall 4,096-fold before they join: a maximal pool survives more than 50 maximal burns in a
+///    row, and a pool whose shares are worth nothing can always be staked again.
 /// R11 Tokens. Deposits and rewards credit the balance change the transfer caused (a
 ///    fee-on-transfer token credits what arrived); products that can overflow use mulDiv.
 ///    Token balance == sum of model assets + waiting deposits + released unwithdrawn +
@@ -223,6 +226,8 @@ interface ITournament {
     error ZeroShares(uint256 amount);
     error NothingReceived();
     error ModelStakeLimit(bytes32 modelId, uint256 total, uint256 limit);
+    /// The pool's shares with its waiting deposits, at today's price, would pass `limit`.
+    error ShareLimit(bytes32 modelId, uint256 limit);
     error InsufficientShares(uint256 wanted, uint256 owned);
     error UnknownRequest(uint256 requestId);
     error NotRequester(uint256 requestId, address caller);

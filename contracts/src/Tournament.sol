@@ -18,7 +18,7 @@ import {ShareMath} from "./libraries/ShareMath.sol";
 /// @notice Stakes on models, rounds committed on chain, payouts and burns from published scores.
 /// @dev See ITournament for the rules. Layout, chosen for `settle` and `stake`:
 /// - A model's pool is one slot; `settle` reads and writes only it unless the model has waiting
-///   joins or exits (its `queued` flag), which live in the model's queue slot and two rings of
+///   joins or exits (its `nextKey`), which live in the model's queue slot and two rings of
 ///   RING buckets (joins, exits), indexed by key % RING. Pending keys always lie within RING
 ///   consecutive keys (MAX_OVERLAP == RING), so a ring slot is reused only once its previous
 ///   key is applied; a reused bucket whose owners have not all claimed moves to an archive
@@ -42,22 +42,25 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     uint256 public constant MAX_ROUND_LENGTH = 120 days;
 
     uint256 private constant RING = 32;
+    /// Shares a pool may reach with its waiting deposits at today's price: 2^12 below the 112-bit
+    /// field, room for the price to fall 4,096-fold (29 maximal burns) before they join.
+    uint256 private constant SHARE_LIMIT = 2 ** 100;
     uint256 private constant WAD = 1e18;
     address private constant DEAD = 0x000000000000000000000000000000000000dEaD;
 
     struct Pool {
         uint96 totalAssets;
-        uint128 totalShares;
+        uint112 totalShares;
         /// Seq of the latest round the model was settled in.
         uint24 settledSeq;
-        /// The queue holds waiting joins or exits.
-        bool queued;
+        /// The smallest key with waiting joins or exits in the queue (0: none). Pending keys lie
+        /// in [nextKey, nextKey + RING).
+        uint24 nextKey;
     }
 
     /// A model's waiting joins and exits: bit `key % RING` of a mask marks the ring bucket of
-    /// `key` as waiting. Pending keys lie in [base, base + RING).
+    /// `key` as waiting.
     struct Queue {
-        uint32 base;
         uint32 joinMask;
         uint32 exitMask;
         uint128 waiting;
@@ -171,13 +174,13 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         if (c.closedSeq <= f) {
             // Nothing closed is pending: the deposit is at risk in the next round to close only.
             p.totalAssets = (p.totalAssets + received).toUint96();
-            p.totalShares = (p.totalShares + shares).toUint128();
+            p.totalShares = (p.totalShares + shares).toUint112();
             s.shares = (s.shares + shares).toUint128();
             sDirty = true;
             emit Staked(modelId, msg.sender, received, shares, 0);
         } else {
             uint32 key = c.closedSeq;
-            _enqueue(modelId, p, q, f, key, true);
+            _enqueue(modelId, p, q, key, true);
             JoinBucket storage b = _joins[modelId][key % RING];
             b.assets = (b.assets + received).toUint96();
             q.waiting = (q.waiting + received).toUint128();
@@ -187,8 +190,12 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
             _waiting += received;
             emit Staked(modelId, msg.sender, received, 0, c.closedRoundId);
         }
-        uint256 total = p.totalAssets + (p.queued ? q.waiting : 0);
+        uint256 waiting = p.nextKey != 0 ? q.waiting : 0;
+        uint256 total = p.totalAssets + waiting;
         if (total > MAX_MODEL_STAKE) revert ModelStakeLimit(modelId, total, MAX_MODEL_STAKE);
+        if (p.totalShares + ShareMath.toSharesDown(waiting, p.totalAssets, p.totalShares) > SHARE_LIMIT) {
+            revert ShareLimit(modelId, SHARE_LIMIT);
+        }
         _pools[modelId] = p;
         if (qDirty) _queues[modelId] = q;
         if (sDirty) _stakers[modelId][msg.sender] = s;
@@ -222,14 +229,14 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
             // shares <= totalShares and assets <= totalAssets (rounding down).
             unchecked {
                 p.totalAssets -= uint96(assets);
-                p.totalShares -= uint128(shares);
+                p.totalShares -= uint112(shares);
             }
             _sweepIfEmpty(modelId, p);
             r.assets = uint128(assets);
             _released += assets;
         } else {
             uint32 key = c.closedSeq;
-            _enqueue(modelId, p, q, f, key, false);
+            _enqueue(modelId, p, q, key, false);
             _exits[modelId][key % RING].shares += uint128(shares);
             qDirty = true;
             r.key = key;
@@ -444,9 +451,11 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         bytes32 modelId = leaf.modelId;
         Pool memory p = _pools[modelId];
         if (p.settledSeq >= b.seq) revert AlreadySettled(b.roundId, modelId);
+        // The queue is read only when a key is due now or right after this round's result.
         Queue memory q;
+        bool qLoaded = p.nextKey != 0 && p.nextKey <= b.seq;
         bool qDirty;
-        if (p.queued) {
+        if (qLoaded) {
             q = _queues[modelId];
             qDirty = _applyDue(modelId, p, q, b.finalizedSeq);
         }
@@ -474,7 +483,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         emit ModelSettled(b.roundId, modelId, atRisk, ratio, payout);
         // The model's result in this round has landed and every earlier one too: what waits for
         // this round's close key can apply now (R1), so no later stake pays for it.
-        if (p.queued && _applyDue(modelId, p, q, b.seq)) qDirty = true;
+        if (qLoaded && _applyDue(modelId, p, q, b.seq)) qDirty = true;
         _pools[modelId] = p;
         if (qDirty) _queues[modelId] = q;
     }
@@ -559,10 +568,10 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
             revert StakeAtRiskUnavailable(roundId, modelId);
         }
         (Pool memory p, Queue memory q,) = _preview(modelId, _clock.finalizedSeq);
-        if (!p.queued) return p.totalAssets;
+        if (p.nextKey == 0) return p.totalAssets;
         // Rounds between: apply the joins and exits keyed before this round's close at the
         // current price (exact when there are none, i.e. once every earlier round is final).
-        for (uint32 key = q.base; key < seq; ++key) {
+        for (uint32 key = p.nextKey; key < seq; ++key) {
             uint256 bit = 1 << (key % RING);
             if (q.exitMask & bit != 0) _exitStep(p, _exits[modelId][key % RING].shares);
             if (q.joinMask & bit != 0) _joinStep(p, _joins[modelId][key % RING].assets);
@@ -598,7 +607,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         (Pool memory p, Queue memory q,) = _preview(modelId, _clock.finalizedSeq);
         m.totalAssets = p.totalAssets;
         m.totalShares = p.totalShares;
-        if (p.queued) {
+        if (p.nextKey != 0) {
             m.waitingAssets = q.waiting;
             m.exitingShares = _exitingShares(modelId, q);
         }
@@ -639,7 +648,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     /// @inheritdoc ITournament
     function pendingShares(bytes32 modelId) external view returns (uint256) {
         (Pool memory p, Queue memory q,) = _preview(modelId, _clock.finalizedSeq);
-        return p.queued ? _exitingShares(modelId, q) : 0;
+        return p.nextKey != 0 ? _exitingShares(modelId, q) : 0;
     }
 
     /// @inheritdoc ITournament
@@ -772,7 +781,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     {
         p = _pools[modelId];
         f = _landed(p, finalizedSeq);
-        if (p.queued) {
+        if (p.nextKey != 0) {
             q = _queues[modelId];
             qDirty = _applyDue(modelId, p, q, f);
         }
@@ -780,8 +789,8 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
 
     /// Applies the due buckets (keys <= f) in key order, exits before joins of a key (R1).
     function _applyDue(bytes32 modelId, Pool memory p, Queue memory q, uint32 f) private returns (bool changed) {
-        uint32 key = q.base;
-        if (key > f) return false;
+        uint32 key = p.nextKey;
+        if (key == 0 || key > f) return false;
         for (; key <= f && (q.joinMask | q.exitMask) != 0; ++key) {
             uint256 i = key % RING;
             uint32 bit = uint32(1 << i);
@@ -808,9 +817,18 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
                 emit StakesJoined(modelId, _roundIdOf[key], assets, shares);
             }
         }
-        q.base = f + 1;
-        p.queued = (q.joinMask | q.exitMask) != 0;
+        p.nextKey = _nextPending(q, f);
         return true;
+    }
+
+    /// The smallest waiting key once every key <= f is applied (0: none). Waiting keys lie
+    /// within RING keys after f.
+    function _nextPending(Queue memory q, uint32 f) private pure returns (uint24) {
+        uint32 rest = q.joinMask | q.exitMask;
+        if (rest == 0) return 0;
+        uint256 key = f + 1;
+        while (rest & (1 << (key % RING)) == 0) ++key;
+        return uint24(key);
     }
 
     /// The same as _applyDue without writing: the pool and queue as they will be, and the
@@ -821,10 +839,11 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         returns (Pool memory p, Queue memory q, uint256[RING] memory joined)
     {
         p = _pools[modelId];
-        if (!p.queued) return (p, q, joined);
+        if (p.nextKey == 0) return (p, q, joined);
         f = _landed(p, f);
         q = _queues[modelId];
-        for (uint32 key = q.base; key <= f && (q.joinMask | q.exitMask) != 0; ++key) {
+        if (p.nextKey > f) return (p, q, joined);
+        for (uint32 key = p.nextKey; key <= f && (q.joinMask | q.exitMask) != 0; ++key) {
             uint256 i = key % RING;
             uint32 bit = uint32(1 << i);
             if (q.exitMask & bit != 0) {
@@ -839,8 +858,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
                 q.waiting -= uint128(assets);
             }
         }
-        if (q.base <= f) q.base = f + 1;
-        p.queued = (q.joinMask | q.exitMask) != 0;
+        p.nextKey = _nextPending(q, f);
     }
 
     /// Requested shares leave the pool at the current price; returns their assets.
@@ -848,14 +866,14 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         assets = ShareMath.toAssetsDown(shares, p.totalAssets, p.totalShares);
         // Requested shares are part of the totals; assets <= totalAssets (rounding down).
         p.totalAssets -= uint96(assets);
-        p.totalShares -= uint128(shares);
+        p.totalShares -= uint112(shares);
     }
 
     /// Waiting assets join the pool at the current price; returns their shares.
     function _joinStep(Pool memory p, uint256 assets) private pure returns (uint256 shares) {
         shares = ShareMath.toSharesDown(assets, p.totalAssets, p.totalShares);
         p.totalAssets = (p.totalAssets + assets).toUint96();
-        p.totalShares = (p.totalShares + shares).toUint128();
+        p.totalShares = (p.totalShares + shares).toUint112();
     }
 
     /// R10: assets left without shares go to the reward pool, so the pool restarts at 1:1.
@@ -868,9 +886,12 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     }
 
     /// Marks the join (or exit) bucket of `key` waiting in the model's queue, opening it if new.
-    /// `f` is the model's landed seq: an empty queue restarts at f + 1.
-    function _enqueue(bytes32 modelId, Pool memory p, Queue memory q, uint32 f, uint32 key, bool join) private {
-        if (!p.queued) (q.base, q.joinMask, q.exitMask, q.waiting) = (f + 1, 0, 0, 0);
+    /// Keys arrive in increasing order, after the model's landed seq.
+    function _enqueue(bytes32 modelId, Pool memory p, Queue memory q, uint32 key, bool join) private {
+        if (p.nextKey == 0) {
+            (q.joinMask, q.exitMask, q.waiting) = (0, 0, 0);
+            p.nextKey = uint24(key);
+        }
         uint32 bit = uint32(1 << (key % RING));
         if (join) {
             if (q.joinMask & bit == 0) {
@@ -881,7 +902,6 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
             _openExit(modelId, key);
             q.exitMask |= bit;
         }
-        p.queued = true;
     }
 
     /// Readies the ring bucket for a new key: archives its previous key's unclaimed part.

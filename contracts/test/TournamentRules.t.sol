@@ -873,15 +873,34 @@ contract TournamentRulesTest is BaseTest {
         token.mint(alice, 2 * max);
         stakeAs(alice, MODEL_A, max);
         uint256 a = max;
-        for (uint256 k = 1; k <= 30; ++k) {
+        // The issue's headroom: 25 maximal burns in a row, then the pool is filled up again.
+        for (uint256 k = 1; k <= 25; ++k) {
             maxBurn(k, MODEL_A);
             a -= a / 4;
         }
-        assertEq(assets(MODEL_A), a, "30 quarter burns");
+        assertEq(assets(MODEL_A), a, "25 quarter burns");
         stakeAs(alice, MODEL_A, max - a);
         assertEq(assets(MODEL_A), max, "full again");
-        assertTrue(shares(MODEL_A) < 2 ** 128, "shares fit 128 bits");
+        assertTrue(shares(MODEL_A) <= 2 ** 100, "shares within the stake-time limit (112-bit field)");
         assertApproxEq(valueOf(MODEL_A, alice), max, 4, "value");
+    }
+
+    function test_R10_shareLimitRefusesAStakeBeyondTheHeadroom() public {
+        uint256 max = tournament.MAX_MODEL_STAKE();
+        vm.prank(admin);
+        token.mint(alice, 2 * max);
+        stakeAs(alice, MODEL_A, max);
+        for (uint256 k = 1; k <= 30; ++k) {
+            maxBurn(k, MODEL_A);
+        }
+        // 30 maximal burns: refilling to the maximum would pass 2^100 shares at today's price.
+        uint256 refill = max - assets(MODEL_A);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(ITournament.ShareLimit.selector, MODEL_A, 2 ** 100));
+        tournament.stake(MODEL_A, refill);
+        // A smaller stake still joins: the pool is never dead.
+        stakeAs(alice, MODEL_A, refill / 4);
+        assertTrue(shares(MODEL_A) <= 2 ** 100, "within the limit");
     }
 
     function test_R10_modelStakeCappedAtMaxModelStakeWaitingDepositsIncluded() public {
