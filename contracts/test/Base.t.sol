@@ -107,7 +107,10 @@ abstract contract BaseTest is Test {
     }
 
     /// Requests every share and withdraws at once (no round pending); returns what arrived.
+    /// Unstakes and withdraws every share `who` holds (nothing when it holds none).
     function exitAll(address who, bytes32 model) internal returns (uint256) {
+        (uint256 held,) = tournament.positionOf(model, who);
+        if (held == 0) return 0;
         uint256 id = requestAs(who, model, type(uint256).max);
         return withdrawAs(who, id);
     }
