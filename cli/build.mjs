@@ -20,11 +20,11 @@ await build({
   logLevel: "warning",
 });
 
-// The helper thread of `tourney score` (scoring/parallel/csv-split.ts looks for
+// The helper thread of `tourney score` (formats/csv-split.ts looks for
 // `./csv-worker.cjs` next to it): one CommonJS file, which a worker thread loads some 30 ms
 // sooner than ES modules, and it is on the command's critical path.
 await build({
-  entryPoints: { "csv-worker": "scoring/parallel/csv-worker.ts" },
+  entryPoints: { "csv-worker": "formats/csv-worker.ts" },
   outExtension: { ".js": ".cjs" },
   outdir: "dist/cli",
   bundle: true,

@@ -1,4 +1,4 @@
-import { POW10 } from "../../scoring/io/decimal";
+import { POW10 } from "../../formats/decimal";
 import { parseNumber } from "./csv";
 import type { LiveIndex } from "./live-cache";
 import { isShortestDecimal, readLongDecimal } from "./long-decimal";

@@ -2,14 +2,14 @@ import {
   type ParquetColumns,
   ParquetReadError,
   readParquetColumns as readColumns,
-} from "../../scoring/io/parquet";
+} from "../../formats/parquet";
 import { ApiError, type ErrorCode } from "../errors";
 
-export type { ParquetColumns } from "../../scoring/io/parquet";
+export type { ParquetColumns } from "../../formats/parquet";
 
 /**
  * Some columns of an uploaded Parquet file, read by the project's one Parquet reader
- * (scoring/io/parquet.ts); a file it cannot read, or one with more rows than any round has live
+ * (formats/parquet.ts); a file it cannot read, or one with more rows than any round has live
  * ids, is answered with `code`. `pick` sees the file's column names and returns the ones to
  * read, or throws.
  */

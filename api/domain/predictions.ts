@@ -1,4 +1,4 @@
-import { POW10 } from "../../scoring/io/decimal";
+import { POW10 } from "../../formats/decimal";
 import { ApiError } from "../errors";
 import { isNumberCell } from "./csv";
 import { readParquetColumns } from "./parquet";

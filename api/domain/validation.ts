@@ -7,7 +7,7 @@ import {
   createValidationSet as storeValidationSet,
   type ValidationSet,
 } from "../../db";
-import { ParquetReadError, parquetColumnNames } from "../../scoring/io/parquet";
+import { ParquetReadError, parquetColumnNames } from "../../formats/parquet";
 import { sortEras } from "../../scoring/validation";
 import { ApiError } from "../errors";
 import { parseCsv, parseNumber } from "./csv";

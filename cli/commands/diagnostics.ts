@@ -69,7 +69,7 @@ function printStored(d: StoredDiagnostics, link: string) {
 async function local(file: string, json: boolean): Promise<number> {
   const [{ validationDiagnostics }, { readTable }] = await Promise.all([
     import("../../scoring/diagnostics"),
-    import("../../scoring/io/read-table"),
+    import("../../formats/read-table"),
   ]);
   const d = validationDiagnostics(await readTable(file));
   if (json) {

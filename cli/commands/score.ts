@@ -1,5 +1,7 @@
 import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { CSV_SPLIT_MIN_BYTES, CsvSplit } from "../../formats/csv-split";
+import { isParquet, readFrame } from "../../formats/read-table";
 import {
   type Frame,
   Scorer,
@@ -7,8 +9,6 @@ import {
   type Series,
   type SubmissionScores,
 } from "../../scoring";
-import { isParquet, readFrame } from "../../scoring/io/read-table";
-import { CSV_SPLIT_MIN_BYTES, CsvSplit } from "../../scoring/parallel/csv-split";
 import type { ScoringPool } from "../../scoring/parallel/pool";
 import { type Command, parseCommandArgs, required, UsageError } from "../command";
 import { fmt, formatTable, progress } from "../ui";

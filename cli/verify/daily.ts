@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
+import { parseCsvFrame } from "../../formats";
 import { type RoundSubmission, scoreRound } from "../../scoring";
-import { parseCsvFrame } from "../../scoring/io";
 import type { Check, RoundBundle } from "./round";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");

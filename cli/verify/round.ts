@@ -9,6 +9,7 @@ import {
   submissionsTree,
   verifyScoresMultiProof,
 } from "../../contracts/ts/merkle";
+import { parseCsvFrame } from "../../formats";
 import {
   type DEFAULT_PAYOUT_PARAMS,
   payoutFactor,
@@ -16,7 +17,6 @@ import {
   scoreRound,
   toWad,
 } from "../../scoring";
-import { parseCsvFrame } from "../../scoring/io";
 import { checkDailyScores } from "./daily";
 
 export interface Check {

@@ -1,4 +1,4 @@
-// Multi-threaded scoring (Node worker_threads); import from "scoring/parallel".
-export { CSV_SPLIT_MIN_BYTES, CsvSplit } from "./csv-split";
+// Multi-threaded scoring (Node worker_threads); import from "scoring/parallel". The CSV file
+// split across two threads (`CsvSplit`) reads files, so it lives in formats/csv-split.ts.
 export { ScoringPool } from "./pool";
 export { scoreRoundParallel } from "./round";

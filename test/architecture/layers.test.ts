@@ -10,10 +10,11 @@ import { describe, expect, it } from "vitest";
 const root = resolve(import.meta.dirname, "../..");
 const allowed: Record<string, string[]> = {
   scoring: ["scoring"],
+  formats: ["formats", "scoring"],
   db: ["db"],
-  api: ["api", "db", "scoring", "contracts"],
-  workers: ["workers", "db", "scoring", "contracts"],
-  cli: ["cli", "api", "db", "scoring", "workers", "contracts", "package.json"],
+  api: ["api", "db", "formats", "scoring", "contracts"],
+  workers: ["workers", "db", "formats", "scoring", "contracts"],
+  cli: ["cli", "api", "db", "formats", "scoring", "workers", "contracts", "package.json"],
 };
 
 function files(dir: string): string[] {
@@ -81,8 +82,19 @@ describe("layers", () => {
     expect(bad).toEqual([]);
   });
 
+  it("scoring/ does no I/O: none of its modules imports node:fs or node:path (readers are in formats/)", () => {
+    const io = (s: string) => /^(node:)?(fs|fs\/promises|path)$/.test(s);
+    const bad = files("scoring").flatMap((f) =>
+      specifiers(f)
+        .filter(io)
+        .map((s) => `${f} -> ${s}`),
+    );
+    expect(bad, bad.join("\n")).toEqual([]);
+  });
+
   it("the check sees the files it should", () => {
     expect(files("api/routes").length).toBeGreaterThan(10);
+    expect(files("formats")).toContain("formats/csv.ts");
     expect(specifiers("api/app.ts")).toContain("./hono-app");
   });
 });

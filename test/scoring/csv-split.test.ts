@@ -5,10 +5,10 @@ import path from "node:path";
 import { promisify } from "node:util";
 import type { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
+import { parseCsvFrame } from "../../formats";
+import { type JobViews, NEXT_BLOCK } from "../../formats/csv-shared";
+import { CSV_SPLIT_MIN_BYTES, CsvSplit } from "../../formats/csv-split";
 import { Scorer, type Series, type SubmissionScores } from "../../scoring";
-import { parseCsvFrame } from "../../scoring/io";
-import { type JobViews, NEXT_BLOCK } from "../../scoring/parallel/csv-shared";
-import { CSV_SPLIT_MIN_BYTES, CsvSplit } from "../../scoring/parallel/csv-split";
 import { repoRoot, rng } from "./helpers";
 
 const dir = mkdtempSync(path.join(tmpdir(), "tourney-csv-split-"));

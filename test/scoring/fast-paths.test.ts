@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { parseCsvFrame } from "../../formats";
 import { Scorer } from "../../scoring";
-import { parseCsvFrame } from "../../scoring/io";
 import { corrInner, prepareCorrTargets } from "../../scoring/metrics/corr";
 import { mmcInner, prepareMmc } from "../../scoring/metrics/mmc";
 import { rankCodesInto } from "../../scoring/rank";

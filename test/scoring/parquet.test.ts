@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { readFrame, readTable } from "../../formats";
 import { validationDiagnostics } from "../../scoring";
-import { readFrame, readTable } from "../../scoring/io";
 import { loadCase, referenceDir, repoRoot } from "./helpers";
 import { writeParquet } from "./parquet-writer";
 

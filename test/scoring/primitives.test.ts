@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseCsvFrame } from "../../formats";
 import {
   align,
   center,
@@ -13,7 +14,6 @@ import {
   tieKeptRank,
   varianceNormalize,
 } from "../../scoring";
-import { parseCsvFrame } from "../../scoring/io";
 import { rng } from "./helpers";
 
 const f = (...v: number[]) => Float64Array.of(...v);

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { readTable } from "../../formats";
 import {
   corr,
   eraStats,
@@ -10,7 +11,6 @@ import {
   type Series,
   validationDiagnostics,
 } from "../../scoring";
-import { readTable } from "../../scoring/io";
 import { loadCase, readJson, referenceDir, SCORE_CASES } from "./helpers";
 
 const TOL = 1e-9;

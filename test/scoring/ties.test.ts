@@ -1,8 +1,8 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { readFrame } from "../../formats";
 import { fnc, Scorer } from "../../scoring";
-import { readFrame } from "../../scoring/io";
 import { readJson } from "./helpers";
 
 /**

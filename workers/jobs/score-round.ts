@@ -14,6 +14,7 @@ import {
   selectedSubmissions,
   transitionRound,
 } from "../../db";
+import { parseCsvFrame } from "../../formats";
 import {
   type ModelRoundScore,
   type PayoutParams,
@@ -23,7 +24,6 @@ import {
   scoreRound,
   scoreRoundPart,
 } from "../../scoring";
-import { parseCsvFrame } from "../../scoring/io";
 import { chainRoundStatus, previousRoundFinal, stakesAtRisk } from "../chain/rounds";
 import { ChainRoundStatus, type JobContext, NotReady } from "../context";
 import { parseIdValueCsv, parseLiveIds, submissionPredictions } from "./tables";

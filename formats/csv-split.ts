@@ -1,9 +1,9 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import { ScoringError } from "../errors";
-import { frameColumns, parseCsvFrame, parseSimpleCsv, scanCsv } from "../io/csv";
-import type { Scorer, SubmissionScores } from "../scorer";
-import type { Frame } from "../types";
+import { ScoringError } from "../scoring/errors";
+import type { Scorer, SubmissionScores } from "../scoring/scorer";
+import type { Frame } from "../scoring/types";
+import { frameColumns, parseCsvFrame, parseSimpleCsv, scanCsv } from "./csv";
 import {
   allocateJob,
   awaitControl,

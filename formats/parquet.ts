@@ -1,6 +1,6 @@
 import { parquetMetadata, parquetRead, parquetSchema } from "hyparquet";
-import { ScoringError } from "../errors";
-import type { Frame } from "../types";
+import { ScoringError } from "../scoring/errors";
+import type { Frame } from "../scoring/types";
 
 /**
  * The one reader of Parquet files (hyparquet: pure JavaScript, so it runs on Workers too), for the

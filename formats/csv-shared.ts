@@ -1,6 +1,6 @@
-import { type CsvLayout, parseCsvRows } from "../io/csv";
-import { type CodesScoring, corrMmcFromCodes } from "../metrics/corr-mmc";
-import { rankCodesInto } from "../rank";
+import { type CodesScoring, corrMmcFromCodes } from "../scoring/metrics/corr-mmc";
+import { rankCodesInto } from "../scoring/rank";
+import { type CsvLayout, parseCsvRows } from "./csv";
 
 /**
  * A big predictions CSV parsed, ranked and scored by two threads (see `CsvSplit`). Everything

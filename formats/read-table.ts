@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import type { ColumnTable } from "arquero";
-import { ScoringError } from "../errors";
-import type { Frame } from "../types";
+import { ScoringError } from "../scoring/errors";
+import type { Frame } from "../scoring/types";
 import { parseCsvFrame } from "./csv";
 
 /** True for .parquet / .pq file names. */

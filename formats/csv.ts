@@ -1,5 +1,5 @@
-import { ScoringError } from "../errors";
-import type { Frame } from "../types";
+import { ScoringError } from "../scoring/errors";
+import type { Frame } from "../scoring/types";
 import { POW10 } from "./decimal";
 
 const TWO_53 = 2 ** 53;

@@ -1,5 +1,5 @@
 import { parentPort } from "node:worker_threads";
-import type { CodesScoring } from "../metrics/corr-mmc";
+import type { CodesScoring } from "../scoring/metrics/corr-mmc";
 import {
   awaitControl,
   CHUNKS_DONE,
