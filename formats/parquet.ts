@@ -11,6 +11,22 @@ export class ParquetReadError extends Error {
   override readonly name = "ParquetReadError";
 }
 
+/** Parquet files start and end with `PAR1`: how an upload without a file name is told apart. */
+export function isParquetBytes(b: Uint8Array): boolean {
+  const n = b.length;
+  return (
+    n >= 12 &&
+    b[0] === 0x50 &&
+    b[1] === 0x41 &&
+    b[2] === 0x52 &&
+    b[3] === 0x31 &&
+    b[n - 4] === 0x50 &&
+    b[n - 3] === 0x41 &&
+    b[n - 2] === 0x52 &&
+    b[n - 1] === 0x31
+  );
+}
+
 /** More rows than any round has live ids: a bound on memory for compressed uploads. */
 export const MAX_PARQUET_ROWS = 5_000_000;
 

@@ -1,6 +1,7 @@
 import { POW10 } from "../../formats/decimal";
+import { isParquetBytes } from "../../formats/parquet";
 import { ApiError } from "../errors";
-import { isNumberCell } from "./csv";
+import { parseNumber } from "./csv";
 import { readParquetColumns } from "./parquet";
 
 /**
@@ -34,25 +35,12 @@ export function predictionFormat(contentType: string | undefined, bytes: Uint8Ar
   if (type === "application/json") return "json";
   if (type === "application/vnd.apache.parquet" || type === "application/x-parquet")
     return "parquet";
-  if (type === "application/octet-stream" && isParquet(bytes)) return "parquet";
+  if (type === "application/octet-stream" && isParquetBytes(bytes)) return "parquet";
   return null;
 }
 
-/** Parquet files start and end with `PAR1`. */
-export function isParquet(b: Uint8Array): boolean {
-  const n = b.length;
-  return (
-    n >= 12 &&
-    b[0] === 0x50 &&
-    b[1] === 0x41 &&
-    b[2] === 0x52 &&
-    b[3] === 0x31 &&
-    b[n - 4] === 0x50 &&
-    b[n - 3] === 0x41 &&
-    b[n - 2] === 0x52 &&
-    b[n - 1] === 0x31
-  );
-}
+/** Parquet files start and end with `PAR1` (formats/parquet.ts). */
+export { isParquetBytes as isParquet };
 
 export async function readPredictions(
   format: PredictionFormat,
@@ -138,7 +126,7 @@ export function readCsvPredictions(bytes: Uint8Array): PredictionRows {
     if (v >= 0) {
       values[i] = v;
       canonical[i] = 1;
-    } else values[i] = parseCell(cell);
+    } else values[i] = parseNumber(cell);
   }
   return {
     ids,
@@ -185,11 +173,6 @@ function trimmed(text: string, a: number, b: number): string {
   while (a < b && text.charCodeAt(a) <= 32) a++;
   while (b > a && text.charCodeAt(b - 1) <= 32) b--;
   return text.slice(a, b);
-}
-
-/** A decimal number cell, or NaN ("", "nan", "Infinity", "0x1" are not numbers here). */
-function parseCell(cell: string): number {
-  return isNumberCell(cell) ? Number(cell) : Number.NaN;
 }
 
 /**

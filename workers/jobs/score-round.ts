@@ -14,7 +14,7 @@ import {
   selectedSubmissions,
   transitionRound,
 } from "../../db";
-import { parseCsvFrame } from "../../formats";
+import { parseCsvFrame, parseIdValueCsv, parseLiveIds } from "../../formats";
 import {
   type ModelRoundScore,
   type PayoutParams,
@@ -26,7 +26,7 @@ import {
 } from "../../scoring";
 import { chainRoundStatus, previousRoundFinal, stakesAtRisk } from "../chain/rounds";
 import { ChainRoundStatus, type JobContext, NotReady } from "../context";
-import { parseIdValueCsv, parseLiveIds, submissionPredictions } from "./tables";
+import { submissionPredictions } from "./tables";
 
 /** The round's live ids and its submissions with their stakes at risk, as the scorer takes them. */
 function scorerSubmissions(round: Round, subs: Submission[], stakes: readonly bigint[]) {
