@@ -367,3 +367,122 @@ export function parseLiveIds(csv: string): string[] {
   }
   return ids;
 }
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Two columns of a plain CSV, as `readCsvColumnPair` reads them. */
+export interface CsvColumnPair {
+  /** The first picked column's cells, trimmed. */
+  ids: string[];
+  /** The second picked column's cells, trimmed, as written. */
+  cells: string[];
+  /** Their numbers: NaN for anything that is not a plain decimal (see `parseNumber`). */
+  values: Float64Array;
+  /** 1 where the cell is already exactly `String(values[i])` (see `shortDecimal`). */
+  canonical: Uint8Array;
+}
+
+/**
+ * Reads two columns of a plain CSV (comma separated, no quoting; cells trimmed; CRLF accepted; a
+ * UTF-8 BOM skipped), the ones `pick` chooses from the header (it may throw), scanning the text
+ * once without splitting every line into arrays. Throws `CsvReadError` for bytes that are not
+ * UTF-8, an empty file, and rows with another number of cells than the header (`details.rows`).
+ * The reader of prediction uploads.
+ */
+export function readCsvColumnPair(
+  bytes: Uint8Array,
+  pick: (header: string[]) => [number, number],
+): CsvColumnPair {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new CsvReadError("File is not valid UTF-8");
+  }
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const end = text.length;
+  let headerEnd = text.indexOf("\n", pos);
+  if (headerEnd < 0) headerEnd = end;
+  const header = splitLine(text.slice(pos, headerEnd));
+  if (header.length === 1 && header[0] === "") throw new CsvReadError("File is empty");
+  const [idCol, col] = pick(header);
+  const width = header.length;
+  const ids: string[] = [];
+  const cells: string[] = [];
+  const ragged: { line: number; cells: number }[] = [];
+  pos = headerEnd + 1;
+  let line = 1;
+  while (pos < end) {
+    let eol = text.indexOf("\n", pos);
+    if (eol < 0) eol = end;
+    line++;
+    let stop = eol;
+    if (stop > pos && text.charCodeAt(stop - 1) === 13) stop--;
+    if (stop === pos && eol >= end - 1) break; // trailing empty line
+    let id = "";
+    let cell = "";
+    let k = 0;
+    let a = pos;
+    for (;;) {
+      let b = text.indexOf(",", a);
+      if (b < 0 || b > stop) b = stop;
+      if (k === idCol) id = trimmed(text, a, b);
+      else if (k === col) cell = trimmed(text, a, b);
+      k++;
+      if (b === stop) break;
+      a = b + 1;
+    }
+    if (k !== width && ragged.length < 5) ragged.push({ line, cells: k });
+    ids.push(id);
+    cells.push(cell);
+    pos = eol + 1;
+  }
+  if (ragged.length > 0) {
+    throw new CsvReadError(`Rows must have ${width} cells like the header`, { rows: ragged });
+  }
+  const values = new Float64Array(cells.length);
+  const canonical = new Uint8Array(cells.length);
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i]!;
+    const v = shortDecimal(cell);
+    if (v >= 0) {
+      values[i] = v;
+      canonical[i] = 1;
+    } else values[i] = parseNumber(cell);
+  }
+  return { ids, cells, values, canonical };
+}
+
+/**
+ * The value of a cell written as `0`, `1` or `0.d…d` (no trailing zero, at most 15 significant
+ * digits, at most 5 zeros after the point), else -1. For such a cell, m / 10^k with both exact
+ * is one correctly rounded division, i.e. exactly `Number(cell)`; and since two decimals of at
+ * most 15 significant digits never share a double, the cell is also exactly `String(value)`
+ * (JS prints the shortest round-tripping digits, in plain notation from 1e-6 up). The common
+ * case of a prediction file, parsed and printed without `Number` or `String`.
+ */
+export function shortDecimal(cell: string): number {
+  const n = cell.length;
+  if (n === 1) {
+    const c = cell.charCodeAt(0);
+    return c === 48 ? 0 : c === 49 ? 1 : -1;
+  }
+  if (n < 3 || n > 22 || cell.charCodeAt(0) !== 48 || cell.charCodeAt(1) !== 46) return -1;
+  let m = 0;
+  let zeros = 0;
+  for (let i = 2; i < n; i++) {
+    const d = cell.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    if (m === 0 && d === 0) zeros++;
+    m = m * 10 + d;
+  }
+  if (m === 0 || cell.charCodeAt(n - 1) === 48 || zeros > 5 || n - 2 - zeros > 15) return -1;
+  return m / POW10[n - 2]!;
+}
+
+/** text[a, b) without surrounding whitespace; no copy beyond the one slice. */
+function trimmed(text: string, a: number, b: number): string {
+  while (a < b && text.charCodeAt(a) <= 32) a++;
+  while (b > a && text.charCodeAt(b - 1) <= 32) b--;
+  return text.slice(a, b);
+}
