@@ -1,7 +1,7 @@
+import { parseNumber } from "../../formats/csv";
 import { POW10 } from "../../formats/decimal";
-import { parseNumber } from "./csv";
+import { isShortestDecimal, readLongDecimal } from "../../formats/long-decimal";
 import type { LiveIndex } from "./live-cache";
-import { isShortestDecimal, readLongDecimal } from "./long-decimal";
 import type { CanonicalSubmission } from "./submission";
 
 /**

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isShortestDecimal, readLongDecimal } from "../../api/domain/long-decimal";
+import { isShortestDecimal, readLongDecimal } from "../../formats/long-decimal";
 
 /** "0.000ddd" as isShortestDecimal takes it, or undefined outside its range. */
 function parts(text: string) {

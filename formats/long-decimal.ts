@@ -1,4 +1,4 @@
-import { POW10 } from "../../formats/decimal";
+import { POW10 } from "./decimal";
 
 /**
  * Whether a decimal of 16 or 17 significant digits is exactly what `String(v)` prints for its
