@@ -368,7 +368,8 @@ export function parseLiveIds(csv: string): string[] {
   return ids;
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+// Pure: bundles of the scorer that never read uploads (dist/cli) drop it.
+const utf8 = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true });
 
 /** Two columns of a plain CSV, as `readCsvColumnPair` reads them. */
 export interface CsvColumnPair {
