@@ -487,3 +487,14 @@ function trimmed(text: string, a: number, b: number): string {
   while (b > a && text.charCodeAt(b - 1) <= 32) b--;
   return text.slice(a, b);
 }
+
+/**
+ * The header of a plain CSV, cells trimmed (a UTF-8 BOM skipped; bytes that are not UTF-8 read
+ * as U+FFFD): enough to tell what kind of file an upload is without reading its rows.
+ */
+export function csvHeader(bytes: Uint8Array): string[] {
+  let end = bytes.indexOf(0x0a);
+  if (end < 0) end = bytes.length;
+  const line = new TextDecoder().decode(bytes.subarray(0, end)).replace(/^\uFEFF/, "");
+  return line.split(",").map((s) => s.trim());
+}

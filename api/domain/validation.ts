@@ -7,6 +7,7 @@ import {
   createValidationSet as storeValidationSet,
   type ValidationSet,
 } from "../../db";
+import { csvHeader } from "../../formats/csv";
 import { ParquetReadError, parquetColumnNames } from "../../formats/parquet";
 import { sortEras } from "../../scoring/validation";
 import { ApiError } from "../errors";
@@ -210,8 +211,5 @@ export function uploadColumns(bytes: Uint8Array): string[] {
       throw e;
     }
   }
-  let end = bytes.indexOf(0x0a);
-  if (end < 0) end = bytes.length;
-  const line = new TextDecoder().decode(bytes.subarray(0, end)).replace(/^\uFEFF/, "");
-  return line.split(",").map((s) => s.trim());
+  return csvHeader(bytes);
 }
