@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { type Db, rememberedIntakeRound, roundLiveCsv } from "../../db";
-import { prepareCsvFast } from "./canonical-fast";
+import { prepareCsvFast } from "../../formats/csv-canonical";
 import { loadLiveIndex } from "./live-cache";
 
 /**

@@ -9,7 +9,7 @@ import {
   storeSubmission,
   submissionMetaById,
 } from "../../db";
-import { canonicalCsvFast, prepareCsvFast } from "../domain/canonical-fast";
+import { canonicalCsvFast, prepareCsvFast } from "../../formats/csv-canonical";
 import { sha256Hex } from "../domain/hash";
 import { loadLiveIndex } from "../domain/live-cache";
 import { predictionFormat, readPredictions } from "../domain/predictions";

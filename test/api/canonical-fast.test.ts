@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalCsvFast } from "../../api/domain/canonical-fast";
 import { liveIndex } from "../../api/domain/live-cache";
 import { readCsvPredictions } from "../../api/domain/predictions";
 import {
@@ -10,6 +9,7 @@ import {
 } from "../../api/domain/submission";
 import { ApiError } from "../../api/errors";
 import { encodePredictions } from "../../db/predictions";
+import { canonicalCsvFast } from "../../formats/csv-canonical";
 
 // The byte-level reader of plain CSV submissions must agree with the general reader
 // (readCsvPredictions + canonicalSubmission) on every file it accepts, and must accept the

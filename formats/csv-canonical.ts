@@ -1,8 +1,24 @@
-import { parseNumber } from "../../formats/csv";
-import { POW10 } from "../../formats/decimal";
-import { isShortestDecimal, readLongDecimal } from "../../formats/long-decimal";
-import type { LiveIndex } from "./live-cache";
-import type { CanonicalSubmission } from "./submission";
+import { parseNumber } from "./csv";
+import { POW10 } from "./decimal";
+import { isShortestDecimal, readLongDecimal } from "./long-decimal";
+
+/** A round's live ids as the fast path needs them (the API's `LiveIndex` is one). */
+export interface LiveIds {
+  readonly size: number;
+  /** Live ids sorted as the canonical file lists them. */
+  readonly sorted: readonly string[];
+  /** Position in `sorted` of the live file's row i. */
+  readonly fileOrder: Int32Array;
+}
+
+/** What the fast path makes: the API's `CanonicalSubmission` (api/domain/submission.ts). */
+export interface CanonicalCsv {
+  /** `id,prediction` for the live ids sorted, numbers in shortest form (made when read). */
+  readonly csv: string;
+  bytes: Uint8Array;
+  values: Float64Array;
+  extraIds: 0;
+}
 
 /**
  * The common submission, canonicalised straight from its bytes: an ASCII CSV whose header is
@@ -13,14 +29,11 @@ import type { CanonicalSubmission } from "./submission";
  *
  * Anything else (a BOM, other bytes than ASCII, more columns, spaces, a bad value, an unknown,
  * duplicate or missing id, constant predictions) returns undefined, and the caller takes the
- * general path (`readPredictions` + `canonicalSubmission`), which reads every format and names
+ * general path (the API's `readPredictions` + `canonicalSubmission`), which reads every format and names
  * every error. Where this returns a result, it is the general path's result, byte for byte
  * (a property test checks that).
  */
-export function canonicalCsvFast(
-  bytes: Uint8Array,
-  live: LiveIndex,
-): CanonicalSubmission | undefined {
+export function canonicalCsvFast(bytes: Uint8Array, live: LiveIds): CanonicalCsv | undefined {
   const ids = liveBytes(live);
   if (!ids) return undefined;
   // No byte is checked for ASCII on its own: an id byte above 127 matches no live id (all ASCII
@@ -238,15 +251,15 @@ interface LiveBytes {
   copy(p: number, out: Uint8Array, o: number): number;
 }
 
-const built = new WeakMap<LiveIndex, LiveBytes | null>();
+const built = new WeakMap<LiveIds, LiveBytes | null>();
 
 /** Builds a live index's byte table now rather than at its first submission. */
-export function prepareCsvFast(live: LiveIndex): void {
+export function prepareCsvFast(live: LiveIds): void {
   liveBytes(live);
 }
 
 /** Built once per live index; null when some live id is not ASCII (no fast path then). */
-function liveBytes(live: LiveIndex): LiveBytes | undefined {
+function liveBytes(live: LiveIds): LiveBytes | undefined {
   let made = built.get(live);
   if (made === undefined) {
     made = buildLiveBytes(live.sorted);
