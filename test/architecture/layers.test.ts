@@ -92,6 +92,21 @@ describe("layers", () => {
     expect(bad, bad.join("\n")).toEqual([]);
   });
 
+  it("of contracts/, only contracts/ts is imported (the ABIs and the one set of Merkle trees)", () => {
+    const bad: string[] = [];
+    for (const layer of ["api", "workers", "cli", "formats"]) {
+      for (const file of files(layer)) {
+        for (const spec of specifiers(file)) {
+          if (!spec.startsWith(".") || topOf(file, spec) !== "contracts") continue;
+          const to = relative(root, resolve(root, dirname(file), spec));
+          if (to !== "contracts/ts" && !to.startsWith("contracts/ts/"))
+            bad.push(`${file} -> ${spec}`);
+        }
+      }
+    }
+    expect(bad, bad.join("\n")).toEqual([]);
+  });
+
   it("the check sees the files it should", () => {
     expect(files("api/routes").length).toBeGreaterThan(10);
     expect(files("formats")).toContain("formats/csv.ts");
