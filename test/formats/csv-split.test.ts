@@ -9,7 +9,7 @@ import { parseCsvFrame } from "../../formats";
 import { type JobViews, NEXT_BLOCK } from "../../formats/csv-shared";
 import { CSV_SPLIT_MIN_BYTES, CsvSplit } from "../../formats/csv-split";
 import { Scorer, type Series, type SubmissionScores } from "../../scoring";
-import { repoRoot, rng } from "./helpers";
+import { repoRoot, rng } from "../scoring/helpers";
 
 const dir = mkdtempSync(path.join(tmpdir(), "tourney-csv-split-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
