@@ -1,4 +1,4 @@
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { verifySubmissionProof } from "../../contracts/ts/merkle";
 
 /** The JSON served by `GET /v1/models/:id/submissions/:sid/receipt`. */
 export interface Receipt {
@@ -13,10 +13,5 @@ export interface Receipt {
  * (the receipt's own root, or one read from chain and passed in).
  */
 export function verifyReceipt(r: Receipt, root = r.root): boolean {
-  return StandardMerkleTree.verify(
-    root,
-    ["bytes32", "bytes32"],
-    [r.leaf.modelId, r.leaf.sha256],
-    r.proof,
-  );
+  return verifySubmissionProof(root, r.leaf, r.proof);
 }

@@ -10,13 +10,30 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 /** An empty tree still gets a root: the zero hash. */
 export const EMPTY_ROOT = `0x${"0".repeat(64)}` as const;
 
+/** A submission leaf's types: `(bytes32 modelId, bytes32 sha256)`. */
+export const SUBMISSION_LEAF_TYPES = ["bytes32", "bytes32"] as const;
+
 /**
  * The submissions tree committed at close: one leaf per selected submission,
  * `(bytes32 modelId, bytes32 sha256)`.
  */
 export function submissionsTree(rows: { modelId: string; sha256: string }[]) {
   const leaves = rows.map((r) => [r.modelId, `0x${r.sha256}`]);
-  return StandardMerkleTree.of(leaves, ["bytes32", "bytes32"]);
+  return StandardMerkleTree.of(leaves, [...SUBMISSION_LEAF_TYPES]);
+}
+
+/** Whether a submission leaf `(modelId, 0x-prefixed sha256)` with `proof` hashes up to `root`. */
+export function verifySubmissionProof(
+  root: string,
+  leaf: { modelId: string; sha256: string },
+  proof: string[],
+): boolean {
+  return StandardMerkleTree.verify(
+    root,
+    [...SUBMISSION_LEAF_TYPES],
+    [leaf.modelId, leaf.sha256],
+    proof,
+  );
 }
 
 /** A model's score as committed in the scores root (the contract's `ScoreLeaf`): WAD integers. */
