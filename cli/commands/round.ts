@@ -1,6 +1,6 @@
 import { existsSync, openAsBlob } from "node:fs";
 import { parseEventLogs } from "viem";
-import type { Round, RoundStatus } from "../../api/client";
+import type { Round, RoundStatus, ValidationSet } from "../../api/client";
 import { tournamentAbi } from "../../contracts/ts";
 import {
   apiOptions,
@@ -34,6 +34,7 @@ const usage = `Usage: tourney round open --live FILE --closes-at WHEN --resolves
        tourney round daily --round N --day D --targets FILE [options]
        tourney round status [--round N] [--wait STATUS] [--timeout SECONDS] [options]
        tourney round cancel --round N [chain options]
+       tourney round validation --file FILE [options]
 
 Operator commands (the key needs the "operator" scope, except for status and cancel).
 
@@ -53,6 +54,10 @@ Operator commands (the key needs the "operator" scope, except for status and can
             reserve returns to the pool, and waiting stakes and unstake requests proceed as if
             it were finalized. Too early: says when it becomes cancellable. The worker never
             cancels a round by itself
+  validation upload the validation set for stored diagnostics (CSV or Parquet with columns
+            id, era, target, optionally meta_model, then the features); the worker prepares
+            each era's neutralization basis, and data scientists' \`tourney diagnostics --model\`
+            is scored against the newest ready set. Without --file: shows the current set
 
 Options:
   --live FILE              live data (open)
@@ -65,6 +70,7 @@ Options:
   --round N                round number
   --targets FILE           targets (resolve, daily)
   --day D                  day of the provisional targets, 1..366 (daily)
+  --file FILE              the validation set (validation)
   --wait STATUS            open, closed, resolved, scored, settled or cancelled (status)
   --timeout SECONDS        how long --wait waits (default 120)
 ${apiOptionsHelp}
@@ -74,7 +80,8 @@ ${chainOptionsHelp.replace("  -h, --help             show this help", "").trimEn
 
 --json: cancel prints {"round", "caller", "returnedToPool", "tx"}; open prints {"number", "status", "liveSha256"}; close and status print a Round (status
         adds "scores": N); resolve prints {"number", "status", "targetsSha256"}; daily prints {"round", "day", "targetsSha256",
-        "replaced", "uploadedAt"}`;
+        "replaced", "uploadedAt"}; validation prints the ValidationSet {"id", "rows", "eras", "features", "hasMetaModel",
+        "status", "sha256", ...}`;
 
 const ORDER: RoundStatus[] = ["open", "closed", "resolved", "scored", "settled", "cancelled"];
 
@@ -194,6 +201,7 @@ export const round: Command = {
       day: { type: "string" },
       wait: { type: "string" },
       timeout: { type: "string" },
+      file: { type: "string" },
     });
     const { values: v, positionals } = parsed;
     const [sub, ...rest] = positionals;
@@ -278,6 +286,23 @@ export const round: Command = {
         else
           process.stdout.write(
             `${color.green("Posted")} day ${day} of round ${num}${res.replaced ? " (replaces the earlier upload)" : ""}: daily scoring queued\ntargets sha256 ${res.targetsSha256}\n`,
+          );
+        return 0;
+      });
+    }
+
+    if (sub === "validation") {
+      return runWith(json, async () => {
+        const { client } = apiContext(v, true);
+        let set: ValidationSet;
+        if (v.file) {
+          if (!existsSync(v.file)) throw new CliError(`--file: no such file: ${v.file}`, "no_file");
+          set = await client.validation.upload(await openAsBlob(v.file));
+        } else set = await client.validation.current();
+        if (json) printJson(set);
+        else
+          process.stdout.write(
+            `${v.file ? `${color.green("Uploaded")} validation set` : "Validation set"} ${set.id}: ${set.rows} rows, ${set.eras} eras, ${set.features} features${set.hasMetaModel ? ", meta model" : ""}; ${set.status}\nsha256 ${set.sha256}\n`,
           );
         return 0;
       });

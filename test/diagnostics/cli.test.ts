@@ -19,6 +19,7 @@ describe("tourney diagnostics --model against an API and a worker", { timeout: 1
   let worker: RunningWorker;
   let dir: string;
   let key: string;
+  let operatorKey: string;
   const data = validationData(21, 4, 30, 3);
 
   beforeAll(async () => {
@@ -32,14 +33,12 @@ describe("tourney diagnostics --model against an API and a worker", { timeout: 1
       { db: h.db, chain: undefined as never, logger: quiet, settleBatch: 10 },
       { indexer: false, pollMs: 50 },
     );
-    const operator = await createAccount(h.db, "operator", ["read", "submit", "operator"]);
+    operatorKey = (await createAccount(h.db, "operator", ["read", "submit", "operator"])).secret;
     const anon = createClient({ baseUrl: api.url });
     key = (await anon.accounts.create("scientist")).apiKey;
     await createClient({ baseUrl: api.url, apiKey: key }).models.create("diag-model");
-    await createClient({ baseUrl: api.url, apiKey: operator.secret }).validation.upload(
-      data.validationCsv(),
-    );
     dir = mkdtempSync(join(tmpdir(), "tourney-diag-"));
+    writeFileSync(join(dir, "validation.csv"), data.validationCsv());
     writeFileSync(join(dir, "preds.csv"), data.predictionsCsv());
     writeFileSync(join(dir, "short.csv"), data.predictionsCsv([0.1, 0.2], ["nobody", "else"]));
   });
@@ -55,6 +54,34 @@ describe("tourney diagnostics --model against an API and a worker", { timeout: 1
       cwd: dir,
       env: { TOURNEY_CONFIG_DIR: join(dir ?? tmpdir(), "config"), TOURNEY_FROM_SOURCE: "1" },
     });
+
+  const cli = (args: string[], apiKey: string) =>
+    tourney([...args, "--api", api.url, "--key", apiKey], {
+      cwd: dir,
+      env: { TOURNEY_CONFIG_DIR: join(dir ?? tmpdir(), "config"), TOURNEY_FROM_SOURCE: "1" },
+    });
+
+  it("uploads the validation set with tourney round validation (operator only)", async () => {
+    const refused = await cli(["round", "validation", "--file", "validation.csv"], key);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("forbidden");
+    const none = await cli(["round", "validation", "--json"], operatorKey);
+    expect(none.code).toBe(1);
+    expect(none.json.error).toMatchObject({ code: "no_validation_set", status: 409 });
+    const up = await cli(
+      ["round", "validation", "--file", "validation.csv", "--json"],
+      operatorKey,
+    );
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.json).toMatchObject({
+      id: expect.stringMatching(/^val_/),
+      eras: data.expected().eras,
+      rows: data.expected().rows,
+    });
+    const shown = await cli(["round", "validation"], operatorKey);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(`Validation set ${up.json.id}: ${up.json.rows} rows`);
+  });
 
   it("uploads, waits and prints the stored diagnostics (--json equal to the scorer's)", async () => {
     const json = await run(["--model", "diag-model", "preds.csv", "--json"]);
