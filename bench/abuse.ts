@@ -6,15 +6,13 @@
  *
  *   attack chunked-400MB-submission: 413 x1 | server peak RSS 180 MB | polite p50 2.1 ms p99 9.8 ms (n=40)
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
-import path from "node:path";
 import postgres from "postgres";
 import { createAccount, openDb } from "../db";
+import { startBenchApi } from "./api-server";
 
-const here = path.dirname(new URL(import.meta.url).pathname);
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const dbName = `tourney_abuse_${randomBytes(4).toString("hex")}`;
 const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
@@ -23,18 +21,8 @@ const url = new URL(adminUrl);
 url.pathname = `/${dbName}`;
 const handle = await openDb({ url: url.toString(), max: 2 });
 
-const server = spawn(process.execPath, ["--import", "tsx", path.join(here, "../api/serve.ts")], {
-  env: { ...process.env, DATABASE_URL: url.toString(), PORT: "0", LOG_LEVEL: "silent" },
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const api = await new Promise<{ url: string; pids: number[] }>((resolve, reject) => {
-  let out = "";
-  server.stdout!.on("data", (d) => {
-    out += d;
-    if (out.includes("\n")) resolve(JSON.parse(out.slice(0, out.indexOf("\n"))));
-  });
-  server.on("exit", (code) => reject(new Error(`api server exited: ${code}`)));
-});
+const api = await startBenchApi({ DATABASE_URL: url.toString() });
+const { server } = api;
 const base = new URL(api.url);
 const rssMb = () => {
   let kb = 0;

@@ -22,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { createAccount, openDb } from "../db";
+import { startBenchApi } from "./api-server";
 
 const { values: opts } = parseArgs({
   options: {
@@ -66,27 +67,16 @@ url.pathname = `/${dbName}`;
 
 const handle = await openDb({ url: url.toString(), max: 4 });
 const profile = opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${opts.profile}`] : [];
-const serverArgs = [...profile, "--import", "tsx", path.join(here, "../api/serve.ts")];
-const server = spawn(process.execPath, serverArgs, {
-  env: {
-    ...process.env,
+const api = await startBenchApi(
+  {
     DATABASE_URL: url.toString(),
     API_PROCESSES: String(PROCESSES),
     DB_POOL: String(Math.max(1, Math.round(POOL / PROCESSES))),
-    PORT: "0",
-    LOG_LEVEL: "silent",
     RATE_LIMIT_PER_MINUTE: "100000000",
   },
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const api = await new Promise<{ url: string; pids: number[] }>((resolve, reject) => {
-  let out = "";
-  server.stdout!.on("data", (d) => {
-    out += d;
-    if (out.includes("\n")) resolve(JSON.parse(out.slice(0, out.indexOf("\n"))));
-  });
-  server.on("exit", (code) => reject(new Error(`api server exited: ${code}`)));
-});
+  profile,
+);
+const { server } = api;
 
 try {
   const ids = Array.from({ length: ROWS }, (_, i) => `n${String(i * 7919).padStart(9, "0")}`);
