@@ -37,8 +37,9 @@ export const validationSets = pgTable("validation_sets", {
 
 /**
  * One era of a validation set, as typed arrays (little-endian): `ids` newline-joined in file
- * order, `targets` and `metaModel` float64, `features` column-major (int16 when every value is a
- * small integer, else float64), and the prepared neutralization basis once the worker built it.
+ * order, `targets` and `metaModel` float64, `features` column-major (int8 or int16 when every
+ * value is an integer that fits, else float64), and the prepared neutralization basis once the
+ * worker built it.
  */
 export const validationEras = pgTable(
   "validation_eras",
@@ -52,7 +53,7 @@ export const validationEras = pgTable(
     ids: text("ids").notNull(),
     targets: bytea("targets").notNull(),
     metaModel: bytea("meta_model"),
-    featureType: text("feature_type").$type<"i16" | "f64">().notNull(),
+    featureType: text("feature_type").$type<"i8" | "i16" | "f64">().notNull(),
     features: bytea("features").notNull(),
     /** The serialized `NeutralBasis` of the era's features (null until prepared). */
     basis: bytea("basis"),
