@@ -13,7 +13,7 @@ import {
 import { type JobContext, NotReady } from "./context";
 import { type IndexerOptions, indexOnce } from "./indexer";
 import { closeRound } from "./jobs/close-round";
-import { diagnosticsJob, prepareValidationJob } from "./jobs/diagnostics";
+import { diagnosticsJob, prepareValidationJob, warmPreparedEras } from "./jobs/diagnostics";
 import { openRound } from "./jobs/open-round";
 import { scoreDailyJob } from "./jobs/score-daily";
 import { scoreRoundFinishJob, scoreRoundJob, scoreRoundPartJob } from "./jobs/score-round";
@@ -92,6 +92,11 @@ export interface WorkerOptions {
   handlers?: Handlers;
   /** Follow the chain's events into the database every `everyMs` (default on, 1 s). */
   indexer?: (IndexerOptions & { everyMs?: number }) | false;
+  /**
+   * Read the current validation set's prepared eras back in the background at start-up, so the
+   * first diagnostics after a restart start warm (default true).
+   */
+  warmDiagnostics?: boolean;
 }
 
 export interface RunningWorker {
@@ -100,6 +105,8 @@ export interface RunningWorker {
   lastBeat(): Date;
   /** Runs jobs until none is ready (tests use this to step the worker deterministically). */
   drain(): Promise<number>;
+  /** Settles when the start-up warm-up of the validation eras is over (done, skipped or failed). */
+  warmed(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -191,6 +198,15 @@ export function startWorker(ctx: JobContext, opts: WorkerOptions = {}): RunningW
   let stopping = false;
   let wake: (() => void) | null = null;
 
+  const warmStop = new AbortController();
+  const warming =
+    opts.warmDiagnostics === false
+      ? Promise.resolve()
+      : warmPreparedEras(ctx.db, ctx.logger, warmStop.signal).then(
+          () => {},
+          (err) => ctx.logger.warn("warming validation eras failed", { err: String(err) }),
+        );
+
   const indexer = opts.indexer === false ? null : { everyMs: 1_000, ...opts.indexer };
   let indexedAt = 0;
   const index = async () => {
@@ -280,10 +296,12 @@ export function startWorker(ctx: JobContext, opts: WorkerOptions = {}): RunningW
         if (!worked) return n;
       }
     },
+    warmed: () => warming,
     async stop() {
       stopping = true;
       wake?.();
-      await Promise.all([loop, deliveryLoop]);
+      warmStop.abort();
+      await Promise.all([loop, deliveryLoop, warming]);
     },
   };
 }

@@ -8,7 +8,12 @@ import {
   unpreparedEras,
 } from "../../db";
 import type { JobContext } from "../../workers/context";
-import { forgetPreparedEras, prepareValidationJob } from "../../workers/jobs/diagnostics";
+import {
+  forgetPreparedEras,
+  preparedErasSetId,
+  prepareValidationJob,
+  warmPreparedEras,
+} from "../../workers/jobs/diagnostics";
 import { startWorker } from "../../workers/runner";
 import { type World, world } from "../api/world";
 import { dbTargets } from "../helpers/db";
@@ -50,8 +55,13 @@ for (const target of dbTargets()) {
     const upload = (csv: string, key = w.api.operatorKey) =>
       w.api.call("POST", "/v1/validation", { key, body: validationForm(csv) });
     /** Runs the worker until the diagnostics are done or failed. */
-    const settle = async (did: string) => {
-      const worker = startWorker(ctx, { indexer: false, pollMs: 20, staleMs: 200 });
+    const settle = async (did: string, warmDiagnostics = false) => {
+      const worker = startWorker(ctx, {
+        indexer: false,
+        pollMs: 20,
+        staleMs: 200,
+        warmDiagnostics,
+      });
       try {
         for (let i = 0; i < 400; i++) {
           await worker.drain();
@@ -167,6 +177,42 @@ for (const target of dbTargets()) {
       expect(done.data.status).toBe("done");
       const first = await get(did);
       expect(done.data.result).toEqual(first.data.result);
+    });
+
+    it("warms a restarted worker's eras from the stored bases at start-up, with the same report", async () => {
+      forgetPreparedEras(); // as in a new process
+      expect(preparedErasSetId()).toBeUndefined();
+      const current = (await w.api.call("GET", "/v1/validation", { key: w.key })).data;
+      expect(current.status).toBe("ready");
+      const worker = startWorker(ctx, { indexer: false, pollMs: 20, staleMs: 200 });
+      try {
+        await worker.warmed();
+        expect(preparedErasSetId()).toBe(current.id);
+      } finally {
+        await worker.stop();
+      }
+      const res = await post(data.predictionsCsv());
+      expect(res).toHaveStatus(202);
+      const done = await settle(res.data.id);
+      expect(done.data.status).toBe("done");
+      expect(done.data.result).toEqual((await get(did)).data.result);
+      // Posted at once after a restart: the job shares the warm-up under way.
+      forgetPreparedEras();
+      const early = await post(data.predictionsCsv());
+      const raced = await settle(early.data.id, true);
+      expect(raced.data.status).toBe("done");
+      expect(raced.data.result).toEqual((await get(did)).data.result);
+      expect(preparedErasSetId()).toBe(current.id);
+      // Nothing to warm without a ready set; a stopped warm-up leaves nothing half-kept.
+      forgetPreparedEras();
+      const stopped = new AbortController();
+      stopped.abort();
+      expect(await warmPreparedEras(h.db, quiet, stopped.signal)).toBeNull();
+      expect(preparedErasSetId()).toBeUndefined();
+      expect(await warmPreparedEras(h.db, quiet)).toMatchObject({
+        setId: current.id,
+        eras: data.labels.length,
+      });
     });
 
     it("takes the set and the predictions as Parquet too, with the same report", async () => {

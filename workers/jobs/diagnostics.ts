@@ -1,4 +1,5 @@
 import {
+  currentValidationSet,
   type Db,
   decodeFeatures,
   decodeFloat64,
@@ -43,29 +44,98 @@ function eraInput(set: ValidationSet, row: ValidationEra) {
 
 /**
  * This process's prepared eras of the set used last: building them from stored bases still
- * decodes every era, so repeated diagnostics against the same set reuse them. One set is kept
- * (120 eras x 5,000 rows x 416 features hold about 1 GB).
+ * reads and decodes every era, so repeated diagnostics against the same set reuse them. One set
+ * is kept (120 eras x 5,000 rows x 416 features hold about 1 GB).
  */
 let cached: { setId: string; eras: PreparedEra[] } | undefined;
+/** The set whose eras are being read back, shared by whoever needs them meanwhile. */
+let loading: { setId: string; eras: Promise<PreparedEra[]> } | undefined;
 
-/** Drops the cached eras (tests use it to show the stored path on its own). */
+/** Drops the cached eras (tests use it to show the stored path on its own, as after a restart). */
 export function forgetPreparedEras(): void {
   cached = undefined;
+  loading = undefined;
 }
 
-async function preparedEras(db: Db, set: ValidationSet): Promise<PreparedEra[]> {
-  if (cached?.setId === set.id) return cached.eras;
-  cached = undefined;
+/** The set whose prepared eras this process holds, if any. */
+export function preparedErasSetId(): string | undefined {
+  return cached?.setId;
+}
+
+/** Thrown when a read-back is stopped (the worker stopping during its start-up warm-up). */
+class Stopped extends Error {}
+
+/**
+ * Reads a prepared set's eras back and rebuilds them from their stored bases, one era at a
+ * time, the next era's row already on its way from the database while this one is rebuilt.
+ */
+async function loadEras(db: Db, set: ValidationSet, signal?: AbortSignal): Promise<PreparedEra[]> {
   const positions = await validationEraIds(db, set.id);
+  const fetch = (i: number) =>
+    i < positions.length ? getValidationEra(db, set.id, positions[i]!.position) : undefined;
   const eras: PreparedEra[] = [];
-  for (const { position } of positions) {
-    const row = await getValidationEra(db, set.id, position);
-    if (!row) throw new Error(`validation set ${set.id}: era ${position} vanished`);
+  let next = fetch(0);
+  next?.catch(() => {});
+  for (let i = 0; i < positions.length; i++) {
+    const row = await next!;
+    if (!row) throw new Error(`validation set ${set.id}: era ${positions[i]!.position} vanished`);
+    if (signal?.aborted) throw new Stopped("stopped");
+    next = fetch(i + 1);
+    next?.catch(() => {}); // awaited (and its error raised) on the next turn
     eras.push(prepareEra(eraInput(set, row)));
     await breathe();
   }
-  cached = { setId: set.id, eras };
   return eras;
+}
+
+/**
+ * The set's prepared eras: this process's copy, the read-back already under way, or a new one
+ * (dropping the copy of another set first).
+ */
+function preparedEras(db: Db, set: ValidationSet, signal?: AbortSignal): Promise<PreparedEra[]> {
+  if (cached?.setId === set.id) return Promise.resolve(cached.eras);
+  if (loading?.setId === set.id) return loading.eras;
+  cached = undefined;
+  const mine = { setId: set.id, eras: loadEras(db, set, signal) };
+  loading = mine;
+  mine.eras.then(
+    (eras) => {
+      if (loading === mine) {
+        cached = { setId: set.id, eras };
+        loading = undefined;
+      }
+    },
+    () => {
+      if (loading === mine) loading = undefined;
+    },
+  );
+  return mine.eras;
+}
+
+/**
+ * Reads the current validation set's prepared eras back in the background (a worker calls it
+ * at start-up), so the first diagnostics after a restart do not pay for it: one that comes
+ * meanwhile waits for the rest of the read-back only. Nothing to do without a ready set.
+ * `signal` stops it (between eras). Resolves to what it warmed, or null.
+ */
+export async function warmPreparedEras(
+  db: Db,
+  logger: JobContext["logger"],
+  signal?: AbortSignal,
+): Promise<{ setId: string; eras: number; ms: number } | null> {
+  const set = await currentValidationSet(db);
+  if (set?.status !== "ready" || signal?.aborted) return null;
+  if (cached?.setId === set.id) return { setId: set.id, eras: cached.eras.length, ms: 0 };
+  const t0 = performance.now();
+  try {
+    const eras = await preparedEras(db, set, signal);
+    const ms = Math.round(performance.now() - t0);
+    logger.info("validation eras warmed", { set: set.id, eras: eras.length, ms });
+    return { setId: set.id, eras: eras.length, ms };
+  } catch (e) {
+    if (e instanceof Stopped) return null;
+    throw e;
+  }
 }
 
 /**
@@ -135,7 +205,14 @@ export async function diagnosticsJob(ctx: JobContext, payload: { diagnosticsId: 
   }
   await startDiagnostics(ctx.db, d.id);
   const t0 = performance.now();
-  const eras = await preparedEras(ctx.db, set);
+  let eras: PreparedEra[];
+  try {
+    eras = await preparedEras(ctx.db, set);
+  } catch (e) {
+    // The start-up warm-up this joined was stopped: the worker is stopping, not the job failing.
+    if (e instanceof Stopped) throw new NotReady("the worker stopped reading the eras back", 0);
+    throw e;
+  }
   if (ctx.signal?.aborted) throw new Error("lease lost");
   const ids: string[] = [];
   for (const e of eras) for (const id of e.ids) ids.push(id);
