@@ -8,8 +8,12 @@ import * as rounds from "../routes/rounds";
 import * as scores from "../routes/scores";
 import * as stakes from "../routes/stakes";
 
-/** Largest CSV text `submit_predictions` and `run_diagnostics` take (a tool call is one JSON message). */
+/** Largest CSV text `submit_predictions`, `run_diagnostics` and `submit_diagnostics` take (a tool call is one JSON message). */
 export const MCP_MAX_CSV_CHARS = 10 * 1024 * 1024;
+
+/** Longest `get_diagnostics` waits for a report (below MCP clients' usual 60 s request timeout). */
+export const MCP_MAX_WAIT_SECONDS = 50;
+const DIAGNOSTICS_POLL_MS = 500;
 
 /** Calls one REST endpoint in process, as the tool's caller (same key, same rules). */
 export type RestCall = (
@@ -146,6 +150,94 @@ export function registerTools(server: McpServer, call: RestCall, verify: VerifyR
       },
     },
     async ({ id, csv }) => result(await call("POST", `/v1/models/${id}/diagnostics`, { csv })),
+  );
+
+  server.registerTool(
+    "submit_diagnostics",
+    {
+      description:
+        "Post a model's validation predictions for diagnostics against the operator's validation " +
+        "set (`GET /v1/validation`): CSV text `id,prediction` (every id of the set, once) or " +
+        "`ids` with `predictions`. A worker scores every era (CORR, MMC, FNC, max feature " +
+        "exposure, summaries) and keeps the report; the answer is the diagnostics id (dgn_...) " +
+        "to read with `get_diagnostics`. Errors as the REST endpoint: `no_validation_set`, " +
+        "`diagnostics_unknown_ids`, `diagnostics_missing_ids`, `diagnostics_duplicate_ids`, " +
+        "`invalid_diagnostics`.",
+      inputSchema: {
+        id: params(diagnostics.route).shape.id!,
+        csv: z
+          .string()
+          .min(1)
+          .max(MCP_MAX_CSV_CHARS)
+          .optional()
+          .openapi({ description: "CSV id,prediction (no era or target column)" }),
+        ids: z.array(z.string()).min(1).optional().openapi({ description: "with `predictions`" }),
+        predictions: z
+          .array(z.number())
+          .min(1)
+          .optional()
+          .openapi({ description: "one per id of `ids`, in the same order" }),
+      },
+    },
+    async ({ id, csv, ids, predictions }) => {
+      const bad = (message: string) =>
+        text({ error: { code: "invalid_diagnostics", message } }, true);
+      if ((csv === undefined) === (ids === undefined && predictions === undefined)) {
+        return bad("Give either `csv` or `ids` with `predictions`");
+      }
+      if (csv !== undefined) {
+        // The columns pick the REST form: era or target columns would score statelessly.
+        const header = csv.slice(0, csv.search(/\r?\n|$/)).split(",");
+        const columns = header.map((c) => c.trim().replace(/^"|"$/g, "").toLowerCase());
+        if (columns.includes("era") || columns.includes("target")) {
+          return bad(
+            "`csv` has era or target columns: this tool scores against the operator's " +
+              "validation set (columns id,prediction); run_diagnostics takes your own eras and targets",
+          );
+        }
+        return result(await call("POST", `/v1/models/${id}/diagnostics`, { csv }));
+      }
+      if (!ids || !predictions || ids.length !== predictions.length) {
+        return bad("`ids` and `predictions` must both be given, of the same length");
+      }
+      return result(
+        await call("POST", `/v1/models/${id}/diagnostics`, { json: { ids, predictions } }),
+      );
+    },
+  );
+
+  server.registerTool(
+    "get_diagnostics",
+    {
+      description:
+        "Stored diagnostics of a model by id (dgn_...): `status` (queued, running, done, failed), " +
+        "the report when done (per-era CORR, MMC, FNC, exposure; mean, std, sharpe, max drawdown " +
+        "of each series), the reason when failed. `waitSeconds` keeps asking until it is done or " +
+        "failed, up to that long.",
+      inputSchema: {
+        id: params(diagnostics.getRoute).shape.id!,
+        did: params(diagnostics.getRoute).shape.did!,
+        waitSeconds: z
+          .number()
+          .min(0)
+          .max(MCP_MAX_WAIT_SECONDS)
+          .optional()
+          .openapi({
+            description: `wait up to this long (at most ${MCP_MAX_WAIT_SECONDS}) for the end`,
+          }),
+      },
+    },
+    async ({ id, did, waitSeconds }) => {
+      const path = `/v1/models/${id}/diagnostics/${did}`;
+      const until = Date.now() + (waitSeconds ?? 0) * 1000;
+      for (;;) {
+        const res = await call("GET", path);
+        const status = (res.data as { status?: string } | null)?.status;
+        const pending = res.status === 200 && (status === "queued" || status === "running");
+        if (!pending || Date.now() + DIAGNOSTICS_POLL_MS > until) return result(res);
+        await new Promise((r) => setTimeout(r, DIAGNOSTICS_POLL_MS));
+      }
+    },
   );
 
   server.registerTool(

@@ -4,18 +4,22 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db";
+import { startWorker } from "../../workers/runner";
 import { csvOf, liveCsv, predictions, type World, world } from "../api/world";
+import { closeTo, validationData } from "../diagnostics/data";
 import { dbTargets } from "../helpers/db";
 
 const TOOLS = [
   "create_model",
   "get_current_round",
+  "get_diagnostics",
   "get_leaderboard",
   "get_model",
   "get_model_scores",
   "get_positions",
   "list_rounds",
   "run_diagnostics",
+  "submit_diagnostics",
   "submit_predictions",
   "verify_round",
 ];
@@ -174,6 +178,141 @@ for (const target of dbTargets()) {
       });
       expect(verify.isError).toBe(true);
       expect(data(verify).error.message).toContain("CHAIN_RPC_URL");
+    });
+
+    it("posts validation predictions for stored diagnostics and reads the report back, as REST does", async () => {
+      const client = await connect(w.key);
+      const { tools } = await client.listTools();
+      const by = Object.fromEntries(tools.map((t) => [t.name, t.inputSchema as any]));
+      expect(by.submit_diagnostics.required).toEqual(["id"]);
+      expect(by.submit_diagnostics.properties.id.pattern).toBe("^0x[0-9a-fA-F]{64}$");
+      expect(by.submit_diagnostics.properties.csv.maxLength).toBe(10 * 1024 * 1024);
+      expect(by.get_diagnostics.required).toEqual(["id", "did"]);
+      // The diagnostics id's pattern of GET /v1/models/{id}/diagnostics/{did}.
+      const doc = (await w.api.call("GET", "/openapi.json")).data;
+      const didParam = doc.paths["/v1/models/{id}/diagnostics/{did}"].get.parameters.find(
+        (x: { name: string }) => x.name === "did",
+      );
+      expect(by.get_diagnostics.properties.did.pattern).toBe(didParam.schema.pattern);
+
+      const set = validationData(11);
+      const none = await client.callTool({
+        name: "submit_diagnostics",
+        arguments: { id: w.modelId, csv: set.predictionsCsv() },
+      });
+      expect(none.isError).toBe(true);
+      expect(data(none).error.code).toBe("no_validation_set");
+
+      const form = new FormData();
+      form.set("validation", new File([set.validationCsv()], "validation.csv"));
+      const up = await w.api.call("POST", "/v1/validation", { key: w.api.operatorKey, body: form });
+      expect(up.status, JSON.stringify(up.data)).toBe(202);
+      const ctx = {
+        db: h.db,
+        chain: undefined as never,
+        logger: { info() {}, warn() {}, error() {} },
+        settleBatch: 10,
+      };
+      const worker = startWorker(ctx, { indexer: false, pollMs: 20, warmDiagnostics: false });
+      try {
+        const posted = await client.callTool({
+          name: "submit_diagnostics",
+          arguments: { id: w.modelId, csv: set.predictionsCsv() },
+        });
+        expect(posted.isError, JSON.stringify(posted)).toBeFalsy();
+        const queued = data(posted);
+        expect(queued).toMatchObject({
+          id: expect.stringMatching(/^dgn_[0-9a-f]{32}$/),
+          modelId: w.modelId,
+          validationSetId: up.data.id,
+        });
+        const done = data(
+          await client.callTool({
+            name: "get_diagnostics",
+            arguments: { id: w.modelId, did: queued.id, waitSeconds: 50 },
+          }),
+        );
+        expect(done.status, JSON.stringify(done.error)).toBe("done");
+        const rest = await w.api.call("GET", `/v1/models/${w.modelId}/diagnostics/${queued.id}`, {
+          key: w.key,
+        });
+        expect(done).toEqual(rest.data);
+        expect(closeTo(done.result, JSON.parse(JSON.stringify(set.expected())), 1e-12)).toEqual([]);
+
+        // ids with predictions (the JSON form) give the same report.
+        const json = data(
+          await client.callTool({
+            name: "submit_diagnostics",
+            arguments: {
+              id: w.modelId,
+              ids: set.rows.map((r) => r.id),
+              predictions: set.rows.map((r) => r.prediction),
+            },
+          }),
+        );
+        const again = data(
+          await client.callTool({
+            name: "get_diagnostics",
+            arguments: { id: w.modelId, did: json.id, waitSeconds: 50 },
+          }),
+        );
+        expect(again.result).toEqual(done.result);
+      } finally {
+        await worker.stop();
+      }
+
+      const fail = async (name: string, args: Record<string, unknown>, key = w.key) => {
+        const res = await (await connect(key)).callTool({ name, arguments: args });
+        expect(res.isError, JSON.stringify(res)).toBe(true);
+        return data(res).error;
+      };
+      // The REST errors, surfaced with their codes.
+      const unknownDid = `dgn_${"0".repeat(32)}`;
+      expect(await fail("get_diagnostics", { id: w.modelId, did: unknownDid })).toMatchObject({
+        code: "not_found",
+      });
+      const ids = set.rows.map((r) => r.id);
+      const values = set.rows.map((r) => r.prediction);
+      expect(
+        await fail("submit_diagnostics", {
+          id: w.modelId,
+          csv: set.predictionsCsv([...values, 0.5], [...ids, "stranger"]),
+        }),
+      ).toMatchObject({
+        code: "diagnostics_unknown_ids",
+        details: { unknown: ["stranger"], count: 1 },
+      });
+      expect(
+        await fail("submit_diagnostics", {
+          id: w.modelId,
+          csv: set.predictionsCsv(values.slice(1), ids.slice(1)),
+        }),
+      ).toMatchObject({ code: "diagnostics_missing_ids", details: { missing: [ids[0]] } });
+      expect(
+        (await fail("submit_diagnostics", { id: w.modelId, csv: set.predictionsCsv() }, w.otherKey))
+          .code,
+      ).toBe("forbidden");
+      const theirs = await fail("get_diagnostics", { id: w.otherModelId, did: unknownDid });
+      expect(theirs.code).toBe("forbidden");
+      // What the tool itself refuses: the stateless form, or no predictions at all.
+      const stateless = await fail("submit_diagnostics", {
+        id: w.modelId,
+        csv: set.statelessCsv(),
+      });
+      expect(stateless).toMatchObject({ code: "invalid_diagnostics" });
+      expect(stateless.message).toContain("run_diagnostics");
+      expect((await fail("submit_diagnostics", { id: w.modelId })).code).toBe(
+        "invalid_diagnostics",
+      );
+      expect(
+        (
+          await fail("submit_diagnostics", {
+            id: w.modelId,
+            ids: ids.slice(0, 2),
+            predictions: [0.1],
+          })
+        ).code,
+      ).toBe("invalid_diagnostics");
     });
 
     it("keeps each key to its scopes and its account", async () => {
