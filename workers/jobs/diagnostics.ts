@@ -82,8 +82,9 @@ async function loadEras(db: Db, set: ValidationSet, signal?: AbortSignal): Promi
     if (signal?.aborted) throw new Stopped("stopped");
     next = fetch(i + 1);
     next?.catch(() => {}); // awaited (and its error raised) on the next turn
-    eras.push(prepareEra(eraInput(set, row)));
+    // The driver sends queries on the next turn: let it go out before this era's CPU work.
     await breathe();
+    eras.push(prepareEra(eraInput(set, row)));
   }
   return eras;
 }
