@@ -9,7 +9,8 @@
  *    compiled as `npx tourney` runs it; by default (a helper thread) and with --threads 1.
  * 4. `tourney score --features` on 5,000 rows x 2,376 integer features (0-4), 20 models, as a
  *    whole process, beside numerai-tools' `feature_neutral_corr` (also a whole process) when a
- *    Python with numerai-tools is found (`$PYTHON`, else python3); FNC must agree to 1e-9.
+ *    Python with numerai-tools is found (`$PYTHON`, else python3); FNC must agree to 1e-9. With
+ *    bash, each process's CPU time (user + sys, from `times`) is printed too.
  * 5. A full round with FNC: 10,000 submissions x 5,000 rows, CORR + MMC + FNC against 416
  *    features + exposure + payouts on 2 threads, with peak RSS.
  * 6. Diagnostics of one model over 120 validation eras x 5,000 rows x 416 features with the
@@ -25,7 +26,7 @@
  * Generated files go to a temporary folder, removed afterwards.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -312,42 +313,65 @@ if (ONLY.has(4)) {
     } catch {
       // not installed: only our time is printed
     }
-    const ours = () =>
-      execFileSync(
-        process.execPath,
-        [
-          path.join(repoRoot, "bin", "tourney.mjs"),
-          "score",
-          "--predictions",
-          path.join(dir, "predictions.csv"),
-          "--targets",
-          path.join(dir, "targets.csv"),
-          "--features",
-          path.join(dir, "features.csv"),
-          "--json",
-        ],
-        { maxBuffer: 1 << 26, encoding: "utf8" },
-      );
-    const theirs = () =>
-      execFileSync(python, [path.join(dir, "numerai_fnc.py"), dir], {
-        maxBuffer: 1 << 26,
-        encoding: "utf8",
-      });
-    const timed = (f: () => string) => {
+    // Each process run under bash's `times`, for its CPU time (user + sys, threads included)
+    // beside the wall time: on a shared machine the CPU time is the steadier figure.
+    let hasBash = false;
+    try {
+      execFileSync("bash", ["-c", "true"], { stdio: "ignore" });
+      hasBash = true;
+    } catch {
+      // no bash: wall time only
+    }
+    const outFile = path.join(dir, "out.json");
+    const timed = (cmd: string, args: string[]) => {
       const t0 = performance.now();
-      const out = f();
-      return { ms: performance.now() - t0, out };
+      if (!hasBash) {
+        const out = execFileSync(cmd, args, { maxBuffer: 1 << 26, encoding: "utf8" });
+        return { ms: performance.now() - t0, out, cpuMs: Number.NaN };
+      }
+      const times = execFileSync(
+        "bash",
+        ["-c", '"$@" > "$OUT" || exit $?; times', "bench", cmd, ...args],
+        { env: { ...process.env, OUT: outFile }, encoding: "utf8" },
+      );
+      const ms = performance.now() - t0;
+      // `times`: the shell's user and sys, then its children's.
+      const m = times
+        .trim()
+        .split("\n")[1]
+        ?.match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/);
+      const cpuMs = m
+        ? (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000
+        : Number.NaN;
+      return { ms, out: readFileSync(outFile, "utf8"), cpuMs };
     };
+    const ours = () =>
+      timed(process.execPath, [
+        path.join(repoRoot, "bin", "tourney.mjs"),
+        "score",
+        "--predictions",
+        path.join(dir, "predictions.csv"),
+        "--targets",
+        path.join(dir, "targets.csv"),
+        "--features",
+        path.join(dir, "features.csv"),
+        "--json",
+      ]);
+    const theirs = () => timed(python, [path.join(dir, "numerai_fnc.py"), dir]);
     const runs = 3;
     const mine: number[] = [];
     const numerai: number[] = [];
     let worst = 0;
+    const mineCpu: number[] = [];
+    const numeraiCpu: number[] = [];
     for (let k = 0; k < runs; k++) {
-      const a = timed(ours);
+      const a = ours();
       mine.push(a.ms);
+      mineCpu.push(a.cpuMs);
       if (!hasNumeraiTools) continue;
-      const b = timed(theirs);
+      const b = theirs();
       numerai.push(b.ms);
+      numeraiCpu.push(b.cpuMs);
       const x = JSON.parse(a.out).models as Record<string, { fnc: number }>;
       const y = JSON.parse(b.out) as Record<string, number>;
       for (const m of Object.keys(y)) worst = Math.max(worst, Math.abs(x[m]!.fnc - y[m]!));
@@ -361,7 +385,13 @@ if (ONLY.has(4)) {
           ? `; numerai-tools feature_neutral_corr (whole process): median ${s(med(numerai))}; ` +
             `${(med(numerai) / med(mine)).toFixed(1)}x faster (goal 2x); ` +
             `max |FNC difference| ${worst.toExponential(1)} (goal 1e-9)`
-          : " (numerai-tools not found: set PYTHON to a python3 that has it)"),
+          : " (numerai-tools not found: set PYTHON to a python3 that has it)") +
+        (hasBash
+          ? `; CPU (user + sys) median ours ${s(med(mineCpu))}` +
+            (hasNumeraiTools
+              ? `, numerai-tools ${s(med(numeraiCpu))} (${(med(numeraiCpu) / med(mineCpu)).toFixed(1)}x)`
+              : "")
+          : ""),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
