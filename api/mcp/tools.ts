@@ -13,7 +13,7 @@ export const MCP_MAX_CSV_CHARS = 10 * 1024 * 1024;
 
 /** Longest `get_diagnostics` waits for a report (below MCP clients' usual 60 s request timeout). */
 export const MCP_MAX_WAIT_SECONDS = 50;
-const DIAGNOSTICS_POLL_MS = 500;
+const DIAGNOSTICS_POLL_MS = 1_000;
 
 /** Calls one REST endpoint in process, as the tool's caller (same key, same rules). */
 export type RestCall = (

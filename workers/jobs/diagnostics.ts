@@ -175,7 +175,10 @@ export async function prepareValidationJob(ctx: JobContext, payload: { setId: st
     await breathe();
   }
   await finishValidationSet(ctx.db, set.id, { ok: true });
-  if (kept) cached = { setId: set.id, eras: kept };
+  if (kept) {
+    cached = { setId: set.id, eras: kept };
+    loading = undefined; // a read-back of an older set under way is not kept when it ends
+  }
   ctx.logger.info("validation set prepared", {
     set: set.id,
     eras: set.eras,
