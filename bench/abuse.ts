@@ -10,7 +10,8 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import postgres from "postgres";
-import { createAccount, openDb } from "../db";
+import { createAccount } from "../api/domain/accounts";
+import { openDb } from "../db";
 import { startBenchApi } from "./api-server";
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -105,8 +106,11 @@ const json = (v: unknown) => ({
 });
 
 // Set-up: an operator, a data scientist with a model, an open round.
-const operator = await createAccount(handle.db, "operator", ["read", "submit", "operator"]);
-const scientist = await createAccount(handle.db, "scientist");
+const operator = await createAccount(
+  { db: handle.db },
+  { name: "operator", scopes: ["read", "submit", "operator"] },
+);
+const scientist = await createAccount({ db: handle.db }, { name: "scientist" });
 const auth = (secret: string) => ({ authorization: `Bearer ${secret}` });
 const modelRes = await fetch(`${api.url}/v1/models`, {
   method: "POST",
@@ -276,7 +280,7 @@ try {
     return out;
   });
   await attack("50-concurrent-same-model-name", async () => {
-    const other = await createAccount(handle.db, "racer");
+    const other = await createAccount({ db: handle.db }, { name: "racer" });
     return Promise.all(
       Array.from({ length: 50 }, () =>
         send("POST", "/v1/models", {
@@ -319,7 +323,7 @@ try {
     return [{ status: r.status, ms: performance.now() - t }];
   });
   await attack("45MB-diagnostics-upload", async () => {
-    const diag = await createAccount(handle.db, "diagnoser");
+    const diag = await createAccount({ db: handle.db }, { name: "diagnoser" });
     const m = await fetch(`${api.url}/v1/models`, {
       method: "POST",
       headers: { ...auth(diag.secret), "content-type": "application/json" },

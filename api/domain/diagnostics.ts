@@ -1,5 +1,5 @@
 import { ScoringError, validationDiagnostics } from "../../scoring";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 import { parseCsv, parseNumber } from "./csv";
 import { readParquetColumns } from "./parquet";
 import { isParquet } from "./predictions";
@@ -17,7 +17,7 @@ export interface DiagnosticsResult {
 }
 
 const bad = (message: string, details?: unknown) =>
-  new ApiError("invalid_diagnostics", message, details);
+  new DomainError("invalid_diagnostics", message, details);
 
 interface ValidationRows {
   ids: string[];

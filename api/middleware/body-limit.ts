@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../context";
 import type { ApiConfig } from "../env";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 
 /**
  * The routes that take files: submissions, diagnostics, a round's live file and its targets, the
@@ -17,7 +17,7 @@ const UPLOADS = [
 ];
 
 export const tooLarge = (limit: number) =>
-  new ApiError("payload_too_large", `Body exceeds the limit of ${limit} bytes`, { limit });
+  new DomainError("payload_too_large", `Body exceeds the limit of ${limit} bytes`, { limit });
 
 /**
  * Every request body is read under a limit (hono/body-limit): MAX_UPLOAD_BYTES on the upload

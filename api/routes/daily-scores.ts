@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { MAX_DAY, modelDailyView, postDailyTargets } from "../domain/daily-scores";
-import { withoutBom } from "../domain/live";
-import { ApiError, errorResponses } from "../errors";
+import { DomainError } from "../errors";
 import type { App } from "../hono-app";
 import { readFormFile } from "../http/body";
+import { errorResponses } from "../http/errors";
 import { requireAuth } from "../middleware/auth";
 import { formHook } from "./forms";
 import { ModelId } from "./models";
@@ -102,15 +102,19 @@ export function register(app: App) {
     async (c) => {
       requireAuth(c, "operator");
       const n = c.req.valid("param").number;
-      const { bytes: raw, form } = await readFormFile(c, "targets");
-      const bytes = withoutBom(raw); // hashed as stored and served
+      const { bytes, form } = await readFormFile(c, "targets");
       const day = Day.safeParse(form.day);
       if (!day.success) {
-        throw new ApiError("validation_failed", `day must be an integer from 1 to ${MAX_DAY}`, {
+        throw new DomainError("validation_failed", `day must be an integer from 1 to ${MAX_DAY}`, {
           issues: [{ path: "day", message: day.error.issues[0]?.message ?? "invalid" }],
         });
       }
-      return c.json(await postDailyTargets(c.get("services").db, n, day.data, bytes), 202);
+      const posted = await postDailyTargets(c.get("services"), {
+        round: n,
+        day: day.data,
+        targets: bytes,
+      });
+      return c.json(posted, 202);
     },
     formHook,
   );

@@ -1,12 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { diagnoseUpload } from "../domain/diagnostics";
-import { predictionFormat, readPredictions } from "../domain/predictions";
-import { uploadColumns } from "../domain/validation";
-import { postStoredDiagnostics, storedDiagnosticsView } from "../domain/validation-diagnostics";
-import { ApiError, errorResponses } from "../errors";
+import { requestDiagnostics } from "../domain/diagnose";
+import { storedDiagnosticsView } from "../domain/validation-diagnostics";
 import type { App } from "../hono-app";
 import { readBody } from "../http/body";
-import { requireOwnedModel } from "../middleware/auth";
+import { errorResponses } from "../http/errors";
+import { requireAuth, requireOwnedModel } from "../middleware/auth";
 import { ModelId } from "./models";
 
 const Diagnostics = z
@@ -161,38 +159,22 @@ export const getRoute = createRoute({
   },
 });
 
-/** The stored form: no `era` or `target` column (JSON is always the stored form). */
-function isStoredForm(contentType: string | undefined, bytes: Uint8Array): boolean {
-  if (predictionFormat(contentType, bytes) === "json") return true;
-  const columns = uploadColumns(bytes);
-  return !columns.includes("era") && !columns.includes("target");
-}
-
 export function register(app: App) {
   app.openapi(route, async (c) => {
-    const { model } = await requireOwnedModel(c, c.req.valid("param").id, "submit");
-    const bytes = await readBody(c);
-    const type = c.req.header("content-type");
-    if (isStoredForm(type, bytes)) {
-      const format = predictionFormat(type, bytes) ?? "csv";
-      let rows: Awaited<ReturnType<typeof readPredictions>>;
-      try {
-        rows = await readPredictions(format, bytes);
-      } catch (e) {
-        // The submission readers' codes, as this route's.
-        if (e instanceof ApiError && e.code.startsWith("invalid_submission")) {
-          throw new ApiError("invalid_diagnostics", e.message, e.details);
-        }
-        throw e;
-      }
-      const queued = await postStoredDiagnostics(c.get("services").db, model.id, rows);
-      c.header("location", `/v1/models/${model.id}/diagnostics/${queued.id}`);
+    const auth = requireAuth(c, "submit");
+    // On the Node server the stateless form is scored on a worker thread; elsewhere inline.
+    const answer = await requestDiagnostics(c.get("services"), {
+      accountId: auth.account.id,
+      modelId: c.req.valid("param").id,
+      contentType: c.req.header("content-type"),
+      predictions: () => readBody(c),
+    });
+    if (answer.kind === "stored") {
+      const { queued } = answer;
+      c.header("location", `/v1/models/${queued.modelId}/diagnostics/${queued.id}`);
       return c.json(queued, 202);
     }
-    // On the Node server this runs on a worker thread; elsewhere (Workers, tests) inline.
-    const { offload } = c.get("services");
-    const d = offload ? await offload.diagnostics(bytes) : await diagnoseUpload(bytes);
-    return c.json({ modelId: model.id, ...d }, 200);
+    return c.json({ modelId: answer.modelId, ...answer.result }, 200);
   });
 
   app.openapi(getRoute, async (c) => {

@@ -1,7 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { accountKeys, createApiKey, revokeApiKey } from "../../db";
-import { ApiError, errorResponses } from "../errors";
+import { accountKeys } from "../../db";
+import type { AuthInfo } from "../context";
+import { type Caller, createKey as createAccountKey, revokeKey } from "../domain/accounts";
 import type { App } from "../hono-app";
+import { errorResponses } from "../http/errors";
 import { requireAuth } from "../middleware/auth";
 
 const Scope = z.enum(["read", "submit", "operator"]);
@@ -59,16 +61,15 @@ export const deleteKey = createRoute({
   responses: { 204: { description: "Revoked" }, ...errorResponses(400, 401, 403, 404, 429) },
 });
 
+const caller = (auth: AuthInfo): Caller => ({ accountId: auth.account.id, scopes: auth.scopes });
+
 export function register(app: App) {
   app.openapi(createKey, async (c) => {
     // Key management is a write: a read-only key cannot mint keys (nor revoke them).
     const auth = requireAuth(c, "submit");
     const { scopes } = c.req.valid("json");
     // A key can only hand out scopes it has itself.
-    const extra = scopes.filter((s) => !auth.scopes.includes(s));
-    if (extra.length > 0)
-      throw new ApiError("forbidden", "A key cannot grant scopes it lacks", { extra });
-    const { key, secret } = await createApiKey(c.get("services").db, auth.account.id, scopes);
+    const { key, secret } = await createAccountKey(c.get("services"), caller(auth), { scopes });
     return c.json({ id: key.id, apiKey: secret, scopes: key.scopes }, 201);
   });
   app.openapi(listKeys, async (c) => {
@@ -89,14 +90,7 @@ export function register(app: App) {
   });
   app.openapi(deleteKey, async (c) => {
     const auth = requireAuth(c, "submit");
-    const id = c.req.valid("param").id;
-    const done = await revokeApiKey(c.get("services").db, auth.account.id, id, auth.scopes);
-    if (done === "missing") throw new ApiError("not_found", "No such active key on this account");
-    if (done === "forbidden") {
-      throw new ApiError("forbidden", "A key cannot revoke a key with scopes it lacks", {
-        scopes: auth.scopes,
-      });
-    }
+    await revokeKey(c.get("services"), caller(auth), { id: c.req.valid("param").id });
     return c.body(null, 204);
   });
 }

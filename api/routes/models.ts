@@ -1,7 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { accountModels, createModel, getModel } from "../../db";
-import { ApiError, errorResponses } from "../errors";
+import { accountModels, getModel } from "../../db";
+import { createModel } from "../domain/models";
+import { DomainError } from "../errors";
 import type { App } from "../hono-app";
+import { errorResponses } from "../http/errors";
 import { requireAuth } from "../middleware/auth";
 
 export const ModelId = z
@@ -71,8 +73,7 @@ export function register(app: App) {
   app.openapi(create, async (c) => {
     const auth = requireAuth(c, "submit");
     const { name } = c.req.valid("json");
-    const model = await createModel(c.get("services").db, auth.account.id, name);
-    if (!model) throw new ApiError("conflict", `Model name '${name}' is taken`);
+    const model = await createModel(c.get("services"), { accountId: auth.account.id, name });
     return c.json(toJson(model), 201);
   });
   app.openapi(mine, async (c) => {
@@ -82,7 +83,7 @@ export function register(app: App) {
   });
   app.openapi(get, async (c) => {
     const model = await getModel(c.get("services").db, c.req.valid("param").id);
-    if (!model) throw new ApiError("not_found", "No such model");
+    if (!model) throw new DomainError("not_found", "No such model");
     return c.json(toJson(model), 200);
   });
 }

@@ -1,25 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { formatUnits, parseUnits } from "viem";
-import {
-  createRound,
-  currentRound,
-  enqueueJob,
-  getRound,
-  listRounds,
-  openRoundBefore,
-  type Round,
-  rescheduleJob,
-  transitionRound,
-} from "../../db";
-import { sha256Hex } from "../domain/hash";
-import { parseTargets, prepareLiveUpload, utf8, withoutBom } from "../domain/live";
-import { liveIdSet } from "../domain/live-cache";
-import { ApiError, errorResponses } from "../errors";
+import { currentRound, listRounds, type Round } from "../../db";
+import { closeRound, mustGetRound, openRound, resolveRound } from "../domain/rounds";
+import { DomainError } from "../errors";
 import type { App } from "../hono-app";
 import { readFormFile } from "../http/body";
+import { errorResponses } from "../http/errors";
 import { requireAuth } from "../middleware/auth";
 import { formHook, invalidFields } from "./forms";
-import { INT4_MAX, positiveInt, RoundParam } from "./pages";
+import { positiveInt, RoundParam } from "./pages";
 
 /** A round's state, in the order a round goes through them. */
 export const RoundStatusSchema = z.enum([
@@ -242,110 +230,6 @@ export const resolve = createRoute({
   },
 });
 
-async function mustGet(c: { get(k: "services"): { db: import("../../db").Db } }, n: number) {
-  const round = await getRound(c.get("services").db, n);
-  if (!round) throw new ApiError("not_found", `No round ${n}`);
-  return round;
-}
-
-/**
- * The operator's FNC feature list (JSON array or comma-separated names), checked against the
- * live file's feature columns; undefined: every feature column.
- */
-function parseFncFeatures(raw: string | undefined, live: readonly string[]): string[] | null {
-  if (raw === undefined || raw.trim() === "") return null;
-  let names: unknown;
-  try {
-    names = raw.trim().startsWith("[") ? JSON.parse(raw) : raw.split(",").map((s) => s.trim());
-  } catch {
-    throw new ApiError("validation_failed", "fncFeatures must be a JSON array of column names");
-  }
-  if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== "string")) {
-    throw new ApiError("validation_failed", "fncFeatures must be a non-empty list of column names");
-  }
-  const known = new Set(live);
-  const unknown = names.filter((n) => !known.has(n));
-  if (unknown.length > 0) {
-    throw new ApiError(
-      "validation_failed",
-      "fncFeatures names columns the live file does not have",
-      {
-        unknown: unknown.slice(0, 20),
-      },
-    );
-  }
-  if (new Set(names).size !== names.length) {
-    throw new ApiError("validation_failed", "fncFeatures lists a column twice");
-  }
-  return names as string[];
-}
-
-const UINT64_MAX_SECONDS = 2n ** 64n - 1n;
-const UINT256_MAX = 2n ** 256n - 1n;
-const WAD = 10n ** 18n;
-/** The contract's ceilings (MAX_PAYOUT_CAP, MAX_MULTIPLIER, MAX_ROUND_LENGTH). */
-const MAX_PAYOUT_CAP = WAD / 4n;
-const MAX_MULTIPLIER = 100n * WAD;
-const MAX_ROUND_LENGTH_MS = 120 * 24 * 3600 * 1000;
-
-/**
- * A round's parameters, checked against what the chain and the database hold: both times in
- * the future, closesAt < resolvesAt and resolvesAt within 120 days (the contract's
- * MAX_ROUND_LENGTH), amounts within uint256 once in wei, payoutCap within the contract's
- * ceiling of 0.25, multipliers at most 100, and the delay in seconds within the integer column.
- */
-function roundParams(f: z.infer<typeof OpenFormFields>, now: Date) {
-  const closesAt = new Date(f.closesAt);
-  const resolvesAt = new Date(f.resolvesAt);
-  const issues: { path: string[]; message: string }[] = [];
-  const bad = (path: string, message: string) => issues.push({ path: [path], message });
-  for (const [name, at] of [
-    ["closesAt", closesAt],
-    ["resolvesAt", resolvesAt],
-  ] as const) {
-    if (!(at.getTime() > now.getTime())) bad(name, `${name} must be in the future`);
-    else if (BigInt(Math.floor(at.getTime() / 1000)) > UINT64_MAX_SECONDS)
-      bad(name, `${name} is too far in the future`);
-  }
-  if (!(closesAt < resolvesAt)) bad("resolvesAt", "closesAt must be before resolvesAt");
-  else if (resolvesAt.getTime() > now.getTime() + MAX_ROUND_LENGTH_MS)
-    bad("resolvesAt", "resolvesAt must be within 120 days (the contract's MAX_ROUND_LENGTH)");
-  const wad = (name: string, v: string | undefined, fallback: bigint, max = UINT256_MAX) => {
-    const out = v === undefined ? fallback : parseUnits(v, 18);
-    if (out > max)
-      bad(
-        name,
-        max === UINT256_MAX
-          ? `${name} is too large for uint256`
-          : `${name} must be at most ${formatUnits(max, 18)} (the contract's ceiling)`,
-      );
-    return out.toString();
-  };
-  const payoutCap = wad("payoutCap", f.payoutCap, 5n * 10n ** 16n, MAX_PAYOUT_CAP);
-  const corrMultiplier = wad("corrMultiplier", f.corrMultiplier, 5n * 10n ** 17n, MAX_MULTIPLIER);
-  const mmcMultiplier = wad("mmcMultiplier", f.mmcMultiplier, 2n * WAD, MAX_MULTIPLIER);
-  const stakeThreshold = wad("stakeThreshold", f.stakeThreshold, 72_000n * WAD);
-  let predictionsDelaySeconds: number | null = null;
-  if (f.predictionsDelayHours !== "never") {
-    predictionsDelaySeconds = Math.round(Number(f.predictionsDelayHours ?? 0) * 3600);
-    if (!(predictionsDelaySeconds <= INT4_MAX))
-      bad(
-        "predictionsDelayHours",
-        `predictionsDelayHours must be at most ${Math.floor(INT4_MAX / 3600)}`,
-      );
-  }
-  if (issues.length > 0) throw invalidFields(issues);
-  return {
-    closesAt,
-    resolvesAt,
-    payoutCap,
-    corrMultiplier,
-    mmcMultiplier,
-    stakeThreshold,
-    predictionsDelaySeconds,
-  };
-}
-
 export function register(app: App) {
   app.openapi(
     open,
@@ -354,19 +238,7 @@ export function register(app: App) {
       const { bytes, form } = await readFormFile(c, "live");
       const parsed = OpenFormFields.safeParse(form);
       if (!parsed.success) throw invalidFields(parsed.error.issues);
-      const { now, offload } = c.get("services");
-      const params = roundParams(parsed.data, now?.() ?? new Date());
-      // Parquet conversion, validation and hashing of a large file run off the event loop.
-      const { csv, sha256, live } = offload
-        ? await offload.live(bytes)
-        : await prepareLiveUpload(bytes);
-      const fncFeatures = parseFncFeatures(parsed.data.fncFeatures, live.features);
-      const round = await createRound(c.get("services").db, {
-        liveCsv: utf8(csv),
-        liveSha256: sha256,
-        ...params,
-        fncFeatures: fncFeatures && JSON.stringify(fncFeatures),
-      });
+      const round = await openRound(c.get("services"), { live: bytes, fields: parsed.data });
       return c.json(
         { number: round.number, status: round.status, liveSha256: round.liveSha256 },
         201,
@@ -385,16 +257,16 @@ export function register(app: App) {
 
   app.openapi(current, async (c) => {
     const round = await currentRound(c.get("services").db);
-    if (!round) throw new ApiError("not_found", "No round is open");
+    if (!round) throw new DomainError("not_found", "No round is open");
     return c.json(roundJson(round), 200);
   });
 
   app.openapi(get, async (c) =>
-    c.json(roundJson(await mustGet(c, c.req.valid("param").number)), 200),
+    c.json(roundJson(await mustGetRound(c.get("services"), c.req.valid("param").number)), 200),
   );
 
   app.openapi(live, async (c) => {
-    const round = await mustGet(c, c.req.valid("param").number);
+    const round = await mustGetRound(c.get("services"), c.req.valid("param").number);
     return c.body(round.liveCsv, 200, {
       "Content-Type": "text/csv; charset=utf-8",
       "X-Content-SHA256": round.liveSha256,
@@ -404,49 +276,19 @@ export function register(app: App) {
 
   app.openapi(close, async (c) => {
     requireAuth(c, "operator");
-    const n = c.req.valid("param").number;
-    const db = c.get("services").db;
-    await mustGet(c, n);
-    const now = new Date();
-    // Rounds close in opening order on chain (R3): an earlier round still open closes first.
-    const earlier = await openRoundBefore(db, n);
-    if (earlier !== undefined)
-      throw new ApiError(
-        "round_state",
-        `Round ${earlier} was opened before round ${n} and is still open: rounds close in opening order`,
-      );
-    if (!(await transitionRound(db, n, "open", "closed", { closedAt: now }))) {
-      throw new ApiError("round_state", `Round ${n} is not open`);
-    }
-    await rescheduleJob(db, `round.close:${n}`, now);
-    return c.json(roundJson(await mustGet(c, n)), 200);
+    const round = await closeRound(c.get("services"), { round: c.req.valid("param").number });
+    return c.json(roundJson(round), 200);
   });
 
   app.openapi(
     resolve,
     async (c) => {
       requireAuth(c, "operator");
-      const n = c.req.valid("param").number;
-      const db = c.get("services").db;
-      const round = await mustGet(c, n);
-      if (round.status !== "closed")
-        throw new ApiError("round_state", `Round ${n} is ${round.status}, not closed`);
-      // The targets are stored, served and hashed without a BOM: the hash is the served file's.
-      const bytes = withoutBom((await readFormFile(c, "targets")).bytes);
-      parseTargets(bytes, liveIdSet(round));
-      const targetsSha256 = sha256Hex(bytes);
-      const ok = await db.transaction(async (tx) => {
-        const t = tx as unknown as typeof db;
-        const moved = await transitionRound(t, n, "closed", "resolved", {
-          targetsCsv: utf8(bytes),
-          targetsSha256,
-          resolvedAt: new Date(),
-        });
-        if (moved) await enqueueJob(t, "round.score", { round: n }, { key: `round.score:${n}` });
-        return moved;
+      const resolved = await resolveRound(c.get("services"), {
+        round: c.req.valid("param").number,
+        targets: async () => (await readFormFile(c, "targets")).bytes,
       });
-      if (!ok) throw new ApiError("round_state", `Round ${n} is no longer closed`);
-      return c.json({ number: n, status: "resolved", targetsSha256 }, 202);
+      return c.json(resolved, 202);
     },
     formHook,
   );

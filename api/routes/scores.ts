@@ -9,8 +9,9 @@ import {
   type Score,
 } from "../../db";
 import { MAX_DAY } from "../domain/daily-scores";
-import { ApiError, errorResponses } from "../errors";
+import { DomainError } from "../errors";
 import type { App } from "../hono-app";
+import { errorResponses } from "../http/errors";
 import { ModelId } from "./models";
 import { nextCursor, pageQuery, positiveInt, RoundParam } from "./pages";
 import { RoundStatusSchema } from "./rounds";
@@ -118,7 +119,7 @@ export const byModel = createRoute({
   },
 });
 
-const badCursor = () => new ApiError("validation_failed", "Invalid cursor");
+const badCursor = () => new DomainError("validation_failed", "Invalid cursor");
 
 export function register(app: App) {
   app.openapi(byRound, async (c) => {
@@ -127,7 +128,7 @@ export function register(app: App) {
     const { limit, cursor, day } = c.req.valid("query");
     if (cursor !== undefined && !ModelId.safeParse(cursor).success) throw badCursor();
     const round = await getRound(db, n);
-    if (!round) throw new ApiError("not_found", `No round ${n}`);
+    if (!round) throw new DomainError("not_found", `No round ${n}`);
     if (day !== undefined) {
       const daily = await roundDailyScoresPage(db, n, day, { cursor, limit: limit + 1 });
       return c.json(
@@ -158,7 +159,7 @@ export function register(app: App) {
     const before = cursor === undefined ? undefined : positiveInt().safeParse(cursor);
     if (before && !before.success) throw badCursor();
     const model = await getModel(db, c.req.valid("param").id);
-    if (!model) throw new ApiError("not_found", "No such model");
+    if (!model) throw new DomainError("not_found", "No such model");
     const rows = await modelScoresPage(db, model.id, {
       cursor: before?.data,
       limit: limit + 1,

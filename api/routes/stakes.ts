@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getAddress, isAddress } from "viem";
 import { getModel, modelStakeView, stakerStakes } from "../../db";
-import { ApiError, errorResponses } from "../errors";
+import { DomainError } from "../errors";
 import type { App } from "../hono-app";
+import { errorResponses } from "../http/errors";
 import { ModelId } from "./models";
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema } });
@@ -193,10 +194,13 @@ export function register(app: App) {
   app.openapi(byAddress, async (c) => {
     const given = c.req.valid("query").address ?? c.get("auth")?.account.walletAddress;
     if (!given) {
-      throw new ApiError("validation_failed", "Give ?address= (or link a wallet to your account)");
+      throw new DomainError(
+        "validation_failed",
+        "Give ?address= (or link a wallet to your account)",
+      );
     }
     if (!isAddress(given, { strict: false })) {
-      throw new ApiError("validation_failed", "address must be a 0x-prefixed 20-byte address");
+      throw new DomainError("validation_failed", "address must be a 0x-prefixed 20-byte address");
     }
     const view = await stakerStakes(c.get("services").db, given);
     return c.json(
@@ -218,7 +222,7 @@ export function register(app: App) {
   app.openapi(byModel, async (c) => {
     const db = c.get("services").db;
     const model = await getModel(db, c.req.valid("param").id);
-    if (!model) throw new ApiError("not_found", "No such model");
+    if (!model) throw new DomainError("not_found", "No such model");
     const view = await modelStakeView(db, model.id);
     return c.json(
       {

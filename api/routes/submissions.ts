@@ -1,23 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import {
-  forgetIntakeRound,
-  getModel,
-  intakeRound,
-  modelSubmissionsPage,
-  rememberedIntakeRound,
-  roundLiveCsv,
-  storeSubmission,
-  submissionMetaById,
-} from "../../db";
-import { canonicalCsvFast, prepareCsvFast } from "../../formats/csv-canonical";
-import { sha256Hex } from "../domain/hash";
-import { loadLiveIndex } from "../domain/live-cache";
-import { predictionFormat, readPredictions } from "../domain/predictions";
-import { type CanonicalSubmission, canonicalSubmission } from "../domain/submission";
-import { ApiError, errorResponses } from "../errors";
+import { getModel, modelSubmissionsPage, submissionMetaById } from "../../db";
+import { submitPredictions } from "../domain/submit";
+import { DomainError } from "../errors";
 import type { App } from "../hono-app";
 import { readBody } from "../http/body";
-import { requireAuth, requireOwnedModel } from "../middleware/auth";
+import { errorResponses } from "../http/errors";
+import { requireAuth } from "../middleware/auth";
 import { ModelId } from "./models";
 import { nextCursor, pageQuery, positiveInt } from "./pages";
 
@@ -162,82 +150,21 @@ const metaJson = (s: {
 
 export function register(app: App) {
   app.openapi(submit, async (c) => {
-    requireAuth(c, "submit"); // before any database work
-    const { db, now } = c.get("services");
-    const received = now?.() ?? new Date();
-    // The model (ownership) and the round are independent lookups: one round trip of time.
-    // Without ?round=, the intake round this process remembers is used, and the store checks
-    // under the round lock that it is still the one (else it is looked up again, once).
-    const wanted = c.req.valid("query").round;
-    let [{ model }, round] = await Promise.all([
-      requireOwnedModel(c, c.req.valid("param").id, "submit"),
-      wanted ? intakeRound(db, wanted) : rememberedIntakeRound(db),
-    ]);
-    const bytes = await readBody(c);
-    const format = predictionFormat(c.req.header("content-type"), bytes);
-    if (!format) {
-      throw new ApiError(
-        "unsupported_media_type",
-        "Send predictions as text/csv, application/json or application/vnd.apache.parquet",
-      );
-    }
-    for (let attempt = 0; ; attempt++) {
-      if (!round) throw new ApiError("round_not_open", "No round takes submissions now");
-      const number = round.number;
-      const live = await loadLiveIndex(round, () => roundLiveCsv(db, number), prepareCsvFast);
-      if (!live) throw new ApiError("round_not_open", "The round is gone");
-      let canon: CanonicalSubmission;
-      try {
-        canon =
-          (format === "csv" ? canonicalCsvFast(bytes, live) : undefined) ??
-          canonicalSubmission(await readPredictions(format, bytes), live);
-      } catch (err) {
-        // Checked against a remembered round: if another round took its place, the file may
-        // well be meant for that one. Look again before saying it is invalid.
-        if (wanted || attempt > 0) throw err;
-        const now = await intakeRound(db);
-        if (now?.number === round.number && now.liveSha256 === round.liveSha256) throw err;
-        forgetIntakeRound(db);
-        round = now;
-        continue;
-      }
-      const sub = await storeSubmission(
-        db,
-        {
-          modelId: model.id,
-          round: round.number,
-          predictions: canon.values,
-          sha256: sha256Hex(canon.bytes ?? canon.csv),
-          // The second attempt reads the round just now, as before remembering existed.
-          auto: !wanted && attempt === 0,
-        },
-        received,
-      );
-      if (sub === "stale") {
-        forgetIntakeRound(db);
-        round = await intakeRound(db);
-        continue;
-      }
-      if (!sub) throw new ApiError("round_not_open", "The round is gone");
-      return c.json(
-        {
-          id: sub.id,
-          round: sub.round,
-          sha256: sub.sha256,
-          selected: sub.selected,
-          late: sub.late,
-          extraIds: canon.extraIds,
-          format,
-        },
-        201,
-      );
-    }
+    const auth = requireAuth(c, "submit"); // before any database work
+    const created = await submitPredictions(c.get("services"), {
+      accountId: auth.account.id,
+      modelId: c.req.valid("param").id,
+      round: c.req.valid("query").round,
+      contentType: c.req.header("content-type"),
+      predictions: () => readBody(c),
+    });
+    return c.json(created, 201);
   });
 
   app.openapi(list, async (c) => {
     const db = c.get("services").db;
     const model = await getModel(db, c.req.valid("param").id);
-    if (!model) throw new ApiError("not_found", "No such model");
+    if (!model) throw new DomainError("not_found", "No such model");
     const { limit, cursor } = c.req.valid("query");
     const rows = await modelSubmissionsPage(db, model.id, { cursor, limit: limit + 1 });
     const page = rows.slice(0, limit);
@@ -253,7 +180,7 @@ export function register(app: App) {
   app.openapi(get, async (c) => {
     const { id, sid } = c.req.valid("param");
     const sub = await submissionMetaById(c.get("services").db, id.toLowerCase(), sid);
-    if (!sub) throw new ApiError("not_found", "No such submission of this model");
+    if (!sub) throw new DomainError("not_found", "No such submission of this model");
     return c.json(metaJson(sub), 200);
   });
 }

@@ -1,9 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { currentValidationSet, type ValidationSet } from "../../db";
-import { postValidationSet, prepareValidationUpload } from "../domain/validation";
-import { ApiError, errorResponses } from "../errors";
+import { uploadValidationSet } from "../domain/validation";
+import { DomainError } from "../errors";
 import type { App } from "../hono-app";
 import { readFormFile } from "../http/body";
+import { errorResponses } from "../http/errors";
 import { requireAuth } from "../middleware/auth";
 import { formHook } from "./forms";
 
@@ -88,12 +89,8 @@ export function register(app: App) {
     async (c) => {
       requireAuth(c, "operator");
       const { bytes } = await readFormFile(c, "validation");
-      const { db, offload } = c.get("services");
-      // Reading and encoding a large set runs off the event loop.
-      const prepared = offload
-        ? await offload.validation(bytes)
-        : await prepareValidationUpload(bytes);
-      return c.json(view(await postValidationSet(db, prepared)), 202);
+      const set = await uploadValidationSet(c.get("services"), { file: bytes });
+      return c.json(view(set), 202);
     },
     formHook,
   );
@@ -101,7 +98,7 @@ export function register(app: App) {
   app.openapi(get, async (c) => {
     requireAuth(c, "read");
     const set = await currentValidationSet(c.get("services").db);
-    if (!set) throw new ApiError("no_validation_set", "No validation set has been uploaded yet");
+    if (!set) throw new DomainError("no_validation_set", "No validation set has been uploaded yet");
     return c.json(view(set), 200);
   });
 }

@@ -13,8 +13,9 @@ import {
 } from "../../db";
 import { liveIndex } from "../domain/live-cache";
 import { storedCanonicalCsv } from "../domain/submission";
-import { ApiError, errorResponses } from "../errors";
+import { DomainError } from "../errors";
 import type { App } from "../hono-app";
+import { errorResponses } from "../http/errors";
 import { ModelId } from "./models";
 import { RoundParam } from "./pages";
 
@@ -69,10 +70,10 @@ export function register(app: App) {
     const { id, sid } = c.req.valid("param");
     const db = c.get("services").db;
     const sub = await submissionById(db, id, sid);
-    if (!sub) throw new ApiError("not_found", "No such submission for this model");
+    if (!sub) throw new DomainError("not_found", "No such submission for this model");
     const round = await getRound(db, sub.round);
     if (!round?.submissionsRoot) {
-      throw new ApiError("round_state", `Round ${sub.round} is not closed on chain yet`);
+      throw new DomainError("round_state", `Round ${sub.round} is not closed on chain yet`);
     }
     const selected = await selectedSubmissions(db, sub.round);
     const tree = submissionsTree(selected);
@@ -103,14 +104,14 @@ export function register(app: App) {
     const n = c.req.valid("param").number;
     const db = c.get("services").db;
     const round = await getRound(db, n);
-    if (!round) throw new ApiError("not_found", `No round ${n}`);
+    if (!round) throw new DomainError("not_found", `No round ${n}`);
     // A round cancelled on chain after it was scored keeps its published scores.
     const published =
       round.status === "scored" ||
       round.status === "settled" ||
       (round.status === "cancelled" && (await roundScoredSubmissions(db, n)).length > 0);
     if (!published) {
-      throw new ApiError(
+      throw new DomainError(
         "round_state",
         `Round ${n} is ${round.status}: its bundle is published once it is scored`,
       );

@@ -1,12 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { getAddress, verifyMessage } from "viem";
-import { parseSiweMessage, validateSiweMessage } from "viem/siwe";
-import { linkWallet } from "../../db";
-import type { AppEnv } from "../context";
-import { expectedSiweDomain } from "../env";
-import { ApiError, errorResponses } from "../errors";
+import { issueWalletNonce, linkWallet } from "../domain/wallet";
 import type { App } from "../hono-app";
+import { errorResponses } from "../http/errors";
 import { requireAuth } from "../middleware/auth";
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema } });
@@ -60,66 +55,25 @@ export const link = createRoute({
   },
 });
 
-const proofError = (reason: string, message: string) =>
-  new ApiError("invalid_wallet_proof", message, { reason });
-
-/** The domain messages must name: from configuration only, never from the request. */
-const siweDomain = (c: Context<AppEnv>) => expectedSiweDomain(c.get("services").config);
-
 export function register(app: App) {
   app.openapi(nonce, async (c) => {
     const auth = requireAuth(c, "submit");
-    const { nonces, config, now } = c.get("services");
-    const issued = await nonces!.issue(auth.account.id, now?.() ?? new Date());
-    return c.json(
-      {
-        nonce: issued.nonce,
-        expiresAt: issued.expiresAt.toISOString(),
-        domain: siweDomain(c),
-        chainId: config.SIWE_CHAIN_ID ?? null,
-      },
-      201,
+    const services = c.get("services");
+    const issued = await issueWalletNonce(
+      { ...services, nonces: services.nonces! },
+      { accountId: auth.account.id },
     );
+    return c.json({ ...issued, expiresAt: issued.expiresAt.toISOString() }, 201);
   });
 
   app.openapi(link, async (c) => {
     const auth = requireAuth(c, "submit");
-    const { db, nonces, config, now } = c.get("services");
+    const services = c.get("services");
     const { message, signature } = c.req.valid("json");
-    const time = now?.() ?? new Date();
-    const fields = parseSiweMessage(message);
-    if (!fields.address || !fields.nonce || !fields.domain || fields.version !== "1") {
-      throw proofError("message", "Not an EIP-4361 message");
-    }
-    if (fields.domain !== siweDomain(c)) {
-      throw proofError("domain", `The message must be for domain '${siweDomain(c)}'`);
-    }
-    if (config.SIWE_CHAIN_ID !== undefined && fields.chainId !== config.SIWE_CHAIN_ID) {
-      throw proofError("chain", `The message must name chain ${config.SIWE_CHAIN_ID}`);
-    }
-    if (!validateSiweMessage({ message: fields, time })) {
-      throw proofError("message", "The message is expired, not yet valid or malformed");
-    }
-    let valid = false;
-    try {
-      valid = await verifyMessage({
-        address: fields.address,
-        message,
-        signature: signature as `0x${string}`,
-      });
-    } catch {
-      valid = false;
-    }
-    if (!valid) throw proofError("signature", "The signature is not the message's address's");
-    // Consumed only once the proof is otherwise good, and never twice.
-    if (!(await nonces!.consume(auth.account.id, fields.nonce, time))) {
-      throw proofError("nonce", "Unknown, used or expired nonce; ask POST /v1/wallet/nonce");
-    }
-    const address = getAddress(fields.address);
-    // One wallet, one account: the unique index decides a race between two accounts.
-    if (!(await linkWallet(db, auth.account.id, address.toLowerCase()))) {
-      throw new ApiError("wallet_already_linked", "This address is linked to another account");
-    }
-    return c.json({ accountId: auth.account.id, walletAddress: address }, 200);
+    const linked = await linkWallet(
+      { ...services, nonces: services.nonces! },
+      { accountId: auth.account.id, message, signature: signature as `0x${string}` },
+    );
+    return c.json(linked, 200);
   });
 }

@@ -4,13 +4,24 @@ import {
   registerWebhook,
   removeWebhook,
   WEBHOOK_EVENTS,
-  WebhookInput,
   webhookDeliveryLog,
 } from "../domain/webhooks";
-import { errorResponses } from "../errors";
 import type { App } from "../hono-app";
+import { errorResponses } from "../http/errors";
 import { requireAuth } from "../middleware/auth";
 import { pageQuery } from "./pages";
+
+const WebhookInput = z
+  .object({
+    url: z.string().min(1).max(2048).openapi({ example: "https://example.com/tourney" }),
+    events: z
+      .array(z.enum(WEBHOOK_EVENTS))
+      .min(1)
+      .max(WEBHOOK_EVENTS.length)
+      .refine((e) => new Set(e).size === e.length, "events must not repeat")
+      .openapi({ example: ["round.opened"] }),
+  })
+  .openapi("NewWebhook");
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema } });
 
@@ -116,14 +127,10 @@ export const deliveries = createRoute({
 export function register(app: App) {
   app.openapi(create, async (c) => {
     const auth = requireAuth(c, "submit");
-    const { db, config } = c.get("services");
-    const body = c.req.valid("json");
-    const created = await registerWebhook(
-      db,
-      { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE },
-      auth.account.id,
-      body,
-    );
+    const created = await registerWebhook(c.get("services"), {
+      ...c.req.valid("json"),
+      accountId: auth.account.id,
+    });
     return c.json(created, 201);
   });
   app.openapi(list, async (c) => {

@@ -2,7 +2,7 @@ import { Piscina } from "piscina";
 import type { DiagnosticsResult } from "../domain/diagnostics";
 import type { PreparedLive } from "../domain/live";
 import type { PreparedValidation } from "../domain/validation";
-import { ApiError, type ErrorCode } from "../errors";
+import { DomainError, type ErrorCode } from "../errors";
 import type { TaskKind, TaskValues } from "./task";
 
 /** CPU-heavy request work run off the event loop, so other requests are not kept waiting. */
@@ -48,7 +48,7 @@ export function threadOffload(opts: OffloadOptions = {}): Offload {
   ): Promise<TaskValues[K]> => {
     const p = get();
     if (p.queueSize >= (opts.queue ?? 4)) {
-      throw new ApiError("unavailable", `${what} are busy; retry shortly`);
+      throw new DomainError("unavailable", `${what} are busy; retry shortly`);
     }
     const signal = AbortSignal.timeout(opts.timeoutMs ?? 60_000);
     let out: TaskResult<K>;
@@ -56,12 +56,12 @@ export function threadOffload(opts: OffloadOptions = {}): Offload {
       // Copied into the thread's memory once.
       out = await p.run({ kind, bytes }, { signal });
     } catch (err) {
-      if (signal.aborted) throw new ApiError("unavailable", `${what} took too long`);
+      if (signal.aborted) throw new DomainError("unavailable", `${what} took too long`);
       if ((err as Error).message?.includes("queue is at limit"))
-        throw new ApiError("unavailable", `${what} are busy; retry shortly`);
+        throw new DomainError("unavailable", `${what} are busy; retry shortly`);
       throw err;
     }
-    if (!out.ok) throw new ApiError(out.error.code, out.error.message, out.error.details);
+    if (!out.ok) throw new DomainError(out.error.code, out.error.message, out.error.details);
     return out.value;
   };
   return {

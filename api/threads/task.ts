@@ -1,7 +1,7 @@
 import { type DiagnosticsResult, diagnoseUpload } from "../domain/diagnostics";
 import { type PreparedLive, prepareLiveUpload } from "../domain/live";
 import { type PreparedValidation, prepareValidationUpload } from "../domain/validation";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 
 /** What each kind of thread task answers. */
 export interface TaskValues {
@@ -18,12 +18,12 @@ const kinds: { [K in TaskKind]: (bytes: Uint8Array) => Promise<TaskValues[K]> } 
   validation: prepareValidationUpload,
 };
 
-/** A worker thread's task: the result, or the ApiError as plain data to rebuild. */
+/** A worker thread's task: the result, or the DomainError as plain data to rebuild. */
 export default async function task({ kind, bytes }: { kind: TaskKind; bytes: Uint8Array }) {
   try {
     return { ok: true as const, value: await kinds[kind](bytes) };
   } catch (e) {
-    if (e instanceof ApiError)
+    if (e instanceof DomainError)
       return {
         ok: false as const,
         error: { code: e.code, message: e.message, details: e.details },

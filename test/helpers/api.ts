@@ -1,7 +1,8 @@
 import { createApp } from "../../api/app";
+import { createAccount } from "../../api/domain/accounts";
 import { parseApiConfig } from "../../api/env";
 import { jsonLogger } from "../../api/logger";
-import { createAccount, type DbHandle } from "../../db";
+import type { DbHandle } from "../../db";
 
 /** The app over a test database, plus an operator key and a request helper. */
 export async function testApi(h: DbHandle, env: Record<string, string> = {}) {
@@ -10,7 +11,10 @@ export async function testApi(h: DbHandle, env: Record<string, string> = {}) {
     config: parseApiConfig({ LOG_LEVEL: "silent", ...env }),
     logger: jsonLogger("silent"),
   });
-  const operator = await createAccount(h.db, "operator", ["read", "submit", "operator"]);
+  const operator = await createAccount(
+    { db: h.db },
+    { name: "operator", scopes: ["read", "submit", "operator"] },
+  );
   const call = async (
     method: string,
     path: string,
