@@ -66,7 +66,7 @@ export function registerTools(server: McpServer, call: RestCall, verify: VerifyR
     "list_rounds",
     {
       description: "Rounds, newest first (cursor: the previous page's nextCursor).",
-      inputSchema: query(rounds.list).shape,
+      inputSchema: query(rounds.routes.list).shape,
     },
     async (a) => result(await call("GET", `/v1/rounds${qs(a)}`)),
   );
@@ -164,7 +164,7 @@ export function registerTools(server: McpServer, call: RestCall, verify: VerifyR
       description:
         "Recompute a scored round from its public bundle and check it against the chain (what " +
         "`tourney verify` does): hashes, Merkle roots, stakes, every score, payout and daily score.",
-      inputSchema: params(rounds.get).shape,
+      inputSchema: params(rounds.routes.get).shape,
     },
     async (a) => {
       try {
