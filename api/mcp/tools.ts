@@ -50,7 +50,7 @@ const qs = (v: Record<string, unknown>) => {
  * and its input schema is built from that route's own zod request schemas.
  */
 export function registerTools(server: McpServer, call: RestCall, verify: VerifyRound) {
-  const ModelIdArg = params(models.get).shape.id!;
+  const ModelIdArg = params(models.routes.get).shape.id!;
 
   server.registerTool(
     "get_current_round",
@@ -83,7 +83,7 @@ export function registerTools(server: McpServer, call: RestCall, verify: VerifyR
 
   server.registerTool(
     "get_model",
-    { description: "A model by its bytes32 id.", inputSchema: params(models.get).shape },
+    { description: "A model by its bytes32 id.", inputSchema: params(models.routes.get).shape },
     async (a) => result(await call("GET", `/v1/models/${a.id}`)),
   );
 
@@ -113,7 +113,7 @@ export function registerTools(server: McpServer, call: RestCall, verify: VerifyR
     {
       description:
         "Create a model for the calling account; returns its bytes32 id (what stakers stake on).",
-      inputSchema: jsonBody(models.create).shape,
+      inputSchema: jsonBody(models.routes.create).shape,
     },
     async (a) => result(await call("POST", "/v1/models", { json: a })),
   );
@@ -141,7 +141,7 @@ export function registerTools(server: McpServer, call: RestCall, verify: VerifyR
         "Validation diagnostics of a model (per-era CORR, mean, std, sharpe, max drawdown) from CSV " +
         "text `id,era,prediction,target`; nothing is stored.",
       inputSchema: {
-        id: params(diagnostics.route).shape.id!,
+        id: params(diagnostics.routes.route).shape.id!,
         csv: z.string().min(1).max(MCP_MAX_CSV_CHARS),
       },
     },

@@ -19,3 +19,9 @@ export type ParamsOf<R extends RouteConfig> = R["request"] extends { params: inf
 
 /** JSON content of a schema, keeping the schema's type (so responses can be inferred). */
 export const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+
+/** The JSON of a route's success answer (200, 201 or 202); never for one without a body. */
+export type OkResponseOf<R extends RouteConfig> = ResponseOf<
+  R,
+  Extract<keyof R["responses"], 200 | 201 | 202>
+>;

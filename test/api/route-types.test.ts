@@ -1,4 +1,5 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
+import type * as createModel from "../../api/routes/models/create";
 import * as rounds from "../../api/routes/rounds";
 import type * as close from "../../api/routes/rounds/close";
 import type * as open from "../../api/routes/rounds/open";
@@ -15,6 +16,12 @@ describe("one file per endpoint", () => {
     expectTypeOf<close.Response["status"]>().toEqualTypeOf<
       "open" | "closed" | "resolved" | "scored" | "settled" | "cancelled"
     >();
+    expectTypeOf<createModel.Response>().toEqualTypeOf<{
+      id: string;
+      name: string;
+      accountId: string;
+      createdAt: string;
+    }>();
     expectTypeOf<submit.Response["format"]>().toEqualTypeOf<"csv" | "parquet" | "json">();
     expect(Object.values(rounds.routes).map((r) => `${r.method} ${r.path}`)).toEqual([
       "post /v1/rounds",
