@@ -95,8 +95,8 @@ export function registerTools(server: McpServer, call: RestCall, verify: VerifyR
         "with `round` and `daily: true`, its daily scores in that round before resolution.",
       inputSchema: {
         id: ModelIdArg,
-        ...query(scores.byModel).shape,
-        round: query(daily.byModelDaily).shape.round!,
+        ...query(scores.routes.byModel).shape,
+        round: query(daily.routes.byModelDaily).shape.round!,
         daily: z.boolean().optional().openapi({ description: "daily scores of `round`" }),
       },
     },
@@ -153,7 +153,7 @@ export function registerTools(server: McpServer, call: RestCall, verify: VerifyR
     {
       description:
         "A staker's positions and unstake requests (default: the wallet linked to the calling account).",
-      inputSchema: query(stakes.byAddress).shape,
+      inputSchema: query(stakes.routes.byAddress).shape,
     },
     async (a) => result(await call("GET", `/v1/stakes${qs(a)}`)),
   );
