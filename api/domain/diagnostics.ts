@@ -76,7 +76,7 @@ async function fromParquet(bytes: Uint8Array): Promise<ValidationRows> {
 /**
  * Per-era validation diagnostics of an uploaded file (CSV or Parquet `id,era,prediction,target`):
  * all CPU work, so the Node server runs it on a worker thread (api/threads). Failures are
- * `invalid_diagnostics` ApiErrors, with the scorer's code in `details.scoringCode`.
+ * `invalid_diagnostics` DomainErrors, with the scorer's code in `details.scoringCode`.
  */
 export async function diagnoseUpload(bytes: Uint8Array): Promise<DiagnosticsResult> {
   const rows = isParquet(bytes) ? await fromParquet(bytes) : fromCsv(bytes);
