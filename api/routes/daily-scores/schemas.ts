@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { MAX_DAY } from "../../domain/daily-scores";
-export const json = (schema: z.ZodType) => ({ "application/json": { schema } });
+
+export { json } from "../types";
 
 export const Day = z.coerce.number().int().min(1).max(MAX_DAY);
 

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { getAddress, isAddress } from "viem";
-export const json = (schema: z.ZodType) => ({ "application/json": { schema } });
+
+export { json } from "../types";
 export const wei = (description = "token wei, decimal") => z.string().openapi({ description });
 
 export const Position = z

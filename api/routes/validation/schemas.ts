@@ -32,4 +32,4 @@ export const view = (s: ValidationSet): z.infer<typeof ValidationSetView> => ({
   preparedAt: s.preparedAt?.toISOString() ?? null,
 });
 
-export const json = (schema: z.ZodType) => ({ "application/json": { schema } });
+export { json } from "../types";

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-export const json = (schema: z.ZodType) => ({ "application/json": { schema } });
+
+export { json } from "../types";
 
 export const Nonce = z
   .object({

@@ -12,6 +12,7 @@ export const WebhookInput = z
   })
   .openapi("NewWebhook");
 
+/** Untyped JSON content: the stored event names and statuses are plain strings to the database. */
 export const json = (schema: z.ZodType) => ({ "application/json": { schema } });
 
 export const Webhook = z
