@@ -37,6 +37,21 @@ const rssMb = () => {
   return kb / 1024;
 };
 
+/**
+ * CPU time (ms) the server's main threads (the event loops: thread id = process id) have used, from
+ * /proc: what an attack costs the loop that answers everyone, whatever else the machine runs.
+ */
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+const loopCpuMs = () => {
+  let ticks = 0;
+  for (const pid of api.pids) {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += Number(f[11]) + Number(f[12]); // utime, stime
+  }
+  return ticks * TICK_MS;
+};
+
 /** Each attack comes from its own loopback address, so one attack's limits do not spill over. */
 let attacker = "127.0.0.1";
 let attacks = 0;
@@ -161,16 +176,19 @@ async function attack<T>(
     peak = Math.max(peak, rssMb());
   }, 20);
   const t0 = performance.now();
+  const cpu0 = loopCpuMs();
   const replies = await run(payload);
   // At least a second of polite samples per attack.
   while (performance.now() - t0 < 1000) await new Promise((r) => setTimeout(r, 50));
   clearInterval(sampler);
+  const loopCpu = loopCpuMs() - cpu0;
   const counts = new Map<string, number>();
   for (const r of replies) counts.set(String(r.status), (counts.get(String(r.status)) ?? 0) + 1);
   const statuses = [...counts].map(([s, n]) => `${s} x${n}`).join(", ");
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   console.log(
     `attack ${name}: ${statuses} | ${secs} s from ${attacker} | server peak RSS ${peak.toFixed(0)} MB | ` +
+      `event-loop thread CPU ${loopCpu} ms | ` +
       `polite p50 ${pct(politeWindow, 50).toFixed(1)} ms p99 ${pct(politeWindow, 99).toFixed(1)} ms (n=${politeWindow.length})`,
   );
 }
