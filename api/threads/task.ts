@@ -5,6 +5,8 @@ import { DomainError } from "../errors";
 
 /** What each kind of thread task answers. */
 export interface TaskValues {
+  /** Loads the thread (its modules) and answers: the warm-up at start. */
+  ping: true;
   diagnostics: DiagnosticsResult;
   live: PreparedLive;
   validation: PreparedValidation;
@@ -13,6 +15,7 @@ export type TaskKind = keyof TaskValues;
 
 /** The CPU-heavy request work a worker thread runs, by kind. */
 const kinds: { [K in TaskKind]: (bytes: Uint8Array) => Promise<TaskValues[K]> } = {
+  ping: async () => true,
   diagnostics: diagnoseUpload,
   live: prepareLiveUpload,
   validation: prepareValidationUpload,

@@ -109,7 +109,10 @@ describe("live and validation uploads off the event loop", () => {
       lines.push(`v${i},${1 + (i % 3)},${(i % 5) / 4},${(i % 7) / 7},${i % 4},${(i * 3) % 5}`);
     }
     const bytes = new TextEncoder().encode(`${lines.join("\n")}\n`);
-    const threaded = await offload.validation(bytes);
+    const sent = bytes.slice();
+    const threaded = await offload.validation(sent);
+    // The upload moved to the thread rather than being copied on the event loop's thread.
+    expect(sent.byteLength).toBe(0);
     const local = await prepareValidationUpload(bytes);
     expect(threaded).toEqual(local);
     expect(threaded.set).toMatchObject({
