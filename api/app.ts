@@ -2,8 +2,9 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { AppServices } from "./context";
 import { dbNonceStore } from "./domain/nonces";
-import { ApiError, errorBody } from "./errors";
+import { DomainError } from "./errors";
 import { type App, newHonoApp } from "./hono-app";
+import { errorBody } from "./http/errors";
 import { clientAddress } from "./limits/client-address";
 import { memoryRateLimits } from "./limits/rate-limits";
 import { authenticate } from "./middleware/auth";
@@ -53,7 +54,7 @@ export function createApp(input: AppServices): App {
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
-      ...(c.error instanceof ApiError ? { code: c.error.code } : {}),
+      ...(c.error instanceof DomainError ? { code: c.error.code } : {}),
       ms: Math.round((performance.now() - start) * 10) / 10,
     });
   });
@@ -65,7 +66,7 @@ export function createApp(input: AppServices): App {
 
   app.onError((err, c) => {
     const requestId = c.get("requestId");
-    if (err instanceof ApiError) return c.json(errorBody(err, requestId), err.status);
+    if (err instanceof DomainError) return c.json(errorBody(err, requestId), err.status);
     if (err instanceof HTTPException) {
       const code =
         err.status === 413
@@ -73,15 +74,15 @@ export function createApp(input: AppServices): App {
           : err.status === 415
             ? "unsupported_media_type"
             : "bad_request";
-      return c.json(errorBody(new ApiError(code, err.message), requestId), err.status);
+      return c.json(errorBody(new DomainError(code, err.message), requestId), err.status);
     }
     services.logger.error("unhandled", { requestId, err: String((err as Error).stack ?? err) });
-    return c.json(errorBody(new ApiError("internal", "Internal error"), requestId), 500);
+    return c.json(errorBody(new DomainError("internal", "Internal error"), requestId), 500);
   });
   app.notFound((c) =>
     c.json(
       errorBody(
-        new ApiError("not_found", `No route ${c.req.method} ${c.req.path.slice(0, 200)}`),
+        new DomainError("not_found", `No route ${c.req.method} ${c.req.path.slice(0, 200)}`),
         c.get("requestId"),
       ),
       404,

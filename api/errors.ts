@@ -1,5 +1,7 @@
-import { z } from "@hono/zod-openapi";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
+/**
+ * The one code-to-status map and the one error type. No Hono here: domain code (api/domain)
+ * throws `DomainError`, and the HTTP layer (api/http/errors.ts) turns it into the envelope.
+ */
 
 /** Every machine-readable error code the API can answer with, and its HTTP status. */
 export const errorStatus = {
@@ -31,62 +33,35 @@ export const errorStatus = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
-} as const satisfies Record<string, ContentfulStatusCode>;
+} as const;
 
 export type ErrorCode = keyof typeof errorStatus;
+export type ErrorStatus = (typeof errorStatus)[ErrorCode];
 
 /** The codes, for the OpenAPI document's enum (generated clients switch on them). */
 export const errorCodes = Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]];
 
-/** A failure the route layer turns into the one error envelope. */
-export class ApiError extends Error {
+/**
+ * A refused action: a code of `errorStatus`, a message for people and optional details. Domain
+ * functions return their result or throw this; the HTTP layer answers it as the one error
+ * envelope with the code's status (middleware and routes throw it too, for what they refuse).
+ */
+export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
     super(message);
-    this.name = "ApiError";
+    this.name = "DomainError";
   }
-  get status(): ContentfulStatusCode {
+  get status(): ErrorStatus {
     return errorStatus[this.code];
   }
 }
 
-export const ErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.enum(errorCodes).openapi({
-        example: "not_found",
-        description: "machine-readable; each code always comes with the same HTTP status",
-      }),
-      message: z.string(),
-      details: z.unknown().optional(),
-      requestId: z.string().optional(),
-    }),
-  })
-  .openapi("Error");
-
-export const errorBody = (err: ApiError, requestId?: string) => ({
-  error: {
-    code: err.code,
-    message: err.message,
-    ...(err.details === undefined ? {} : { details: err.details }),
-    ...(requestId ? { requestId } : {}),
-  },
-});
-
-/** OpenAPI response entries for the errors a route can return. */
-export function errorResponses(...codes: ContentfulStatusCode[]) {
-  const out: Record<
-    number,
-    { description: string; content: Record<string, { schema: typeof ErrorSchema }> }
-  > = {};
-  for (const status of codes) {
-    out[status] = {
-      description: "Error",
-      content: { "application/json": { schema: ErrorSchema } },
-    };
-  }
-  return out;
-}
+/** The validation_failed error for fields of a form, in the envelope's `details.issues` shape. */
+export const invalidFields = (issues: readonly { path: PropertyKey[]; message: string }[]) =>
+  new DomainError("validation_failed", "Invalid form fields", {
+    issues: issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
+  });

@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./context";
-import { ApiError } from "./errors";
+import { DomainError } from "./errors";
 
 /**
  * The type every route's `register(app)` takes, and the bare app it is: a zod-openapi Hono app
@@ -14,7 +14,7 @@ export function newHonoApp(): App {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        throw new ApiError("validation_failed", "Request did not match the schema", {
+        throw new DomainError("validation_failed", "Request did not match the schema", {
           issues: result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
         });
       }

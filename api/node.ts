@@ -13,7 +13,8 @@ export interface RunningApi {
 export interface ServeOptions {
   /**
    * Before listening, open this many database connections and load the open round's live index
-   * (`warmUp`), so the first clients after a start do not wait for that work. Off when absent.
+   * (`warmUp`) and start the upload threads, so the first clients after a start do not wait
+   * for that work. Off when absent.
    */
   warmConnections?: number;
 }
@@ -28,6 +29,8 @@ export async function serveApi(
   const app = createApp({ ...services, offload });
   if (options.warmConnections) {
     try {
+      // The upload threads too: their start is not the first heavy upload's to pay.
+      await offload.warm?.();
       const warmed = await warmUp(services.db, options.warmConnections);
       services.logger.debug("warmed up", { ...warmed, connections: options.warmConnections });
     } catch (err) {

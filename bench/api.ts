@@ -21,7 +21,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
-import { createAccount, openDb } from "../db";
+import { createAccount } from "../api/domain/accounts";
+import { openDb } from "../db";
 import { startBenchApi } from "./api-server";
 
 const { values: opts } = parseArgs({
@@ -80,7 +81,10 @@ const { server } = api;
 
 try {
   const ids = Array.from({ length: ROWS }, (_, i) => `n${String(i * 7919).padStart(9, "0")}`);
-  const operator = await createAccount(handle.db, "operator", ["read", "submit", "operator"]);
+  const operator = await createAccount(
+    { db: handle.db },
+    { name: "operator", scopes: ["read", "submit", "operator"] },
+  );
   const form = new FormData();
   // The live file lists ids in no particular order (not sorted), as real ones do; submissions
   // come back in the live file's order.
@@ -102,7 +106,7 @@ try {
 
   const targets = [];
   for (let c = 0; c < CONNECTIONS; c++) {
-    const acc = await createAccount(handle.db, `bench${c}`);
+    const acc = await createAccount({ db: handle.db }, { name: `bench${c}` });
     const res = await fetch(`${api.url}/v1/models`, {
       method: "POST",
       headers: { authorization: `Bearer ${acc.secret}`, "content-type": "application/json" },

@@ -4,25 +4,18 @@
  * Options: --models N --rows N --stakers N --batch N. Uses TEST_DATABASE_URL (or the local
  * `postgres://postgres@127.0.0.1:5432/test`) to create a fresh database, dropped at the end.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { type Hex, parseEther } from "viem";
 import { english, generateMnemonic, mnemonicToAccount } from "viem/accounts";
+import { createAccount } from "../api/domain/accounts";
+import { createModel } from "../api/domain/models";
+import { closeRound, openRound, resolveRound } from "../api/domain/rounds";
+import { submitPredictions } from "../api/domain/submit";
 import { startAnvil } from "../cli/dev/anvil";
 import { deployContracts, stakeTokenAbi, tournamentAbi } from "../contracts/ts";
-import {
-  claimJob,
-  closeRoundNow,
-  createAccount,
-  createRound,
-  encodePredictions,
-  getRound,
-  models as modelsTable,
-  openDb,
-  publishTargets,
-  submissions,
-} from "../db";
+import { claimJob, getRound, openDb } from "../db";
 import { createChain, type JobContext, runJob } from "../workers";
 
 const { values } = parseArgs({
@@ -91,58 +84,54 @@ try {
   const ids = Array.from({ length: nRows }, (_, i) => `n${String(i).padStart(6, "0")}`);
   const targets = ids.map(() => [0, 0.25, 0.5, 0.75, 1][Math.floor(rand() * 5)]!);
   const live = `id,f0\n${ids.map((id) => `${id},${rand().toFixed(4)}`).join("\n")}\n`;
-  const sha = (s: string) => createHash("sha256").update(s).digest("hex");
-  const round = await createRound(h.db, {
-    liveCsv: live,
-    liveSha256: sha(live),
-    closesAt: new Date(Date.now() + 3_600_000),
-    resolvesAt: new Date(Date.now() + 7_200_000),
-    payoutCap: parseEther("0.05").toString(),
-    corrMultiplier: parseEther("0.5").toString(),
-    mmcMultiplier: parseEther("2").toString(),
-    stakeThreshold: parseEther("72000").toString(),
+  // Seeded through the API's own actions (api/domain: what the routes call).
+  const services = { db: h.db };
+  const bytes = (s: string) => new TextEncoder().encode(s);
+  const round = await openRound(services, {
+    live: bytes(live),
+    fields: {
+      closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+      resolvesAt: new Date(Date.now() + 7_200_000).toISOString(),
+      payoutCap: "0.05",
+      corrMultiplier: "0.5",
+      mmcMultiplier: "2",
+      stakeThreshold: "72000",
+    },
   });
-  const { account } = await createAccount(h.db, "bench");
-  const modelIds: Hex[] = Array.from(
-    { length: nModels },
-    () => `0x${randomBytes(32).toString("hex")}` as Hex,
-  );
-  for (let i = 0; i < nModels; i += 500) {
-    await h.db
-      .insert(modelsTable)
-      .values(
-        modelIds
-          .slice(i, i + 500)
-          .map((id, k) => ({ id, accountId: account.id, name: `bench_${i + k}` })),
+  const { account } = await createAccount(services, { name: "bench" });
+  const modelIds: Hex[] = [];
+  for (let i = 0; i < nModels; i++) {
+    modelIds.push(
+      (await createModel(services, { accountId: account.id, name: `bench_${i}` })).id as Hex,
+    );
+  }
+  // Predictions drawn in model order (the same stream as before), submitted a few at a time.
+  const csvs = modelIds.map(() => {
+    const skill = rand() * 2 - 1;
+    let csv = "id,prediction\n";
+    for (let r = 0; r < nRows; r++) {
+      const p = Math.min(
+        1,
+        Math.max(0, 0.5 + 0.2 * skill * (targets[r]! - 0.5) + 0.4 * (rand() - 0.5)),
       );
+      csv += `${ids[r]},${p}\n`;
+    }
+    return csv;
+  });
+  for (let i = 0; i < nModels; i += 8) {
+    await Promise.all(
+      modelIds.slice(i, i + 8).map((modelId, k) =>
+        submitPredictions(services, {
+          accountId: account.id,
+          modelId,
+          round: round.number,
+          contentType: "text/csv",
+          predictions: bytes(csvs[i + k]!),
+        }),
+      ),
+    );
   }
-  for (let i = 0; i < nModels; i += 50) {
-    const rows = modelIds.slice(i, i + 50).map((modelId, k) => {
-      const skill = rand() * 2 - 1;
-      // Stored as the API stores a submission: the numbers in canonical (sorted id) order, with
-      // the SHA-256 of their canonical CSV (ids here are generated sorted).
-      const values = new Float64Array(nRows);
-      let csv = "id,prediction\n";
-      for (let r = 0; r < nRows; r++) {
-        const p = Math.min(
-          1,
-          Math.max(0, 0.5 + 0.2 * skill * (targets[r]! - 0.5) + 0.4 * (rand() - 0.5)),
-        );
-        values[r] = p;
-        csv += `${ids[r]},${p}\n`;
-      }
-      return {
-        id: `sub_${String(i + k).padStart(8, "0")}${randomBytes(6).toString("hex")}`,
-        modelId,
-        round: round.number,
-        predictions: encodePredictions(values),
-        sha256: sha(csv),
-        selected: true,
-        late: false,
-      };
-    });
-    await h.db.insert(submissions).values(rows);
-  }
+  csvs.length = 0;
   stage(`${nModels} submissions x ${nRows} rows stored`);
   await drain();
   stage("round opened on chain");
@@ -218,11 +207,11 @@ try {
     await chain.publicClient.waitForTransactionReceipt({ hash });
   stage(`${nModels} stakes by ${nStakers} stakers`);
 
-  await closeRoundNow(h.db, round.number);
+  await closeRound(services, { round: round.number });
   await drain();
   stage("close (submissions root on chain)");
   const tcsv = `id,target\n${ids.map((id, i) => `${id},${targets[i]}`).join("\n")}\n`;
-  await publishTargets(h.db, round.number, tcsv, sha(tcsv));
+  await resolveRound(services, { round: round.number, targets: bytes(tcsv) });
   const tScore = performance.now();
   // Scoring: the round job, and its parts when the round is split (default above 1,000 models).
   while ((await getRound(h.db, round.number))?.status === "resolved") {

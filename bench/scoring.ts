@@ -31,6 +31,8 @@ import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { createAccount } from "../api/domain/accounts";
+import { createModel } from "../api/domain/models";
 import {
   diagnose,
   type PreparedEra,
@@ -518,8 +520,11 @@ if (ONLY.has(7)) {
       logger: { info() {}, warn() {}, error() {} },
       settleBatch: 1,
     };
-    const account = await db.createAccount(h.db, "bench", ["read", "submit"]);
-    const model = (await db.createModel(h.db, account.account.id, "bench-model"))!;
+    const account = await createAccount({ db: h.db }, { name: "bench" });
+    const model = await createModel(
+      { db: h.db },
+      { accountId: account.account.id, name: "bench-model" },
+    );
     const names = Array.from({ length: FEATURES }, (_, j) => `feature_${j}`);
     const preds = new Float64Array(ERAS * ROWS);
     const one = new Float64Array(ROWS);

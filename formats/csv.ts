@@ -257,7 +257,7 @@ async function arqueroFrame(text: string, what: string): Promise<Frame> {
 /**
  * A plain CSV that cannot be read as a table: not UTF-8, empty, or rows with another number of
  * cells than the header (`details.rows`: up to five `{ line, cells }`). Callers map it to their
- * own error (the API: an `ApiError` with the code of the upload).
+ * own error (the API: an `DomainError` with the code of the upload).
  */
 export class CsvReadError extends Error {
   override readonly name = "CsvReadError";

@@ -11,6 +11,7 @@ import {
   modelsWaitingOnRounds,
   type NewChainEvent,
   rebuildStakeViews,
+  recordRoundCancelled,
   setCursor,
   setPositionFigures,
   setRequestFigures,
@@ -77,6 +78,10 @@ export async function indexOnce(db: Db, chain: Chain, opts: IndexerOptions = {})
       if (row) rows.push(row);
     }
     await insertChainEvents(t, rows);
+    // A round anyone cancelled on chain (R8) is recorded at once, not only when its targets come.
+    for (const r of rows)
+      if (r.name === "RoundCancelled" && r.roundId != null)
+        await recordRoundCancelled(t, r.roundId);
     const touched = new Set(rows.map((r) => r.modelId).filter((m): m is string => !!m));
     // A finalized or cancelled round lets waiting deposits join and requests be released
     // (lazily, without an event of the model's until someone touches it): re-read those models.

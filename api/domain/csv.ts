@@ -1,5 +1,5 @@
 import { CsvReadError, type CsvTable, parseCsvTable } from "../../formats/csv";
-import { ApiError, type ErrorCode } from "../errors";
+import { DomainError, type ErrorCode } from "../errors";
 
 export { type CsvTable, isNumberCell, parseNumber } from "../../formats/csv";
 
@@ -11,7 +11,7 @@ export function parseCsv(bytes: Uint8Array, code: ErrorCode): CsvTable {
   try {
     return parseCsvTable(bytes);
   } catch (e) {
-    if (e instanceof CsvReadError) throw new ApiError(code, e.message, e.details);
+    if (e instanceof CsvReadError) throw new DomainError(code, e.message, e.details);
     throw e;
   }
 }

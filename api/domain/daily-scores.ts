@@ -7,10 +7,11 @@ import {
   latestDailyRound,
   modelDailyScores,
 } from "../../db";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 import { sha256Hex } from "./hash";
-import { parseTargets } from "./live";
+import { parseTargets, withoutBom } from "./live";
 import { liveIdSet } from "./live-cache";
+import type { DomainServices } from "./services";
 
 /** Days of a round's daily scores run 1..MAX_DAY (Numerai posts about 20 before resolution). */
 export const MAX_DAY = 366;
@@ -19,11 +20,17 @@ export const MAX_DAY = 366;
  * Posts provisional targets for a closed round's day: validated like final targets, stored with
  * their SHA-256 beside earlier uploads of that day, and scored by the worker. Settles nothing.
  */
-export async function postDailyTargets(db: Db, n: number, day: number, bytes: Uint8Array) {
+export async function postDailyTargets(
+  s: Pick<DomainServices, "db">,
+  input: { round: number; day: number; targets: Uint8Array },
+) {
+  const { db } = s;
+  const { round: n, day } = input;
+  const bytes = withoutBom(input.targets); // hashed as stored and served
   const round = await getRound(db, n);
-  if (!round) throw new ApiError("not_found", `No round ${n}`);
+  if (!round) throw new DomainError("not_found", `No round ${n}`);
   if (round.status !== "closed") {
-    throw new ApiError(
+    throw new DomainError(
       "round_state",
       `Round ${n} is ${round.status}: daily targets are taken while it is closed`,
     );
@@ -60,10 +67,10 @@ export const dailyDayJson = (s: DailyScore) => ({
  */
 export async function modelDailyView(db: Db, modelId: string, round?: number) {
   const model = await getModel(db, modelId);
-  if (!model) throw new ApiError("not_found", "No such model");
+  if (!model) throw new DomainError("not_found", "No such model");
   const n = round ?? (await latestDailyRound(db, model.id));
   if (n !== undefined && round !== undefined && !(await getRound(db, n))) {
-    throw new ApiError("not_found", `No round ${n}`);
+    throw new DomainError("not_found", `No round ${n}`);
   }
   const rows = n === undefined ? [] : await modelDailyScores(db, model.id, n);
   return { modelId: model.id, round: n ?? null, days: rows.map(dailyDayJson) };

@@ -1,5 +1,5 @@
 import { ScoringError, validationDiagnostics } from "../../scoring";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 import { parseCsv, parseNumber } from "./csv";
 import { readParquetColumns } from "./parquet";
 import { isParquet } from "./predictions";
@@ -17,7 +17,7 @@ export interface DiagnosticsResult {
 }
 
 const bad = (message: string, details?: unknown) =>
-  new ApiError("invalid_diagnostics", message, details);
+  new DomainError("invalid_diagnostics", message, details);
 
 interface ValidationRows {
   ids: string[];
@@ -76,7 +76,7 @@ async function fromParquet(bytes: Uint8Array): Promise<ValidationRows> {
 /**
  * Per-era validation diagnostics of an uploaded file (CSV or Parquet `id,era,prediction,target`):
  * all CPU work, so the Node server runs it on a worker thread (api/threads). Failures are
- * `invalid_diagnostics` ApiErrors, with the scorer's code in `details.scoringCode`.
+ * `invalid_diagnostics` DomainErrors, with the scorer's code in `details.scoringCode`.
  */
 export async function diagnoseUpload(bytes: Uint8Array): Promise<DiagnosticsResult> {
   const rows = isParquet(bytes) ? await fromParquet(bytes) : fromCsv(bytes);

@@ -1,4 +1,4 @@
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 import { parseCsv, parseNumber } from "./csv";
 import { sha256Hex } from "./hash";
 import { readParquetColumns } from "./parquet";
@@ -25,19 +25,19 @@ export function utf8(bytes: Uint8Array): string {
 /** Validates a round's live file: `id` first, then numeric feature columns, unique ids. */
 export function parseLive(bytes: Uint8Array): LiveData {
   const { header, rows } = parseCsv(bytes, "invalid_live_file");
-  if (header[0] !== "id") throw new ApiError("invalid_live_file", "First column must be 'id'");
-  if (rows.length === 0) throw new ApiError("invalid_live_file", "Live file has no rows");
+  if (header[0] !== "id") throw new DomainError("invalid_live_file", "First column must be 'id'");
+  if (rows.length === 0) throw new DomainError("invalid_live_file", "Live file has no rows");
   const seen = new Set<string>();
   const ids: string[] = [];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     const id = row[0]!;
     if (id === "" || seen.has(id)) {
-      throw new ApiError("invalid_live_file", `Empty or duplicate id '${id}' on line ${i + 2}`);
+      throw new DomainError("invalid_live_file", `Empty or duplicate id '${id}' on line ${i + 2}`);
     }
     for (let j = 1; j < row.length; j++) {
       if (Number.isNaN(parseNumber(row[j]!))) {
-        throw new ApiError("invalid_live_file", `Non-numeric feature value on line ${i + 2}`, {
+        throw new DomainError("invalid_live_file", `Non-numeric feature value on line ${i + 2}`, {
           line: i + 2,
           column: header[j],
         });
@@ -62,7 +62,9 @@ export async function liveUploadCsv(
   if (!isParquet(bytes)) return { csv: withoutBom(bytes), format: "csv" };
   const t = await readParquetColumns(bytes, "invalid_live_file", (names) => {
     if (!names.includes("id")) {
-      throw new ApiError("invalid_live_file", "Live file needs an 'id' column", { columns: names });
+      throw new DomainError("invalid_live_file", "Live file needs an 'id' column", {
+        columns: names,
+      });
     }
     return ["id", ...names.filter((n) => n !== "id")];
   });
@@ -75,13 +77,13 @@ export async function liveUploadCsv(
       const text =
         typeof v === "string" || typeof v === "number" || typeof v === "bigint" ? String(v) : "";
       if (c > 0 && typeof v !== "number" && typeof v !== "bigint") {
-        throw new ApiError("invalid_live_file", `Non-numeric feature value in row ${r}`, {
+        throw new DomainError("invalid_live_file", `Non-numeric feature value in row ${r}`, {
           index: r,
           column: t.names[c],
         });
       }
       if (text.includes(",") || text.includes("\n")) {
-        throw new ApiError("invalid_live_file", `Cell in row ${r} contains a comma or newline`);
+        throw new DomainError("invalid_live_file", `Cell in row ${r} contains a comma or newline`);
       }
       cells[c] = text;
     }
@@ -115,7 +117,7 @@ export function parseTargets(
 ) {
   const { header, rows } = parseCsv(bytes, "invalid_targets_file");
   if (header.length !== 2 || header[0] !== "id" || header[1] !== "target") {
-    throw new ApiError("invalid_targets_file", "Header must be 'id,target'");
+    throw new DomainError("invalid_targets_file", "Header must be 'id,target'");
   }
   const ids: string[] = [];
   const values = new Float64Array(rows.length);
@@ -123,9 +125,12 @@ export function parseTargets(
   for (let i = 0; i < rows.length; i++) {
     const [id, cell] = rows[i] as [string, string];
     const v = parseNumber(cell);
-    if (seen.has(id)) throw new ApiError("invalid_targets_file", `Duplicate id '${id}'`);
+    if (seen.has(id)) throw new DomainError("invalid_targets_file", `Duplicate id '${id}'`);
     if (!Number.isFinite(v)) {
-      throw new ApiError("invalid_targets_file", `Target on line ${i + 2} is not a finite number`);
+      throw new DomainError(
+        "invalid_targets_file",
+        `Target on line ${i + 2} is not a finite number`,
+      );
     }
     seen.add(id);
     ids.push(id);
@@ -133,7 +138,7 @@ export function parseTargets(
   }
   const covered = ids.filter((id) => liveIds.has(id)).length;
   if (covered < liveIds.size * 0.8) {
-    throw new ApiError(
+    throw new DomainError(
       "invalid_targets_file",
       `Targets cover only ${covered} of ${liveIds.size} live ids`,
     );

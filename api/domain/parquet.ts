@@ -3,7 +3,7 @@ import {
   ParquetReadError,
   readParquetColumns as readColumns,
 } from "../../formats/parquet";
-import { ApiError, type ErrorCode } from "../errors";
+import { DomainError, type ErrorCode } from "../errors";
 
 export type { ParquetColumns } from "../../formats/parquet";
 
@@ -21,7 +21,7 @@ export async function readParquetColumns(
   try {
     return await readColumns(bytes, pick);
   } catch (e) {
-    if (e instanceof ParquetReadError) throw new ApiError(code, e.message);
+    if (e instanceof ParquetReadError) throw new DomainError(code, e.message);
     throw e;
   }
 }

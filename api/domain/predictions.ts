@@ -1,6 +1,6 @@
 import { type CsvColumnPair, CsvReadError, readCsvColumnPair } from "../../formats/csv";
 import { isParquetBytes } from "../../formats/parquet";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 import { readParquetColumns } from "./parquet";
 
 /**
@@ -64,12 +64,12 @@ export function readCsvPredictions(bytes: Uint8Array): PredictionRows {
       const p = header.indexOf("prediction");
       const col = p >= 0 ? p : header.indexOf("probability");
       if (idCol < 0 || col < 0)
-        throw new ApiError("invalid_submission_headers", HEADER_HINT, { header });
+        throw new DomainError("invalid_submission_headers", HEADER_HINT, { header });
       return [idCol, col];
     });
   } catch (e) {
     if (e instanceof CsvReadError)
-      throw new ApiError("invalid_submission_headers", e.message, e.details);
+      throw new DomainError("invalid_submission_headers", e.message, e.details);
     throw e;
   }
   const { ids, values, cells, canonical } = read;
@@ -93,20 +93,20 @@ export function readJsonPredictions(bytes: Uint8Array): PredictionRows {
   try {
     body = JSON.parse(utf8.decode(bytes));
   } catch {
-    throw new ApiError("invalid_submission_headers", "Body is not valid JSON");
+    throw new DomainError("invalid_submission_headers", "Body is not valid JSON");
   }
   const shapeHint =
     'Send {"predictions": [{"id", "prediction"}, ...]} or {"ids": [...], "predictions": [...]}';
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new ApiError("invalid_submission_headers", shapeHint);
+    throw new DomainError("invalid_submission_headers", shapeHint);
   }
   const { ids: idList, predictions } = body as { ids?: unknown; predictions?: unknown };
-  if (!Array.isArray(predictions)) throw new ApiError("invalid_submission_headers", shapeHint);
+  if (!Array.isArray(predictions)) throw new DomainError("invalid_submission_headers", shapeHint);
   let rawIds: unknown[];
   let rawValues: unknown[];
   if (idList !== undefined) {
     if (!Array.isArray(idList) || idList.length !== predictions.length) {
-      throw new ApiError(
+      throw new DomainError(
         "invalid_submission_headers",
         "'ids' and 'predictions' must be arrays of the same length",
       );
@@ -119,7 +119,7 @@ export function readJsonPredictions(bytes: Uint8Array): PredictionRows {
     for (let i = 0; i < predictions.length; i++) {
       const row = predictions[i] as Record<string, unknown> | null;
       if (typeof row !== "object" || row === null || !("id" in row)) {
-        throw new ApiError("invalid_submission_headers", shapeHint, { index: i });
+        throw new DomainError("invalid_submission_headers", shapeHint, { index: i });
       }
       rawIds[i] = row.id;
       rawValues[i] = "prediction" in row ? row.prediction : row.probability;
@@ -145,7 +145,7 @@ export function readJsonPredictions(bytes: Uint8Array): PredictionRows {
 function idString(id: unknown, i: number): string {
   if (typeof id === "string") return id;
   if ((typeof id === "number" && Number.isInteger(id)) || typeof id === "bigint") return String(id);
-  throw new ApiError("invalid_submission_ids", "Ids must be strings or integers", {
+  throw new DomainError("invalid_submission_ids", "Ids must be strings or integers", {
     index: i,
     id: id === undefined ? null : id,
   });
@@ -160,7 +160,7 @@ export async function readParquetPredictions(bytes: Uint8Array): Promise<Predict
         ? "probability"
         : null;
     if (!names.includes("id") || !value) {
-      throw new ApiError("invalid_submission_headers", HEADER_HINT, { header: names });
+      throw new DomainError("invalid_submission_headers", HEADER_HINT, { header: names });
     }
     return ["id", value];
   });

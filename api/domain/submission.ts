@@ -1,5 +1,5 @@
 import { decodePredictions } from "../../db";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 import type { LiveIndex } from "./live-cache";
 import type { PredictionRows } from "./predictions";
 
@@ -76,28 +76,31 @@ export function canonicalSubmission(rows: PredictionRows, live: LiveIndex): Cano
     if (v > max) max = v;
   }
   if (badValues.length > 0) {
-    throw new ApiError(
+    throw new DomainError(
       "invalid_submission_values",
       "Every prediction must be a finite number within [0, 1]",
       { rows: badValues },
     );
   }
   if (duplicates.length > 0) {
-    throw new ApiError("invalid_submission_ids", "Duplicate ids", { duplicates });
+    throw new DomainError("invalid_submission_ids", "Duplicate ids", { duplicates });
   }
   if (found < n) {
     const missing: string[] = [];
     for (let p = 0; p < n && missing.length < MAX_REPORTED; p++) {
       if (seen[p] === 0) missing.push(live.sorted[p]!);
     }
-    throw new ApiError(
+    throw new DomainError(
       "invalid_submission_ids",
       `Missing ${n - found} of the round's ${n} live ids`,
       { missing },
     );
   }
   if (min === max) {
-    throw new ApiError("invalid_submission_values", "Predictions must not all be equal (zero std)");
+    throw new DomainError(
+      "invalid_submission_values",
+      "Predictions must not all be equal (zero std)",
+    );
   }
   const parts = new Array<string>(n + 1);
   parts[0] = "id,prediction";

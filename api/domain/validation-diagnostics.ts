@@ -8,7 +8,7 @@ import {
   type ValidationSet,
   validationEraIds,
 } from "../../db";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 import type { PredictionRows } from "./predictions";
 
 const MAX_REPORTED = 5;
@@ -53,7 +53,7 @@ function setIndex(db: Db, set: ValidationSet): Promise<SetIndex> {
 export async function postStoredDiagnostics(db: Db, modelId: string, rows: PredictionRows) {
   const set = await currentValidationSet(db);
   if (!set) {
-    throw new ApiError(
+    throw new DomainError(
       "no_validation_set",
       "The operator has not uploaded a validation set yet (POST /v1/validation); send era and " +
         "target columns to score against your own validation rows",
@@ -67,7 +67,7 @@ export async function postStoredDiagnostics(db: Db, modelId: string, rows: Predi
       badValues.push({ ...rows.where(i), id: ids[i], value: rows.raw(i) });
   }
   if (badValues.length > 0) {
-    throw new ApiError("invalid_diagnostics", "Every prediction must be a finite number", {
+    throw new DomainError("invalid_diagnostics", "Every prediction must be a finite number", {
       rows: badValues,
     });
   }
@@ -103,13 +103,13 @@ export async function postStoredDiagnostics(db: Db, modelId: string, rows: Predi
     found++;
   }
   if (duplicateCount > 0) {
-    throw new ApiError("diagnostics_duplicate_ids", `${duplicateCount} rows repeat an id`, {
+    throw new DomainError("diagnostics_duplicate_ids", `${duplicateCount} rows repeat an id`, {
       duplicates,
       count: duplicateCount,
     });
   }
   if (unknownCount > 0) {
-    throw new ApiError(
+    throw new DomainError(
       "diagnostics_unknown_ids",
       `${unknownCount} ids are not in the validation set`,
       { unknown, count: unknownCount, validationSetId: set.id },
@@ -120,14 +120,14 @@ export async function postStoredDiagnostics(db: Db, modelId: string, rows: Predi
     for (let p = 0; p < index.size && missing.length < MAX_REPORTED; p++) {
       if (seen[p] === 0) missing.push(index.ids[p]!);
     }
-    throw new ApiError(
+    throw new DomainError(
       "diagnostics_missing_ids",
       `Missing ${index.size - found} of the validation set's ${index.size} ids`,
       { missing, count: index.size - found, validationSetId: set.id },
     );
   }
   if (values.every((v) => v === values[0])) {
-    throw new ApiError("invalid_diagnostics", "Predictions must not all be equal (zero std)");
+    throw new DomainError("invalid_diagnostics", "Predictions must not all be equal (zero std)");
   }
   const row = await createDiagnostics(db, {
     modelId,
@@ -150,7 +150,7 @@ export async function postStoredDiagnostics(db: Db, modelId: string, rows: Predi
  */
 export async function storedDiagnosticsView(db: Db, modelId: string, id: string) {
   const row = await getDiagnostics(db, id);
-  if (!row || row.modelId !== modelId) throw new ApiError("not_found", "No such diagnostics");
+  if (!row || row.modelId !== modelId) throw new DomainError("not_found", "No such diagnostics");
   let { status, error } = row;
   if (status === "queued" || status === "running") {
     const job = await diagnosticsJob(db, id);

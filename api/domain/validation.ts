@@ -1,5 +1,4 @@
 import {
-  type Db,
   encodeFeatures,
   encodeFloat64,
   type NewValidationEra,
@@ -10,18 +9,19 @@ import {
 import { csvHeader } from "../../formats/csv";
 import { ParquetReadError, parquetColumnNames } from "../../formats/parquet";
 import { sortEras } from "../../scoring/validation";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 import { parseCsv, parseNumber } from "./csv";
 import { sha256Hex } from "./hash";
 import { readParquetColumns } from "./parquet";
 import { isParquet } from "./predictions";
+import type { DomainServices } from "./services";
 
 /** The columns a validation upload must have; `meta_model` is optional, the rest are features. */
 export const VALIDATION_COLUMNS = ["id", "era", "target"] as const;
 export const META_MODEL_COLUMN = "meta_model";
 
 const bad = (message: string, details?: unknown) =>
-  new ApiError("invalid_validation_file", message, details);
+  new DomainError("invalid_validation_file", message, details);
 
 /** One era of an upload, rows in file order. */
 export interface UploadedEra {
@@ -193,12 +193,19 @@ export async function prepareValidationUpload(bytes: Uint8Array): Promise<Prepar
   };
 }
 
-/** Stores a prepared validation upload and queues its preparation. */
-export async function postValidationSet(
-  db: Db,
-  prepared: PreparedValidation,
+/**
+ * Stores the operator's validation set and queues its preparation (each era's neutralization
+ * basis): read and encoded off the event loop when the services offload; 422
+ * `invalid_validation_file` for a file that is not one.
+ */
+export async function uploadValidationSet(
+  s: Pick<DomainServices, "db" | "offload">,
+  input: { file: Uint8Array },
 ): Promise<ValidationSet> {
-  return storeValidationSet(db, prepared.set, prepared.eras);
+  const prepared = s.offload
+    ? await s.offload.validation(input.file)
+    : await prepareValidationUpload(input.file);
+  return storeValidationSet(s.db, prepared.set, prepared.eras);
 }
 
 /** The column names of an upload (CSV header or Parquet schema), to tell the two forms apart. */
@@ -207,7 +214,7 @@ export function uploadColumns(bytes: Uint8Array): string[] {
     try {
       return parquetColumnNames(bytes);
     } catch (e) {
-      if (e instanceof ParquetReadError) throw new ApiError("invalid_diagnostics", e.message);
+      if (e instanceof ParquetReadError) throw new DomainError("invalid_diagnostics", e.message);
       throw e;
     }
   }

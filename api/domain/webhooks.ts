@@ -1,4 +1,3 @@
-import { z } from "@hono/zod-openapi";
 import {
   accountWebhook,
   accountWebhooks,
@@ -12,7 +11,8 @@ import {
 } from "../../db";
 import { checkWebhookUrl, resolvePublic } from "../../workers/webhooks/address";
 import { newWebhookSecret } from "../../workers/webhooks/sign";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
+import type { DomainServices } from "./services";
 
 /** The events an endpoint can subscribe to. */
 export const WEBHOOK_EVENTS = [
@@ -24,17 +24,13 @@ export const WEBHOOK_EVENTS = [
   "round.daily_scored",
 ] as const;
 
-export const WebhookInput = z
-  .object({
-    url: z.string().min(1).max(2048).openapi({ example: "https://example.com/tourney" }),
-    events: z
-      .array(z.enum(WEBHOOK_EVENTS))
-      .min(1)
-      .max(WEBHOOK_EVENTS.length)
-      .refine((e) => new Set(e).size === e.length, "events must not repeat")
-      .openapi({ example: ["round.opened"] }),
-  })
-  .openapi("NewWebhook");
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** A new endpoint, as the route parsed it. */
+export interface WebhookInput {
+  url: string;
+  events: WebhookEvent[];
+}
 
 export const webhookJson = (w: WebhookEndpoint) => ({
   id: w.id,
@@ -63,16 +59,17 @@ export const deliveryJson = (d: WebhookDelivery) => ({
  * here only.
  */
 export async function registerWebhook(
-  db: Db,
-  opts: { allowPrivate: boolean },
-  accountId: string,
-  input: z.infer<typeof WebhookInput>,
+  s: Pick<DomainServices, "db" | "config">,
+  input: WebhookInput & { accountId: string },
 ) {
+  const { db } = s;
+  const { accountId } = input;
+  const opts = { allowPrivate: s.config.WEBHOOK_ALLOW_PRIVATE };
   const refused =
     checkWebhookUrl(input.url, opts.allowPrivate) ??
     (await resolvePublic(new URL(input.url).hostname, opts.allowPrivate));
   if (refused) {
-    throw new ApiError("webhook_url_refused", refused.message, { reason: refused.code });
+    throw new DomainError("webhook_url_refused", refused.message, { reason: refused.code });
   }
   const secret = newWebhookSecret();
   const row = await createWebhook(db, {
@@ -82,7 +79,7 @@ export async function registerWebhook(
     secret,
   });
   if (!row) {
-    throw new ApiError(
+    throw new DomainError(
       "conflict",
       `An account can have at most ${MAX_WEBHOOKS_PER_ACCOUNT} webhooks`,
     );
@@ -95,7 +92,8 @@ export async function listWebhooks(db: Db, accountId: string) {
 }
 
 export async function removeWebhook(db: Db, accountId: string, id: string) {
-  if (!(await deleteWebhook(db, accountId, id))) throw new ApiError("not_found", "No such webhook");
+  if (!(await deleteWebhook(db, accountId, id)))
+    throw new DomainError("not_found", "No such webhook");
 }
 
 /** An endpoint's delivery log, newest first; 404 unless it is the account's. */
@@ -106,7 +104,7 @@ export async function webhookDeliveryLog(
   page: { cursor?: string; limit: number },
 ) {
   const endpoint = await accountWebhook(db, accountId, id);
-  if (!endpoint) throw new ApiError("not_found", "No such webhook");
+  if (!endpoint) throw new DomainError("not_found", "No such webhook");
   const rows = await webhookDeliveriesPage(db, endpoint.id, {
     cursor: page.cursor,
     limit: page.limit + 1,

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 import { tooLarge } from "../middleware/body-limit";
 
 /**
@@ -26,12 +26,12 @@ export async function readFormFile(
   if (declared > limit) throw tooLarge(limit);
   const type = c.req.header("content-type") ?? "";
   if (!type.startsWith("multipart/form-data")) {
-    throw new ApiError("unsupported_media_type", "Send a multipart/form-data form");
+    throw new DomainError("unsupported_media_type", "Send a multipart/form-data form");
   }
   const form = (await c.req.parseBody()) as Record<string, string | File>;
   const file = form[field];
   if (!(file instanceof File))
-    throw new ApiError("validation_failed", `Form needs a file field '${field}'`);
+    throw new DomainError("validation_failed", `Form needs a file field '${field}'`);
   if (file.size > limit) throw tooLarge(limit);
   return { bytes: new Uint8Array(await file.arrayBuffer()), form };
 }

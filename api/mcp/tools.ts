@@ -54,7 +54,7 @@ const qs = (v: Record<string, unknown>) => {
  * and its input schema is built from that route's own zod request schemas.
  */
 export function registerTools(server: McpServer, call: RestCall, verify: VerifyRound) {
-  const ModelIdArg = params(models.get).shape.id!;
+  const ModelIdArg = params(models.routes.get).shape.id!;
 
   server.registerTool(
     "get_current_round",
@@ -70,7 +70,7 @@ export function registerTools(server: McpServer, call: RestCall, verify: VerifyR
     "list_rounds",
     {
       description: "Rounds, newest first (cursor: the previous page's nextCursor).",
-      inputSchema: query(rounds.list).shape,
+      inputSchema: query(rounds.routes.list).shape,
     },
     async (a) => result(await call("GET", `/v1/rounds${qs(a)}`)),
   );
@@ -87,7 +87,7 @@ export function registerTools(server: McpServer, call: RestCall, verify: VerifyR
 
   server.registerTool(
     "get_model",
-    { description: "A model by its bytes32 id.", inputSchema: params(models.get).shape },
+    { description: "A model by its bytes32 id.", inputSchema: params(models.routes.get).shape },
     async (a) => result(await call("GET", `/v1/models/${a.id}`)),
   );
 
@@ -99,8 +99,8 @@ export function registerTools(server: McpServer, call: RestCall, verify: VerifyR
         "with `round` and `daily: true`, its daily scores in that round before resolution.",
       inputSchema: {
         id: ModelIdArg,
-        ...query(scores.byModel).shape,
-        round: query(daily.byModelDaily).shape.round!,
+        ...query(scores.routes.byModel).shape,
+        round: query(daily.routes.byModelDaily).shape.round!,
         daily: z.boolean().optional().openapi({ description: "daily scores of `round`" }),
       },
     },
@@ -117,7 +117,7 @@ export function registerTools(server: McpServer, call: RestCall, verify: VerifyR
     {
       description:
         "Create a model for the calling account; returns its bytes32 id (what stakers stake on).",
-      inputSchema: jsonBody(models.create).shape,
+      inputSchema: jsonBody(models.routes.create).shape,
     },
     async (a) => result(await call("POST", "/v1/models", { json: a })),
   );
@@ -145,7 +145,7 @@ export function registerTools(server: McpServer, call: RestCall, verify: VerifyR
         "Validation diagnostics of a model (per-era CORR, mean, std, sharpe, max drawdown) from CSV " +
         "text `id,era,prediction,target`; nothing is stored.",
       inputSchema: {
-        id: params(diagnostics.route).shape.id!,
+        id: params(diagnostics.routes.route).shape.id!,
         csv: z.string().min(1).max(MCP_MAX_CSV_CHARS),
       },
     },
@@ -164,7 +164,7 @@ export function registerTools(server: McpServer, call: RestCall, verify: VerifyR
         "`diagnostics_unknown_ids`, `diagnostics_missing_ids`, `diagnostics_duplicate_ids`, " +
         "`invalid_diagnostics`.",
       inputSchema: {
-        id: params(diagnostics.route).shape.id!,
+        id: params(diagnostics.routes.route).shape.id!,
         csv: z
           .string()
           .min(1)
@@ -215,8 +215,8 @@ export function registerTools(server: McpServer, call: RestCall, verify: VerifyR
         "of each series), the reason when failed. `waitSeconds` keeps asking until it is done or " +
         "failed, up to that long.",
       inputSchema: {
-        id: params(diagnostics.getRoute).shape.id!,
-        did: params(diagnostics.getRoute).shape.did!,
+        id: params(diagnostics.routes.getRoute).shape.id!,
+        did: params(diagnostics.routes.getRoute).shape.did!,
         waitSeconds: z
           .number()
           .min(0)
@@ -245,7 +245,7 @@ export function registerTools(server: McpServer, call: RestCall, verify: VerifyR
     {
       description:
         "A staker's positions and unstake requests (default: the wallet linked to the calling account).",
-      inputSchema: query(stakes.byAddress).shape,
+      inputSchema: query(stakes.routes.byAddress).shape,
     },
     async (a) => result(await call("GET", `/v1/stakes${qs(a)}`)),
   );
@@ -256,7 +256,7 @@ export function registerTools(server: McpServer, call: RestCall, verify: VerifyR
       description:
         "Recompute a scored round from its public bundle and check it against the chain (what " +
         "`tourney verify` does): hashes, Merkle roots, stakes, every score, payout and daily score.",
-      inputSchema: params(rounds.get).shape,
+      inputSchema: params(rounds.routes.get).shape,
     },
     async (a) => {
       try {

@@ -1,8 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { ApiScope, Db } from "../../db";
-import { findActiveKey, getModel } from "../../db";
+import type { ApiScope } from "../../db";
+import { findActiveKey } from "../../db";
 import type { AppEnv, AuthInfo } from "../context";
-import { ApiError } from "../errors";
+import { ownedModel } from "../domain/models";
+import { DomainError } from "../errors";
 import { chargeAuthFailure } from "./rate-limit";
 
 /** Reads `Authorization: Bearer <key>` when present; routes decide whether they need it. */
@@ -12,13 +13,13 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     const match = /^Bearer\s+(\S{1,200})$/i.exec(header);
     if (!match) {
       await chargeAuthFailure(c);
-      throw new ApiError("unauthorized", "Authorization header must be 'Bearer <key>'");
+      throw new DomainError("unauthorized", "Authorization header must be 'Bearer <key>'");
     }
     const found = await findActiveKey(c.get("services").db, match[1]!);
     if (!found) {
       // Failed attempts are limited per address (AUTH_FAILURES_PER_MINUTE), then answer 429.
       await chargeAuthFailure(c);
-      throw new ApiError("unauthorized", "Unknown or revoked API key");
+      throw new DomainError("unauthorized", "Unknown or revoked API key");
     }
     c.set("auth", { account: found.account, key: found.key, scopes: found.key.scopes });
   }
@@ -28,35 +29,13 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
 /** The caller's identity, or 401/403 when it is missing or lacks `scope`. */
 export function requireAuth(c: Context<AppEnv>, scope: ApiScope): AuthInfo {
   const auth = c.get("auth");
-  if (!auth) throw new ApiError("unauthorized", "This endpoint needs an API key (Bearer token)");
+  if (!auth) throw new DomainError("unauthorized", "This endpoint needs an API key (Bearer token)");
   if (!auth.scopes.includes(scope)) {
-    throw new ApiError("forbidden", `This endpoint needs the '${scope}' scope`, {
+    throw new DomainError("forbidden", `This endpoint needs the '${scope}' scope`, {
       scopes: auth.scopes,
     });
   }
   return auth;
-}
-
-/** A model's id and owner: fixed for the model's life, so they are cached once read. */
-type ModelOwner = { id: string; accountId: string };
-const owners = new WeakMap<Db, Map<string, ModelOwner>>();
-const MAX_OWNERS = 50_000;
-
-async function modelOwner(db: Db, id: string): Promise<ModelOwner | undefined> {
-  let known = owners.get(db);
-  if (!known) {
-    known = new Map();
-    owners.set(db, known);
-  }
-  const key = id.toLowerCase();
-  const hit = known.get(key);
-  if (hit) return hit;
-  const model = await getModel(db, key);
-  if (!model) return undefined; // unknown ids are not cached: the model may be created next
-  if (known.size >= MAX_OWNERS) known.clear();
-  const owner = { id: model.id, accountId: model.accountId };
-  known.set(key, owner);
-  return owner;
 }
 
 /**
@@ -66,8 +45,6 @@ async function modelOwner(db: Db, id: string): Promise<ModelOwner | undefined> {
  */
 export async function requireOwnedModel(c: Context<AppEnv>, id: string, scope: ApiScope) {
   const auth = requireAuth(c, scope);
-  const model = await modelOwner(c.get("services").db, id);
-  if (!model) throw new ApiError("not_found", "No such model");
-  if (model.accountId !== auth.account.id) throw new ApiError("forbidden", "Not your model");
+  const model = await ownedModel(c.get("services").db, auth.account.id, id);
   return { auth, model };
 }

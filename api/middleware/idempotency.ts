@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { claimIdempotencyKey, releaseIdempotencyKey, storeIdempotentResponse } from "../../db";
 import type { AppEnv } from "../context";
 import { sha256Hex } from "../domain/hash";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 
 /**
  * `Idempotency-Key` on POSTs: the first request with a key runs and its response is stored; a
@@ -20,7 +20,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const auth = c.get("auth");
   if (c.req.method !== "POST" || !key || !auth) return next();
   if (key.length > 200)
-    throw new ApiError("bad_request", "Idempotency-Key is at most 200 characters");
+    throw new DomainError("bad_request", "Idempotency-Key is at most 200 characters");
   const db = c.get("services").db;
   // The body was read under its route's limit (bodyLimit runs first) and stays cached for the route.
   const body = new Uint8Array(await c.req.arrayBuffer());
@@ -36,15 +36,19 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const existing = await claimIdempotencyKey(db, auth.account.id, key, fingerprint, LEASE_MS);
   if (existing) {
     if (existing.fingerprint !== fingerprint) {
-      throw new ApiError("conflict", "This Idempotency-Key was used for a different request", {
+      throw new DomainError("conflict", "This Idempotency-Key was used for a different request", {
         reason: "key_reused",
       });
     }
     if (existing.status === null) {
       c.header("Retry-After", "1");
-      throw new ApiError("conflict", "A request with this Idempotency-Key is still in progress", {
-        reason: "in_progress",
-      });
+      throw new DomainError(
+        "conflict",
+        "A request with this Idempotency-Key is still in progress",
+        {
+          reason: "in_progress",
+        },
+      );
     }
     c.header("Idempotency-Replayed", "true");
     return c.json(existing.body as object, existing.status as 200);

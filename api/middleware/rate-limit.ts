@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../context";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 import { consume } from "../limits/rate-limits";
 
 /** The caller's address as the entry point sees it, or "local" without a socket (tests). */
@@ -9,9 +9,9 @@ export function addressOf(c: Context<AppEnv>): string {
   return clientAddress?.(c, config.TRUST_PROXY) ?? "local";
 }
 
-function limited(c: Context<AppEnv>, retry: number, what: string): ApiError {
+function limited(c: Context<AppEnv>, retry: number, what: string): DomainError {
   c.header("Retry-After", String(retry));
-  return new ApiError("rate_limited", `Too many ${what}; retry in ${retry}s`, {
+  return new DomainError("rate_limited", `Too many ${what}; retry in ${retry}s`, {
     retryAfterSeconds: retry,
   });
 }

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createAccount } from "../../db";
-import { errorResponses } from "../errors";
+import { createAccount } from "../domain/accounts";
 import type { App } from "../hono-app";
+import { errorResponses } from "../http/errors";
 import { chargeSignup } from "../middleware/rate-limit";
 
 const Body = z.object({ name: z.string().trim().min(1).max(100) }).openapi("NewAccount");
@@ -29,7 +29,7 @@ export function register(app: App) {
   app.openapi(route, async (c) => {
     const { name } = c.req.valid("json");
     await chargeSignup(c);
-    const { account, key, secret } = await createAccount(c.get("services").db, name);
+    const { account, key, secret } = await createAccount(c.get("services"), { name });
     return c.json(
       { account: { id: account.id, name: account.name }, apiKey: secret, keyId: key.id },
       201,

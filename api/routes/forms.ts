@@ -1,13 +1,9 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
-import { ApiError } from "../errors";
+import { invalidFields } from "../errors";
 import { requireAuth } from "../middleware/auth";
 
-/** The validation_failed error for form fields, in the envelope's `details.issues` shape. */
-export const invalidFields = (issues: readonly { path: PropertyKey[]; message: string }[]) =>
-  new ApiError("validation_failed", "Invalid form fields", {
-    issues: issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
-  });
+export { invalidFields };
 
 /**
  * The hook of the operator's multipart routes, which read their form in the handler (after

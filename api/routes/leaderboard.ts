@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { leaderboard } from "../../db";
-import { ApiError, errorResponses } from "../errors";
+import { DomainError } from "../errors";
 import type { App } from "../hono-app";
+import { errorResponses } from "../http/errors";
 import { pageQuery } from "./pages";
 
 const Row = z
@@ -42,7 +43,7 @@ export function register(app: App) {
   app.openapi(route, async (c) => {
     const { limit, cursor } = c.req.valid("query");
     if (cursor !== undefined && !/^\d{1,9}$/.test(cursor))
-      throw new ApiError("validation_failed", "Invalid cursor");
+      throw new DomainError("validation_failed", "Invalid cursor");
     const offset = cursor === undefined ? 0 : Number(cursor);
     // The ranking is an aggregate: read through the page (plus one row) and keep the page.
     const rows = await leaderboard(c.get("services").db, 52, offset + limit + 1);

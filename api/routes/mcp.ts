@@ -2,7 +2,7 @@ import { StreamableHTTPTransport } from "@hono/mcp";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Address } from "viem";
 import { verifyRound } from "../../cli/verify/round";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 import type { App } from "../hono-app";
 import { type RestCall, registerTools } from "../mcp/tools";
 import { authenticate } from "../middleware/auth";
@@ -18,7 +18,7 @@ export function register(app: App) {
     const auth = c.get("auth");
     if (!auth) {
       c.header("WWW-Authenticate", 'Bearer realm="tourney"');
-      throw new ApiError("unauthorized", "The MCP endpoint needs an API key (Bearer token)");
+      throw new DomainError("unauthorized", "The MCP endpoint needs an API key (Bearer token)");
     }
     const authorization = c.req.header("authorization")!;
     const call: RestCall = async (method, path, body) => {

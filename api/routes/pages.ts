@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { INT4_MAX } from "../../db";
 
 /**
  * `?limit=&cursor=` for keyset-paginated lists. The cursor is whatever the previous page's
@@ -21,8 +22,7 @@ export function nextCursor<T>(rows: readonly T[], limit: number, key: (row: T) =
   return rows.length > limit ? key(rows[limit - 1]!) : null;
 }
 
-/** The largest value of the database's `integer` columns (round numbers, counts). */
-export const INT4_MAX = 2_147_483_647;
+export { INT4_MAX };
 
 /**
  * A positive integer from a path or query string that the database can hold: digits only (no

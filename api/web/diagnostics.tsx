@@ -3,7 +3,7 @@ import type { Hono } from "hono";
 import { findActiveKey, getModel } from "../../db";
 import type { AppEnv } from "../context";
 import { storedDiagnosticsView } from "../domain/validation-diagnostics";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 import { chargeAuthFailure } from "../middleware/rate-limit";
 import { PAD, path, scale, W } from "./charts";
 import { Layout, num } from "./layout";
@@ -158,7 +158,7 @@ export function diagnosticsPages(app: Hono<AppEnv>) {
     try {
       d = await storedDiagnosticsView(db, model.id, did);
     } catch (e) {
-      if (e instanceof ApiError && e.code === "not_found")
+      if (e instanceof DomainError && e.code === "not_found")
         return refuse(404, "No such diagnostics.");
       throw e;
     }

@@ -10,12 +10,13 @@ import {
 } from "viem";
 import { english, generateMnemonic, mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
+import { createAccount } from "../../api/domain/accounts";
 import { parseApiConfig } from "../../api/env";
 import { dbRateLimits } from "../../api/limits/rate-limits";
 import { jsonLogger } from "../../api/logger";
 import { type RunningApi, serveApi } from "../../api/node";
 import { deployContracts, stakeTokenAbi, tournamentAbi } from "../../contracts/ts";
-import { createAccount, type DbHandle, findActiveKey, openDb } from "../../db";
+import { type DbHandle, findActiveKey, openDb } from "../../db";
 import { createChain, type JobContext, type RunningWorker, startWorker } from "../../workers";
 import { chainDivergences, describeDivergences } from "../../workers/chain/reconcile";
 import { type Anvil, startAnvil } from "./anvil";
@@ -144,13 +145,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const opKey = previous?.operatorKey;
     const operatorApiKey = (await reuse(opKey))
       ? opKey!
-      : (await createAccount(db.db, "operator", ["read", "submit", "operator"])).secret;
+      : (
+          await createAccount(
+            { db: db.db },
+            { name: "operator", scopes: ["read", "submit", "operator"] },
+          )
+        ).secret;
     const accounts: DevAccount[] = [];
     for (let i = 1; i <= (mnemonic ? demo : 0); i++) {
       const privateKey = keyAt(i);
       const address = mnemonicToAccount(mnemonic!, { addressIndex: i }).address;
       const old = previous?.accounts.find((a) => a.address === address)?.apiKey;
-      const apiKey = (await reuse(old)) ? old! : (await createAccount(db.db, `demo-${i}`)).secret;
+      const apiKey = (await reuse(old))
+        ? old!
+        : (await createAccount({ db: db.db }, { name: `demo-${i}` })).secret;
       accounts.push({ address, privateKey, apiKey });
     }
     if (fresh)

@@ -74,9 +74,12 @@ pragma solidity 0.8.30;
 ///    row, and a pool whose shares are worth nothing can always be staked again.
 /// R11 Tokens. Deposits and rewards credit the balance change the transfer caused (a
 ///    fee-on-transfer token credits what arrived); products that can overflow use mulDiv.
-///    Token balance == sum of model assets + waiting deposits + released unwithdrawn +
-///    reward pool + reserved rewards.
-/// R12 Bounded storage. Per model the contract keeps its pool, its queue and two rings of
+///    Token balance == sum of model assets + waiting deposits (each model's
+///    `modelStake(m).waitingAssets`; no global counter is kept, so a stake writes none) +
+///    released unwithdrawn + reward pool + reserved rewards.
+/// R12 Bounded storage. Per model the contract keeps its pool, its queue (which also sums the
+///    deposits of the newest waiting key until the next key or its join moves them to their
+///    bucket) and two rings of
 ///    MAX_OVERLAP buckets (waiting joins, waiting exits) indexed by key % MAX_OVERLAP, whose
 ///    slots are reused by later keys; a bucket whose owners have not all claimed when its slot
 ///    is reused moves to an archive record, deleted once the last owner claims. Per staker and
@@ -373,9 +376,6 @@ interface ITournament {
 
     /// @notice Tokens of released unstake requests not withdrawn yet.
     function releasedAssets() external view returns (uint256);
-
-    /// @notice Deposits waiting to join, all models.
-    function waitingAssets() external view returns (uint256);
 
     function round(uint256 roundId) external view returns (Round memory);
 

@@ -59,11 +59,19 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     }
 
     /// A model's waiting joins and exits: bit `key % RING` of a mask marks the ring bucket of
-    /// `key` as waiting.
+    /// `key` as waiting. Deposits of the newest join key (only one key takes deposits at a time:
+    /// the last closed round's) add up here, in `liveAssets`, and reach their ring bucket when the
+    /// next key's first deposit comes or when they join, so a stake writes no bucket.
     struct Queue {
         uint32 joinMask;
         uint32 exitMask;
-        uint128 waiting;
+        /// All waiting deposits of the model (<= MAX_MODEL_STAKE).
+        uint88 waiting;
+        /// Waiting deposits of the live key, not yet in its ring bucket (0: none).
+        uint88 liveAssets;
+        /// The live key modulo 256 (keys waiting lie within RING keys of each other); 0 with
+        /// `liveAssets`, so an emptied queue is a zero slot again (its refund goes to the settle).
+        uint8 liveLow;
     }
 
     /// Deposits of one model with one key: waiting (`applied` false) or joined for `shares`,
@@ -133,7 +141,6 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     uint256 private _rewardPool;
     uint256 private _reserved;
     uint256 private _released;
-    uint256 private _waiting;
     uint256 private _requestCount;
 
     constructor(IERC20 token_, address admin) {
@@ -181,13 +188,14 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         } else {
             uint32 key = c.closedSeq;
             _enqueue(modelId, p, q, key, true);
-            JoinBucket storage b = _joins[modelId][key % RING];
-            b.assets = (b.assets + received).toUint96();
-            q.waiting = (q.waiting + received).toUint128();
+            uint256 total = p.totalAssets + q.waiting + received;
+            if (total > MAX_MODEL_STAKE) revert ModelStakeLimit(modelId, total, MAX_MODEL_STAKE);
+            // Both fit 88 bits: liveAssets <= waiting <= total <= MAX_MODEL_STAKE.
+            q.waiting = uint88(q.waiting + received);
+            q.liveAssets = uint88(q.liveAssets + received);
             qDirty = true;
             _addDeposit(modelId, s, key, received, f);
             sDirty = true;
-            _waiting += received;
             emit Staked(modelId, msg.sender, received, 0, c.closedRoundId);
         }
         uint256 waiting = p.nextKey != 0 ? q.waiting : 0;
@@ -567,14 +575,14 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         if (status > RoundStatus.Resolved || _pools[modelId].settledSeq >= seq) {
             revert StakeAtRiskUnavailable(roundId, modelId);
         }
-        (Pool memory p, Queue memory q,) = _preview(modelId, _clock.finalizedSeq);
+        (Pool memory p, Queue memory q,,) = _preview(modelId, _clock.finalizedSeq);
         if (p.nextKey == 0) return p.totalAssets;
         // Rounds between: apply the joins and exits keyed before this round's close at the
         // current price (exact when there are none, i.e. once every earlier round is final).
         for (uint32 key = p.nextKey; key < seq; ++key) {
             uint256 bit = 1 << (key % RING);
             if (q.exitMask & bit != 0) _exitStep(p, _exits[modelId][key % RING].shares);
-            if (q.joinMask & bit != 0) _joinStep(p, _joins[modelId][key % RING].assets);
+            if (q.joinMask & bit != 0) _joinStep(p, _waitingJoin(modelId, q, key));
         }
         return p.totalAssets;
     }
@@ -604,7 +612,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc ITournament
     function modelStake(bytes32 modelId) external view returns (ModelStake memory m) {
-        (Pool memory p, Queue memory q,) = _preview(modelId, _clock.finalizedSeq);
+        (Pool memory p, Queue memory q,,) = _preview(modelId, _clock.finalizedSeq);
         m.totalAssets = p.totalAssets;
         m.totalShares = p.totalShares;
         if (p.nextKey != 0) {
@@ -621,7 +629,8 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc ITournament
     function positionDetails(bytes32 modelId, address staker) public view returns (Position memory pos) {
-        (Pool memory p,, uint256[RING] memory joined) = _preview(modelId, _clock.finalizedSeq);
+        (Pool memory p,, uint256[RING] memory joined, uint256[RING] memory joinedAssets) =
+            _preview(modelId, _clock.finalizedSeq);
         uint32 f = _landed(_pools[modelId], _clock.finalizedSeq);
         Staker memory s = _stakers[modelId][staker];
         uint256 shares = s.shares;
@@ -636,8 +645,8 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
                     continue;
                 }
                 JoinBucket memory b = _joinBucketView(modelId, key);
-                // A bucket applied only in this preview: its shares are in `joined`.
-                if (!b.applied) b.shares = uint128(joined[i]);
+                // A bucket applied only in this preview: its figures are in `joined*`.
+                if (!b.applied) (b.assets, b.shares) = (uint96(joinedAssets[i]), uint128(joined[i]));
                 shares += dep == b.assets ? b.shares : Math.mulDiv(dep, b.shares, b.assets);
             }
         }
@@ -647,7 +656,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
 
     /// @inheritdoc ITournament
     function pendingShares(bytes32 modelId) external view returns (uint256) {
-        (Pool memory p, Queue memory q,) = _preview(modelId, _clock.finalizedSeq);
+        (Pool memory p, Queue memory q,,) = _preview(modelId, _clock.finalizedSeq);
         return p.nextKey != 0 ? _exitingShares(modelId, q) : 0;
     }
 
@@ -665,7 +674,7 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
         if (r.withdrawn || key > _landed(_pools[r.modelId], _clock.finalizedSeq)) return u;
         ExitBucket memory b = _exitBucketView(r.modelId, key);
         if (!b.applied) {
-            (Pool memory p,,) = _preview(r.modelId, key - 1);
+            (Pool memory p,,,) = _preview(r.modelId, key - 1);
             b.assets = uint96(ShareMath.toAssetsDown(b.shares, p.totalAssets, p.totalShares));
         }
         u.assets = r.shares == b.shares ? b.assets : Math.mulDiv(r.shares, b.assets, b.shares);
@@ -691,11 +700,6 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     /// @inheritdoc ITournament
     function releasedAssets() external view returns (uint256) {
         return _released;
-    }
-
-    /// @inheritdoc ITournament
-    function waitingAssets() external view returns (uint256) {
-        return _waiting;
     }
 
     /// @inheritdoc ITournament
@@ -806,14 +810,12 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
                 _sweepIfEmpty(modelId, p);
             }
             if (q.joinMask & bit != 0) {
-                JoinBucket storage j = _joins[modelId][i];
-                uint256 assets = j.assets;
+                uint256 assets = _waitingJoin(modelId, q, key);
+                if (_isLive(q, key)) (q.liveAssets, q.liveLow) = (0, 0);
                 uint256 shares = _joinStep(p, assets);
-                j.shares = uint128(shares);
-                j.applied = true;
+                _joins[modelId][i] = JoinBucket(uint24(key), true, uint96(assets), uint128(shares));
                 q.joinMask &= ~bit;
-                q.waiting -= uint128(assets);
-                _waiting -= assets;
+                q.waiting -= uint88(assets);
                 emit StakesJoined(modelId, _roundIdOf[key], assets, shares);
             }
         }
@@ -832,17 +834,17 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     }
 
     /// The same as _applyDue without writing: the pool and queue as they will be, and the
-    /// shares each preview-applied join bucket gets (by ring index).
+    /// shares and assets of each preview-applied join bucket (by ring index).
     function _preview(bytes32 modelId, uint32 f)
         private
         view
-        returns (Pool memory p, Queue memory q, uint256[RING] memory joined)
+        returns (Pool memory p, Queue memory q, uint256[RING] memory joined, uint256[RING] memory joinedAssets)
     {
         p = _pools[modelId];
-        if (p.nextKey == 0) return (p, q, joined);
+        if (p.nextKey == 0) return (p, q, joined, joinedAssets);
         f = _landed(p, f);
         q = _queues[modelId];
-        if (p.nextKey > f) return (p, q, joined);
+        if (p.nextKey > f) return (p, q, joined, joinedAssets);
         for (uint32 key = p.nextKey; key <= f && (q.joinMask | q.exitMask) != 0; ++key) {
             uint256 i = key % RING;
             uint32 bit = uint32(1 << i);
@@ -852,10 +854,12 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
                 if (p.totalShares == 0) p.totalAssets = 0;
             }
             if (q.joinMask & bit != 0) {
-                uint256 assets = _joins[modelId][i].assets;
+                uint256 assets = _waitingJoin(modelId, q, key);
+                if (_isLive(q, key)) (q.liveAssets, q.liveLow) = (0, 0);
+                joinedAssets[i] = assets;
                 joined[i] = _joinStep(p, assets);
                 q.joinMask &= ~bit;
-                q.waiting -= uint128(assets);
+                q.waiting -= uint88(assets);
             }
         }
         p.nextKey = _nextPending(q, f);
@@ -889,19 +893,42 @@ contract Tournament is ITournament, AccessControl, ReentrancyGuardTransient {
     /// Keys arrive in increasing order, after the model's landed seq.
     function _enqueue(bytes32 modelId, Pool memory p, Queue memory q, uint32 key, bool join) private {
         if (p.nextKey == 0) {
-            (q.joinMask, q.exitMask, q.waiting) = (0, 0, 0);
+            (q.joinMask, q.exitMask, q.waiting, q.liveAssets, q.liveLow) = (0, 0, 0, 0, 0);
             p.nextKey = uint24(key);
         }
         uint32 bit = uint32(1 << (key % RING));
         if (join) {
             if (q.joinMask & bit == 0) {
+                // A new live key: the previous one's deposits move to their ring bucket, and
+                // this key's bucket is opened by its first staker (so settling never archives).
+                if (q.liveAssets != 0) _flushLive(modelId, q, key);
                 _openJoin(modelId, key);
+                q.liveLow = uint8(key);
                 q.joinMask |= bit;
             }
         } else if (q.exitMask & bit == 0) {
             _openExit(modelId, key);
             q.exitMask |= bit;
         }
+    }
+
+    /// Whether `key` is the live join key: its deposits are in `q.liveAssets`, not in its ring
+    /// bucket (waiting keys lie within RING of each other, so 8 low bits tell it).
+    function _isLive(Queue memory q, uint32 key) private pure returns (bool) {
+        return q.liveAssets != 0 && uint8(key) == q.liveLow;
+    }
+
+    /// The assets of a waiting join key.
+    function _waitingJoin(bytes32 modelId, Queue memory q, uint32 key) private view returns (uint256) {
+        return _isLive(q, key) ? q.liveAssets : _joins[modelId][key % RING].assets;
+    }
+
+    /// Moves the live key's deposits to its (open) ring bucket before `key`, a newer key, goes
+    /// live. The live key is the newest waiting join key, less than 256 keys before `key`.
+    function _flushLive(bytes32 modelId, Queue memory q, uint32 key) private {
+        uint32 live = key - ((key - q.liveLow) % 256);
+        _joins[modelId][live % RING].assets = uint96(q.liveAssets);
+        q.liveAssets = 0;
     }
 
     /// Readies the ring bucket for a new key: archives its previous key's unclaimed part.

@@ -302,10 +302,10 @@ contract AuditFindingsTest is BaseTest {
     function booksOf(bytes32[] memory ms) internal returns (uint256 total) {
         for (uint256 i; i < ms.length; ++i) {
             tournament.poke(ms[i], address(0));
-            total += tournament.modelStake(ms[i]).totalAssets;
+            ITournament.ModelStake memory m = tournament.modelStake(ms[i]);
+            total += m.totalAssets + m.waitingAssets;
         }
-        total += tournament.rewardPool() + tournament.reservedRewards() + tournament.releasedAssets()
-            + tournament.waitingAssets();
+        total += tournament.rewardPool() + tournament.reservedRewards() + tournament.releasedAssets();
     }
 
     function _sort(bytes32[] memory a, int256 lo, int256 hi) private pure {

@@ -350,6 +350,12 @@ abstract contract BaseTest is Test {
         tournament.poke(MODEL_B, address(0));
         tournament.poke(MODEL_C, address(0));
         return tournament.rewardPool() + tournament.reservedRewards() + tournament.releasedAssets()
-            + tournament.waitingAssets() + assets(MODEL_A) + assets(MODEL_B) + assets(MODEL_C);
+            + holdings(MODEL_A) + holdings(MODEL_B) + holdings(MODEL_C);
+    }
+
+    /// A model's pool assets plus its deposits waiting to join.
+    function holdings(bytes32 model) internal view returns (uint256) {
+        ITournament.ModelStake memory m = tournament.modelStake(model);
+        return m.totalAssets + m.waitingAssets;
     }
 }

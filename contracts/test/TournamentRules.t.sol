@@ -52,6 +52,42 @@ contract TournamentRulesTest is BaseTest {
         assertApproxEq(valueOf(MODEL_A, bob), 3000e18, 1, "bob ~3000: no part of round 1");
     }
 
+    /// Deposits of the live key (the last closed round's) add up in the model's queue; the first
+    /// deposit of the next key moves them to their bucket. Either way they join together, after
+    /// their round's result, each depositor pro rata, and the views agree before and after.
+    function test_R1_liveKeyDepositsJoinTogetherAfterTheNextKeyMovesThem() public {
+        stakeAs(alice, MODEL_A, 1000e18);
+        openAndClose(1);
+        stakeAs(bob, MODEL_A, 300e18); // key 1, live
+        stakeAs(carol, MODEL_A, 100e18); // key 1, live
+        openRound(2);
+        closeRound(2);
+        stakeAs(dave, MODEL_A, 200e18); // key 2: key 1's deposits move to their bucket
+        assertEq(tournament.modelStake(MODEL_A).waitingAssets, 600e18, "every waiting deposit");
+        assertEq(tournament.positionDetails(MODEL_A, bob).waitingAssets, 300e18, "bob waits");
+        assertEq(tournament.positionDetails(MODEL_A, bob).waitingUntilRound, 1, "for round 1");
+        assertEq(tournament.positionDetails(MODEL_A, dave).waitingUntilRound, 2, "dave for round 2");
+        assertEq(tournament.stakeAtRisk(1, MODEL_A), 1000e18, "only alice at risk in 1");
+
+        runResult(1, MODEL_A, 0.02e18);
+        uint256 joined = toShares(400e18, 1020e18, 1000e18);
+        assertEq(tournament.stakeAtRisk(2, MODEL_A), 1420e18, "alice's 1020, bob's and carol's 400");
+        // Views before any write: the bucket of key 1 is applied only in the preview.
+        uint256 bobViewed = sharesOf(MODEL_A, bob);
+        assertEq(bobViewed, joined * 300e18 / 400e18, "bob: 3/4 of the bucket's shares");
+        assertEq(sharesOf(MODEL_A, carol), joined * 100e18 / 400e18, "carol: 1/4");
+        tournament.poke(MODEL_A, bob);
+        assertEq(sharesOf(MODEL_A, bob), bobViewed, "the same once applied and credited");
+        assertEq(tournament.modelStake(MODEL_A).waitingAssets, 200e18, "dave's deposit still waits");
+
+        runResult(2, MODEL_A, -0.01e18);
+        uint256 pool = 1420e18 - 14.2e18;
+        uint256 shares = 1000e18 + joined;
+        assertEq(sharesOf(MODEL_A, dave), toShares(200e18, pool, shares), "dave joined after round 2");
+        assertEq(tournament.modelStake(MODEL_A).waitingAssets, 0, "nothing waits");
+        assertEq(books(), token.balanceOf(address(tournament)), "books balance");
+    }
+
     function test_R1_stakeAfterCloseIsAtRiskInTheNextRound() public {
         stakeAs(alice, MODEL_A, 1000e18);
         openAndClose(1);
@@ -1016,7 +1052,7 @@ contract TournamentRulesTest is BaseTest {
         assertEq(m.exitingShares, 0, "no exiting shares");
         assertEq(tournament.pendingShares(MODEL_A), 0, "no pending shares");
         assertEq(tournament.releasedAssets(), 0, "nothing released unwithdrawn");
-        assertEq(tournament.waitingAssets(), 0, "nothing waits");
+        assertEq(tournament.modelStake(MODEL_A).waitingAssets, 0, "nothing waits");
         ITournament.Position memory p = tournament.positionDetails(MODEL_A, carol);
         assertEq(p.waitingAssets, 0, "carol's deposit credited");
         assertEq(p.waitingUntilRound, 0, "no wait key left");

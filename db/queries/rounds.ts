@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { type NewRound, type Round, type RoundStatus, roundMeta, rounds } from "../schema";
 import { enqueueJob, rescheduleJob } from "./jobs";
+import { emitEvent } from "./webhooks";
 
 export type NewRoundInput = Omit<NewRound, "number" | "status" | "opensAt">;
 
@@ -69,6 +70,29 @@ export async function transitionRound(
     .where(and(eq(rounds.number, number), eq(rounds.status, from)))
     .returning({ number: rounds.number });
   return rows.length === 1;
+}
+
+/**
+ * Records a round cancelled on chain (R8: anyone may cancel an overdue round) as `cancelled`,
+ * from any status it can be cancelled in (closed or resolved on chain; scored here), with its
+ * `round.cancelled` event. The one write path for it: the indexer calls it when it sees the
+ * RoundCancelled event, the scoring and settling jobs when they find the round cancelled. True
+ * when this call recorded it.
+ */
+export async function recordRoundCancelled(db: Db, number: number): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    const rows = await t
+      .update(rounds)
+      .set({ status: "cancelled" })
+      .where(
+        and(eq(rounds.number, number), inArray(rounds.status, ["closed", "resolved", "scored"])),
+      )
+      .returning({ number: rounds.number });
+    if (rows.length !== 1) return false;
+    await emitEvent(t, "round.cancelled", { round: number }, `round.cancelled:${number}`);
+    return true;
+  });
 }
 
 export async function updateRound(db: Db, number: number, patch: Partial<NewRound>) {

@@ -12,3 +12,6 @@ export const uint = (name: string) => numeric(name, { precision: 78, scale: 0 })
 export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => "bytea",
 });
+
+/** The largest value of the database's `integer` columns (round numbers, counts, seconds). */
+export const INT4_MAX = 2_147_483_647;

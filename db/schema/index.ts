@@ -1,4 +1,5 @@
 export * from "./accounts";
+export { INT4_MAX } from "./columns";
 export * from "./daily-scores";
 export * from "./idempotency";
 export * from "./jobs";

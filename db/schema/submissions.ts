@@ -16,7 +16,7 @@ export const submissions = pgTable(
       .references(() => rounds.number),
     /**
      * Canonical content as text: `id,prediction` rows sorted by id, live ids only. Rows stored
-     * before migration 0008 (and fixtures written through `createSubmission`) have it; the API
+     * before migration 0008 have it; the API
      * stores `predictions` instead, from which the same text is rebuilt with the round's ids.
      */
     canonicalCsv: text("canonical_csv"),

@@ -1,14 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createModel,
-  createSubmission,
-  type DbHandle,
-  getModel,
-  type NewScore,
-  saveScores,
-} from "../../db";
+import { createModel } from "../../api/domain/models";
+import { submitPredictions } from "../../api/domain/submit";
+import { type DbHandle, getModel, type NewScore, saveScores } from "../../db";
 import { dbTargets } from "../helpers/db";
 import { referenceDir } from "../scoring/helpers";
 import { writeParquet } from "../scoring/parquet-writer";
@@ -131,16 +126,20 @@ for (const target of dbTargets()) {
     it("pages round scores, model scores and the leaderboard", async () => {
       const owner = (await getModel(h.db, w.modelId))!;
       const models = [owner];
-      for (let i = 0; i < 4; i++) models.push((await createModel(h.db, owner.accountId, `p${i}`))!);
+      for (let i = 0; i < 4; i++)
+        models.push(await createModel({ db: h.db }, { accountId: owner.accountId, name: `p${i}` }));
       const rows: NewScore[] = [];
       for (const [i, m] of models.entries()) {
-        const s = await createSubmission(h.db, {
-          modelId: m.id,
-          round: w.round,
-          canonicalCsv: "",
-          sha256: "x",
-          late: false,
-        });
+        const s = await submitPredictions(
+          { db: h.db },
+          {
+            accountId: owner.accountId,
+            modelId: m.id,
+            round: w.round,
+            contentType: "text/csv",
+            predictions: new TextEncoder().encode(csvOf(w.live.ids, predictions(w.live.ids, i))),
+          },
+        );
         rows.push({
           round: w.round,
           modelId: m.id,

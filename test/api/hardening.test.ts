@@ -3,8 +3,9 @@ import { eq } from "drizzle-orm";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKey } from "../../api/domain/accounts";
 import { errorStatus } from "../../api/errors";
-import { accounts, createApiKey, type DbHandle, idempotencyKeys, models, rounds } from "../../db";
+import { accounts, type DbHandle, idempotencyKeys, models, rounds } from "../../db";
 import { liveForm, targetsForm, testApi } from "../helpers/api";
 import { dbTargets } from "../helpers/db";
 import { csvOf, liveCsv, predictions, type World, world } from "./world";
@@ -415,7 +416,15 @@ describe("keys: an account's extra keys share its quota", () => {
       const acct = await api.call("POST", "/v1/accounts", { json: { name: "quota" } });
       const keys = [acct.data.apiKey as string];
       for (let i = 0; i < 3; i++)
-        keys.push((await createApiKey(h.db, acct.data.account.id, ["read"])).secret);
+        keys.push(
+          (
+            await createKey(
+              { db: h.db },
+              { accountId: acct.data.account.id, scopes: ["read", "submit"] },
+              { scopes: ["read"] },
+            )
+          ).secret,
+        );
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++)
         statuses.push((await api.call("GET", "/v1/models", { key: keys[i % 4] })).status);

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createAccount,
-  createModel,
-  createRound,
-  createSubmission,
-  type DbHandle,
-  saveScores,
-} from "../../db";
+import { createAccount } from "../../api/domain/accounts";
+import { createModel } from "../../api/domain/models";
+import { openRound } from "../../api/domain/rounds";
+import { submitPredictions } from "../../api/domain/submit";
+import { type DbHandle, saveScores } from "../../db";
 import { testApi } from "../helpers/api";
 import { dbTargets } from "../helpers/db";
 
@@ -23,40 +20,41 @@ for (const target of dbTargets()) {
     });
 
     it("ranks models by mean round score with each round's multipliers", async () => {
-      const { account } = await createAccount(h.db, "ds");
-      const a = (await createModel(h.db, account.id, "a"))!;
-      const b = (await createModel(h.db, account.id, "b"))!;
-      const params = {
-        liveCsv: "id,f\nx,1\n",
-        liveSha256: "00",
-        closesAt: new Date(),
-        resolvesAt: new Date(Date.now() + 1000),
-        payoutCap: "50000000000000000",
-        corrMultiplier: "500000000000000000",
-        mmcMultiplier: "2000000000000000000",
-        stakeThreshold: "1",
+      // Seeded through the actions the routes call (api/domain).
+      const s = { db: h.db };
+      const { account } = await createAccount(s, { name: "ds" });
+      const a = await createModel(s, { accountId: account.id, name: "a" });
+      const b = await createModel(s, { accountId: account.id, name: "b" });
+      const fields = {
+        closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+        resolvesAt: new Date(Date.now() + 7_200_000).toISOString(),
+        payoutCap: "0.05",
+        corrMultiplier: "0.5",
+        mmcMultiplier: "2",
+        stakeThreshold: "0.000000000000000001",
       };
+      const live = new TextEncoder().encode("id,f\nx,1\ny,2\n");
       const rows = [];
       for (const [i, [ca, ma, cb, mb]] of [
         [0.02, 0.01, 0.03, -0.01],
         [0.04, 0.0, 0.01, 0.0],
       ].entries()) {
-        const r = await createRound(h.db, params);
+        const r = await openRound(s, { live, fields });
         for (const [m, corr, mmc] of [
           [a, ca, ma],
           [b, cb, mb],
         ] as const) {
-          const s = await createSubmission(h.db, {
+          const sub = await submitPredictions(s, {
+            accountId: account.id,
             modelId: m.id,
             round: r.number,
-            canonicalCsv: "",
-            sha256: `${i}`,
-            late: false,
+            contentType: "text/csv",
+            predictions: new TextEncoder().encode(`id,prediction\nx,0.${i + 1}\ny,0.9\n`),
           });
           rows.push({
             round: r.number,
             modelId: m.id,
-            submissionId: s.id,
+            submissionId: sub.id,
             corr,
             mmc,
             fnc: null,

@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as accounts from "../../api/routes/accounts";
+import * as models from "../../api/routes/models";
+import * as rounds from "../../api/routes/rounds";
+import * as scores from "../../api/routes/scores";
+import * as submissions from "../../api/routes/submissions";
 import { type DbHandle, listJobs } from "../../db";
 import { liveForm, targetsForm, testApi } from "../helpers/api";
 import { dbTargets } from "../helpers/db";
@@ -18,21 +23,22 @@ for (const target of dbTargets()) {
     });
 
     it("opens a round, takes submissions, resolves it", async () => {
-      const acc = await api.call("POST", "/v1/accounts", { json: { name: "ds" } });
+      // Each request typed by its route: `data` is the route's success JSON.
+      const acc = await api.send(accounts.route, { json: { name: "ds" } });
       expect(acc).toHaveStatus(201);
       expect(acc.data.account.id).toMatch(/^acc_/);
-      const key = acc.data.apiKey as string;
+      const key = acc.data.apiKey;
 
-      const model = await api.call("POST", "/v1/models", { key, json: { name: "m1" } });
+      const model = await api.send(models.routes.create, { key, json: { name: "m1" } });
       expect(model).toHaveStatus(201);
       expect(model.data.id).toMatch(/^0x[0-9a-f]{64}$/);
       expect(model.data.name).toBe("m1");
 
-      const forbidden = await api.call("POST", "/v1/rounds", { key, body: liveForm(live) });
+      const forbidden = await api.send(rounds.routes.open, { key, body: liveForm(live) });
       expect(forbidden).toHaveStatus(403);
-      expect(forbidden.data.error.code).toBe("forbidden");
+      expect(forbidden.error?.code).toBe("forbidden");
 
-      const round = await api.call("POST", "/v1/rounds", {
+      const round = await api.send(rounds.routes.open, {
         key: api.operatorKey,
         body: liveForm(live),
       });
@@ -40,43 +46,45 @@ for (const target of dbTargets()) {
       expect(round.data.status).toBe("open");
       expect(round.data.liveSha256).toMatch(/^[0-9a-f]{64}$/);
 
-      const file = await api.call("GET", `/v1/rounds/${round.data.number}/live`);
+      const number = round.data.number;
+      const file = await api.call("GET", `/v1/rounds/${number}/live`);
       expect(file.data).toBe(live);
       expect(file.headers.get("x-content-sha256")).toBe(round.data.liveSha256);
 
       const sub = (csv: string) =>
-        api.call("POST", `/v1/models/${model.data.id}/submissions`, {
+        api.send(submissions.routes.submit, {
+          params: { id: model.data.id },
           key,
           body: csv,
           headers: { "content-type": "text/csv" },
         });
       const first = await sub("id,prediction\nn1,0.1\nn2,0.2\nn3,0.3\nn4,0.4\n");
       expect(first).toHaveStatus(201);
-      expect(first.data).toMatchObject({ round: round.data.number, selected: true, late: false });
+      expect(first.data).toMatchObject({ round: number, selected: true, late: false });
       const second = await sub("id,prediction\nn4,0.9\nn3,0.3\nn2,0.2\nn1,0.1\nextra,0.5\n");
       expect(second).toHaveStatus(201);
       expect(second.data.extraIds).toBe(1);
       expect(second.data.sha256).not.toBe(first.data.sha256);
-      const list = await api.call("GET", `/v1/models/${model.data.id}/submissions`);
-      expect(list.data.submissions.filter((s: { selected: boolean }) => s.selected)).toHaveLength(
-        1,
-      );
+      const list = await api.send(submissions.routes.list, { params: { id: model.data.id } });
+      expect(list.data.submissions.filter((s) => s.selected)).toHaveLength(1);
 
       const missing = await sub("id,prediction\nn1,0.1\nn2,0.2\n");
       expect(missing).toHaveStatus(422);
-      expect(missing.data.error.code).toBe("invalid_submission_ids");
+      expect(missing.error?.code).toBe("invalid_submission_ids");
       const nan = await sub("id,prediction\nn1,NaN\nn2,0.2\nn3,0.3\nn4,0.4\n");
-      expect(nan.data.error.code).toBe("invalid_submission_values");
+      expect(nan.error?.code).toBe("invalid_submission_values");
       const header = await sub("id,pred\nn1,0.1\n");
-      expect(header.data.error.code).toBe("invalid_submission_headers");
+      expect(header.error?.code).toBe("invalid_submission_headers");
 
-      const early = await api.call("POST", `/v1/rounds/${round.data.number}/resolve`, {
+      const early = await api.send(rounds.routes.resolve, {
+        params: { number },
         key: api.operatorKey,
         body: targetsForm("id,target\nn1,0\nn2,0.5\nn3,1\nn4,0.25\n"),
       });
       expect(early).toHaveStatus(409);
 
-      const closed = await api.call("POST", `/v1/rounds/${round.data.number}/close`, {
+      const closed = await api.send(rounds.routes.close, {
+        params: { number },
         key: api.operatorKey,
       });
       expect(closed).toHaveStatus(200);
@@ -84,17 +92,18 @@ for (const target of dbTargets()) {
       const late = await sub("id,prediction\nn1,0.5\nn2,0.2\nn3,0.3\nn4,0.4\n");
       expect(late.data).toMatchObject({ late: true, selected: false });
 
-      const resolved = await api.call("POST", `/v1/rounds/${round.data.number}/resolve`, {
+      const resolved = await api.send(rounds.routes.resolve, {
+        params: { number },
         key: api.operatorKey,
         body: targetsForm("id,target\nn1,0\nn2,0.5\nn3,1\nn4,0.25\n"),
       });
       expect(resolved).toHaveStatus(202);
       const jobs = (await listJobs(h.db)).map((j) => j.key);
-      expect(jobs).toContain(`round.score:${round.data.number}`);
+      expect(jobs).toContain(`round.score:${number}`);
 
-      const scores = await api.call("GET", `/v1/rounds/${round.data.number}/scores`);
-      expect(scores.data).toMatchObject({
-        round: round.data.number,
+      const roundScores = await api.send(scores.routes.byRound, { params: { number } });
+      expect(roundScores.data).toMatchObject({
+        round: number,
         status: "resolved",
         scores: [],
       });
@@ -102,7 +111,7 @@ for (const target of dbTargets()) {
 
     it("fixes the FNC features at open, checked against the live file", async () => {
       const open = (fncFeatures: string) =>
-        api.call("POST", "/v1/rounds", {
+        api.send(rounds.routes.open, {
           key: api.operatorKey,
           body: liveForm(live, { fncFeatures }),
         });
@@ -116,22 +125,20 @@ for (const target of dbTargets()) {
       ]) {
         const r = await open(bad);
         expect(r.status, `${bad}: ${JSON.stringify(r.data)}`).toBe(400);
-        expect(r.data.error.code).toBe("validation_failed");
+        expect(r.error?.code).toBe("validation_failed");
       }
       const byList = await open("feature_b");
       expect(byList.status, JSON.stringify(byList.data)).toBe(201);
-      const got = await api.call("GET", `/v1/rounds/${byList.data.number}`);
+      const get = (n: number) => api.send(rounds.routes.get, { params: { number: n } });
+      const got = await get(byList.data.number);
       expect(got.data.fncFeatures).toEqual(["feature_b"]);
       const byJson = await open('["feature_b","feature_a"]');
-      expect((await api.call("GET", `/v1/rounds/${byJson.data.number}`)).data.fncFeatures).toEqual([
-        "feature_b",
-        "feature_a",
-      ]);
-      const all = await api.call("POST", "/v1/rounds", {
+      expect((await get(byJson.data.number)).data.fncFeatures).toEqual(["feature_b", "feature_a"]);
+      const all = await api.send(rounds.routes.open, {
         key: api.operatorKey,
         body: liveForm(live),
       });
-      expect((await api.call("GET", `/v1/rounds/${all.data.number}`)).data.fncFeatures).toBeNull();
+      expect((await get(all.data.number)).data.fncFeatures).toBeNull();
     });
 
     it("answers auth failures with the error envelope", async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAccount } from "../../api/domain/accounts";
 import { sha256Hex } from "../../api/domain/hash";
 import { prepareLiveUpload } from "../../api/domain/live";
 import { prepareValidationUpload } from "../../api/domain/validation";
@@ -6,7 +7,7 @@ import { parseApiConfig } from "../../api/env";
 import { jsonLogger } from "../../api/logger";
 import { type RunningApi, serveApi } from "../../api/node";
 import { threadOffload } from "../../api/threads/pool";
-import { createAccount, type DbHandle, openDb } from "../../db";
+import { type DbHandle, openDb } from "../../db";
 import { liveForm } from "../helpers/api";
 import { writeParquet } from "../scoring/parquet-writer";
 
@@ -27,7 +28,12 @@ describe("live and validation uploads off the event loop", () => {
       config: parseApiConfig({ PORT: "0", LOG_LEVEL: "silent" }),
       logger: jsonLogger("silent"),
     });
-    operator = (await createAccount(h.db, "operator", ["read", "submit", "operator"])).secret;
+    operator = (
+      await createAccount(
+        { db: h.db },
+        { name: "operator", scopes: ["read", "submit", "operator"] },
+      )
+    ).secret;
   });
   afterAll(async () => {
     await offload.close();
@@ -103,7 +109,10 @@ describe("live and validation uploads off the event loop", () => {
       lines.push(`v${i},${1 + (i % 3)},${(i % 5) / 4},${(i % 7) / 7},${i % 4},${(i * 3) % 5}`);
     }
     const bytes = new TextEncoder().encode(`${lines.join("\n")}\n`);
-    const threaded = await offload.validation(bytes);
+    const sent = bytes.slice();
+    const threaded = await offload.validation(sent);
+    // The upload moved to the thread rather than being copied on the event loop's thread.
+    expect(sent.byteLength).toBe(0);
     const local = await prepareValidationUpload(bytes);
     expect(threaded).toEqual(local);
     expect(threaded.set).toMatchObject({

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { beat, createAccount, getModel } from "../../db";
+import { createAccount } from "../../api/domain/accounts";
+import { beat, getModel } from "../../db";
 import { httpCall } from "../helpers/api";
 import { freshPostgres } from "../helpers/db";
 import { testDatabaseUrl } from "../setup/environment.mjs";
@@ -221,7 +222,10 @@ describe("API on wrangler dev (workerd)", () => {
   });
 
   it("opens a round and takes a CSV submission", async () => {
-    const operator = await createAccount(db.h.db, "operator", ["read", "submit", "operator"]);
+    const operator = await createAccount(
+      { db: db.h.db },
+      { name: "operator", scopes: ["read", "submit", "operator"] },
+    );
     const form = new FormData();
     form.set("live", new File(["id,f\nb,0.5\na,0.1\nc,0.9\n"], "live.csv", { type: "text/csv" }));
     form.set("closesAt", new Date(Date.now() + 3_600_000).toISOString());

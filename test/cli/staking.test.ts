@@ -249,17 +249,7 @@ describe("staking v2 through the CLI: positions across two overlapping rounds, c
     expect(onChainB.status).toBe(5);
     // Nothing of B's landed: the positions are what they were.
     expect((await positions(alice.privateKey))[0].atRisk).toBe(aliceAfter.atRisk);
-    // Targets published afterwards: the worker records the cancellation, settles nothing.
-    const resolveB = await run([
-      "round",
-      "resolve",
-      "--round",
-      String(b),
-      "--targets",
-      "targets.csv",
-      ...op,
-    ]);
-    expect(resolveB.code, resolveB.stderr).toBe(0);
+    // The indexer records the cancellation from the RoundCancelled event, before any targets.
     const statusB = await run([
       "round",
       "status",
@@ -273,6 +263,19 @@ describe("staking v2 through the CLI: positions across two overlapping rounds, c
     ]);
     expect(statusB.code, statusB.stderr).toBe(0);
     expect(statusB.json).toMatchObject({ number: b, status: "cancelled", scores: 0 });
+    // Targets for a cancelled round are refused: nothing of it will be scored or settled.
+    const resolveB = await run([
+      "round",
+      "resolve",
+      "--round",
+      String(b),
+      "--targets",
+      "targets.csv",
+      "--json",
+      ...op,
+    ]);
+    expect(resolveB.code).toBe(1);
+    expect(resolveB.json.error.code, resolveB.stdout + resolveB.stderr).toBe("round_state");
     // And alice withdraws what A released.
     const wd = await run(["withdraw", String(requestId), "--yes", "--json"], alice.privateKey);
     expect(wd.code, wd.stderr).toBe(0);

@@ -5,13 +5,13 @@ import {
   createAccount,
   createModel,
   createRound,
-  createSubmission,
   type DbHandle,
   failJob,
   findActiveKey,
   listJobs,
   revokeApiKey,
   selectedSubmissions,
+  storeSubmission,
 } from "../../db";
 import { dbTargets } from "../helpers/db";
 
@@ -57,28 +57,23 @@ for (const target of dbTargets()) {
     it("keeps only the latest on-time submission selected", async () => {
       const { account } = await createAccount(h.db, "bob");
       const model = (await createModel(h.db, account.id, "bob_model"))!;
+      // Round 1 (one live id) is open and closes in a minute; the third comes in after that.
       const round = 1;
-      await createSubmission(h.db, {
-        modelId: model.id,
-        round,
-        canonicalCsv: "a",
-        sha256: "1",
-        late: false,
-      });
-      const second = await createSubmission(h.db, {
-        modelId: model.id,
-        round,
-        canonicalCsv: "b",
-        sha256: "2",
-        late: false,
-      });
-      await createSubmission(h.db, {
-        modelId: model.id,
-        round,
-        canonicalCsv: "c",
-        sha256: "3",
-        late: true,
-      });
+      const store = (sha256: string, at: Date) =>
+        storeSubmission(
+          h.db,
+          { modelId: model.id, round, predictions: Float64Array.of(0.5), sha256 },
+          at,
+        );
+      const first = await store("1", new Date());
+      const second = await store("2", new Date());
+      const third = await store("3", new Date(Date.now() + 120_000));
+      expect([first, second, third].map((s) => s !== "stale" && s?.late)).toEqual([
+        false,
+        false,
+        true,
+      ]);
+      if (second === "stale" || !second) throw new Error("not stored");
       const selected = await selectedSubmissions(h.db, round);
       expect(selected.map((s) => s.id)).toEqual([second.id]);
     });

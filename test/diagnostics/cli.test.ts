@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../api/client";
+import { createAccount } from "../../api/domain/accounts";
 import { parseApiConfig } from "../../api/env";
 import { jsonLogger } from "../../api/logger";
 import { type RunningApi, serveApi } from "../../api/node";
-import { createAccount, type DbHandle, openDb } from "../../db";
+import { type DbHandle, openDb } from "../../db";
 import { type RunningWorker, startWorker } from "../../workers/runner";
 import { tourney } from "../cli/helpers";
 import { closeTo, validationData } from "./data";
@@ -33,7 +34,12 @@ describe("tourney diagnostics --model against an API and a worker", { timeout: 1
       { db: h.db, chain: undefined as never, logger: quiet, settleBatch: 10 },
       { indexer: false, pollMs: 50 },
     );
-    operatorKey = (await createAccount(h.db, "operator", ["read", "submit", "operator"])).secret;
+    operatorKey = (
+      await createAccount(
+        { db: h.db },
+        { name: "operator", scopes: ["read", "submit", "operator"] },
+      )
+    ).secret;
     const anon = createClient({ baseUrl: api.url });
     key = (await anon.accounts.create("scientist")).apiKey;
     await createClient({ baseUrl: api.url, apiKey: key }).models.create("diag-model");

@@ -7,7 +7,7 @@ import {
   canonicalSubmission,
   storedCanonicalCsv,
 } from "../../api/domain/submission";
-import { ApiError } from "../../api/errors";
+import { DomainError } from "../../api/errors";
 import { encodePredictions } from "../../db/predictions";
 import { canonicalCsvFast } from "../../formats/csv-canonical";
 
@@ -26,7 +26,7 @@ function general(bytes: Uint8Array, live: ReturnType<typeof liveOf>) {
   try {
     return canonicalSubmission(readCsvPredictions(bytes), live);
   } catch (err) {
-    if (err instanceof ApiError) return err.code;
+    if (err instanceof DomainError) return err.code;
     throw err;
   }
 }

@@ -1,7 +1,11 @@
+import type { RouteConfig } from "@hono/zod-openapi";
 import { createApp } from "../../api/app";
+import { createAccount } from "../../api/domain/accounts";
 import { parseApiConfig } from "../../api/env";
+import type { ErrorCode } from "../../api/errors";
 import { jsonLogger } from "../../api/logger";
-import { createAccount, type DbHandle } from "../../db";
+import type { OkResponseOf } from "../../api/routes/types";
+import type { DbHandle } from "../../db";
 
 /** The app over a test database, plus an operator key and a request helper. */
 export async function testApi(h: DbHandle, env: Record<string, string> = {}) {
@@ -10,7 +14,10 @@ export async function testApi(h: DbHandle, env: Record<string, string> = {}) {
     config: parseApiConfig({ LOG_LEVEL: "silent", ...env }),
     logger: jsonLogger("silent"),
   });
-  const operator = await createAccount(h.db, "operator", ["read", "submit", "operator"]);
+  const operator = await createAccount(
+    { db: h.db },
+    { name: "operator", scopes: ["read", "submit", "operator"] },
+  );
   const call = async (
     method: string,
     path: string,
@@ -38,7 +45,50 @@ export async function testApi(h: DbHandle, env: Record<string, string> = {}) {
     }
     return { status: res.status, data, headers: res.headers };
   };
-  return { app, operatorKey: operator.secret, call };
+  /**
+   * One endpoint called by its route (api/routes/<group>/<endpoint>.ts): the path from the
+   * route's template and `params`, and `data` typed as the route's success JSON (the parsed body
+   * whatever the status; check it with toHaveStatus, which prints the body when it fails).
+   * `error` is the error envelope's `error` when the answer is one.
+   */
+  const send = async <R extends RouteConfig>(
+    route: R,
+    init: {
+      params?: Record<string, string | number>;
+      query?: Record<string, string | number>;
+      key?: string;
+      json?: unknown;
+      body?: RequestInit["body"];
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<Sent<R>> => {
+    let path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const v = init.params?.[name];
+      if (v === undefined) throw new Error(`${route.path} needs the parameter ${name}`);
+      return encodeURIComponent(String(v));
+    });
+    if (init.query) {
+      const q = Object.entries(init.query).map(([k, v]): [string, string] => [k, String(v)]);
+      path += `?${new URLSearchParams(q)}`;
+    }
+    const res = await call(route.method.toUpperCase(), path, init);
+    const error = res.status >= 400 ? (res.data as ErrorEnvelope | undefined)?.error : undefined;
+    return { status: res.status, data: res.data as OkResponseOf<R>, error, headers: res.headers };
+  };
+  return { app, operatorKey: operator.secret, call, send };
+}
+
+/** The error envelope every failure answers with. */
+export interface ErrorEnvelope {
+  error: { code: ErrorCode; message: string; details?: unknown; requestId?: string };
+}
+
+/** What `send` returns for a route. */
+export interface Sent<R extends RouteConfig> {
+  status: number;
+  data: OkResponseOf<R>;
+  error: ErrorEnvelope["error"] | undefined;
+  headers: Headers;
 }
 
 export function liveForm(csv: string, fields: Record<string, string> = {}): FormData {

@@ -1,23 +1,20 @@
-import { createHash } from "node:crypto";
-import { type Hex, parseEther } from "viem";
-import {
-  closeRoundNow,
-  createAccount,
-  createModel,
-  createRound,
-  createSubmission,
-  type Db,
-  publishTargets,
-} from "../../db";
+import { formatEther, type Hex, parseEther } from "viem";
+import { createAccount } from "../../api/domain/accounts";
+import { createModel } from "../../api/domain/models";
+import { closeRound, openRound, resolveRound } from "../../api/domain/rounds";
+import { submitPredictions } from "../../api/domain/submit";
+import type { Db } from "../../db";
 import { rng } from "./common";
 import type { LocalChain } from "./local-chain";
 
 export { rng };
 
-const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+const bytes = (s: string) => new TextEncoder().encode(s);
 
 export interface RoundFixture {
   round: number;
+  /** The account owning the models. */
+  accountId: string;
   ids: string[];
   targets: number[];
   models: { id: Hex; preds: number[] }[];
@@ -28,8 +25,8 @@ export interface RoundFixture {
 }
 
 /**
- * A round straight in the database (what the API would store) with `nModels` submissions and
- * `nStakers` staking on chain, each staker backing a few models.
+ * A round opened, submitted to, closed and resolved through the API's own actions
+ * (api/domain: what the routes call), with `nModels` submissions; `stakeOn` stakes on chain.
  */
 export async function roundFixture(
   db: Db,
@@ -46,48 +43,53 @@ export async function roundFixture(
   const ids = Array.from({ length: opts.nRows }, (_, i) => `r${String(i).padStart(5, "0")}`);
   const targets = ids.map(() => [0, 0.25, 0.5, 0.75, 1][Math.floor(rand() * 5)]!);
   const live = `id,feature_0\n${ids.map((id) => `${id},${rand()}`).join("\n")}\n`;
-  const round = await createRound(db, {
-    liveCsv: live,
-    liveSha256: sha(live),
-    closesAt: new Date(Date.now() + 3_600_000),
-    resolvesAt: new Date(Date.now() + 7_200_000),
-    payoutCap: parseEther("0.05").toString(),
-    corrMultiplier: parseEther("0.5").toString(),
-    mmcMultiplier: parseEther("2").toString(),
-    stakeThreshold: (opts.stakeThreshold ?? parseEther("72000")).toString(),
+  const services = { db };
+  const round = await openRound(services, {
+    live: bytes(live),
+    fields: {
+      closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+      resolvesAt: new Date(Date.now() + 7_200_000).toISOString(),
+      payoutCap: "0.05",
+      corrMultiplier: "0.5",
+      mmcMultiplier: "2",
+      stakeThreshold: formatEther(opts.stakeThreshold ?? parseEther("72000")),
+    },
   });
-  const { account } = await createAccount(db, `fixture-${opts.seed}-${round.number}`);
+  const accountId =
+    opts.reuse?.accountId ??
+    (await createAccount(services, { name: `fixture-${opts.seed}-${round.number}` })).account.id;
   const models: RoundFixture["models"] = [];
   for (let m = 0; m < opts.nModels; m++) {
     const model = opts.reuse
       ? { id: opts.reuse.models[m]!.id }
-      : (await createModel(db, account.id, `m${opts.seed}_${round.number}_${m}`))!;
+      : await createModel(services, { accountId, name: `m${opts.seed}_${round.number}_${m}` });
     const skill = rand() * 2 - 1;
     const preds = targets.map((t) =>
       Math.min(1, Math.max(0, 0.5 + 0.3 * skill * (t - 0.5) + 0.35 * (rand() - 0.5))),
     );
     const csv = `id,prediction\n${ids.map((id, i) => `${id},${preds[i]}`).join("\n")}\n`;
-    await createSubmission(db, {
+    await submitPredictions(services, {
+      accountId,
       modelId: model.id,
       round: round.number,
-      canonicalCsv: csv,
-      sha256: sha(csv),
-      late: false,
+      contentType: "text/csv",
+      predictions: bytes(csv),
     });
     models.push({ id: model.id as Hex, preds });
   }
   return {
     round: round.number,
+    accountId,
     ids,
     targets,
     models,
     stakes: new Map(),
     async close() {
-      await closeRoundNow(db, round.number);
+      await closeRound(services, { round: round.number });
     },
     async resolve() {
       const csv = `id,target\n${ids.map((id, i) => `${id},${targets[i]}`).join("\n")}\n`;
-      await publishTargets(db, round.number, csv, sha(csv));
+      await resolveRound(services, { round: round.number, targets: bytes(csv) });
     },
   };
 }

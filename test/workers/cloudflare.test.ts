@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRound, type DbHandle, getRound, listJobs } from "../../db";
+import { openRound } from "../../api/domain/rounds";
+import { type DbHandle, getRound, listJobs } from "../../db";
 import { runDue } from "../../workers/cloudflare";
 import { freshPostgres } from "../helpers/db";
 import { type LocalChain, localChain } from "../helpers/local-chain";
@@ -26,16 +27,17 @@ const adminUrl = testDatabaseUrl();
     });
 
     it("runs due jobs within its budget, like a worker", async () => {
-      const round = await createRound(h.db, {
-        liveCsv: "id,f\na,1\nb,2\n",
-        liveSha256: "ab".repeat(32),
-        closesAt: new Date(Date.now() + 3_600_000),
-        resolvesAt: new Date(Date.now() + 7_200_000),
-        payoutCap: "50000000000000000",
-        corrMultiplier: "500000000000000000",
-        mmcMultiplier: "2000000000000000000",
-        stakeThreshold: "1",
-      });
+      const round = await openRound(
+        { db: h.db },
+        {
+          live: new TextEncoder().encode("id,f\na,1\nb,2\n"),
+          fields: {
+            closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+            resolvesAt: new Date(Date.now() + 7_200_000).toISOString(),
+            stakeThreshold: "0.000000000000000001",
+          },
+        },
+      );
       const ran = await runDue({
         DATABASE_URL: h.url!,
         RPC_URL: lc.rpcUrl,

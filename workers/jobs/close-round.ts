@@ -1,5 +1,5 @@
 import { submissionsTree } from "../../contracts/ts/merkle";
-import { emitEvent, getRound, selectedSubmissions, transitionRound, updateRound } from "../../db";
+import { closeRoundNow, emitEvent, getRound, selectedSubmissions, updateRound } from "../../db";
 import { chainRound, chainRoundStatus, nextToClose } from "../chain/rounds";
 import { ChainRoundStatus, type JobContext, NotReady } from "../context";
 
@@ -15,7 +15,8 @@ export async function closeRound(ctx: JobContext, payload: { round: number }) {
   if (round.closeTx) return;
   if (!round.openTx) throw new NotReady(`round ${n} is not open on chain yet`);
   if (round.status === "open") {
-    await transitionRound(ctx.db, n, "open", "closed", { closedAt: new Date() });
+    // The one write of a close (POST /v1/rounds/:n/close makes the same): open -> closed now.
+    await closeRoundNow(ctx.db, n);
     round = (await getRound(ctx.db, n))!;
   }
   const subs = await selectedSubmissions(ctx.db, n);

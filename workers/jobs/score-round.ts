@@ -7,6 +7,7 @@ import {
   getRoundMeta,
   type NewScore,
   type Round,
+  recordRoundCancelled,
   roundMeta,
   roundScores,
   type Submission,
@@ -138,15 +139,8 @@ async function markScored(db: Db, n: number) {
 export async function recordIfCancelled(ctx: JobContext, round: Round): Promise<boolean> {
   if ((await chainRoundStatus(ctx.chain, round.number)) !== ChainRoundStatus.Cancelled)
     return false;
-  if (await transitionRound(ctx.db, round.number, round.status, "cancelled")) {
+  if (await recordRoundCancelled(ctx.db, round.number))
     ctx.logger.warn("round cancelled on chain", { round: round.number });
-    await emitEvent(
-      ctx.db,
-      "round.cancelled",
-      { round: round.number },
-      `round.cancelled:${round.number}`,
-    );
-  }
   return true;
 }
 

@@ -1,14 +1,10 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { getAddress, isAddress } from "viem";
-import { getModel, modelStakeView, stakerStakes } from "../../db";
-import { ApiError, errorResponses } from "../errors";
-import type { App } from "../hono-app";
-import { ModelId } from "./models";
 
-const json = (schema: z.ZodType) => ({ "application/json": { schema } });
-const wei = (description = "token wei, decimal") => z.string().openapi({ description });
+export { json } from "../types";
+export const wei = (description = "token wei, decimal") => z.string().openapi({ description });
 
-const Position = z
+export const Position = z
   .object({
     modelId: z.string(),
     staker: z.string(),
@@ -43,7 +39,7 @@ const Position = z
   })
   .openapi("StakePosition");
 
-const UnstakeRequest = z
+export const UnstakeRequest = z
   .object({
     requestId: z.number(),
     modelId: z.string(),
@@ -59,7 +55,7 @@ const UnstakeRequest = z
   })
   .openapi("UnstakeRequest");
 
-const StakerStakes = z
+export const StakerStakes = z
   .object({
     address: z.string(),
     positions: z.array(Position),
@@ -67,7 +63,7 @@ const StakerStakes = z
   })
   .openapi("StakerStakes");
 
-const ModelStakes = z
+export const ModelStakes = z
   .object({
     modelId: z.string(),
     totalAssets: wei(),
@@ -81,43 +77,9 @@ const ModelStakes = z
   })
   .openapi("ModelStakes");
 
-export const byAddress = createRoute({
-  method: "get",
-  path: "/v1/stakes",
-  tags: ["stakes"],
-  summary: "A staker's positions and unstake requests, from the chain index",
-  description:
-    "`address` defaults to the wallet linked to the calling key's account. Per position: " +
-    "`atRisk` (value now of the joined shares), `waiting` (deposits waiting to join, and the " +
-    "round they wait for), `pendingRelease` (requests not released yet, with their release " +
-    "round) and `withdrawable` (released requests not withdrawn: ids and amounts). Amounts are " +
-    "read from the contract's views by the indexer (they trail the chain by its lag).",
-  request: {
-    query: z.object({
-      address: z.string().optional().openapi({ example: "0x7099...79C8" }),
-    }),
-  },
-  responses: {
-    200: { description: "Stakes", content: json(StakerStakes) },
-    ...errorResponses(400),
-  },
-});
+export const checksum = (a: string) => (isAddress(a, { strict: false }) ? getAddress(a) : a);
 
-export const byModel = createRoute({
-  method: "get",
-  path: "/v1/models/{id}/stakes",
-  tags: ["stakes"],
-  summary: "A model's pool, stakers and unstake requests, from the chain index",
-  request: { params: z.object({ id: ModelId }) },
-  responses: {
-    200: { description: "Stakes", content: json(ModelStakes) },
-    ...errorResponses(400, 404),
-  },
-});
-
-const checksum = (a: string) => (isAddress(a, { strict: false }) ? getAddress(a) : a);
-
-type RequestRow = {
+export type RequestRow = {
   requestId: number;
   modelId: string;
   staker: string;
@@ -129,13 +91,13 @@ type RequestRow = {
   withdrawnAssets: string | null;
 };
 
-type PoolRow = { totalAssets: string; totalShares: string } | undefined;
+export type PoolRow = { totalAssets: string; totalShares: string } | undefined;
 
 /** Value of shares at a pool's price, rounded down with one virtual share and asset. */
-const sharesValue = (shares: bigint, pool: PoolRow) =>
+export const sharesValue = (shares: bigint, pool: PoolRow) =>
   pool ? (shares * (BigInt(pool.totalAssets) + 1n)) / (BigInt(pool.totalShares) + 1n) : 0n;
 
-const positionJson = (
+export const positionJson = (
   p: {
     modelId: string;
     staker: string;
@@ -177,7 +139,7 @@ const positionJson = (
   };
 };
 
-const requestJson = (r: RequestRow) => ({
+export const requestJson = (r: RequestRow) => ({
   requestId: r.requestId,
   modelId: r.modelId,
   staker: checksum(r.staker),
@@ -188,51 +150,3 @@ const requestJson = (r: RequestRow) => ({
   withdrawn: r.withdrawn,
   withdrawnAssets: r.withdrawnAssets,
 });
-
-export function register(app: App) {
-  app.openapi(byAddress, async (c) => {
-    const given = c.req.valid("query").address ?? c.get("auth")?.account.walletAddress;
-    if (!given) {
-      throw new ApiError("validation_failed", "Give ?address= (or link a wallet to your account)");
-    }
-    if (!isAddress(given, { strict: false })) {
-      throw new ApiError("validation_failed", "address must be a 0x-prefixed 20-byte address");
-    }
-    const view = await stakerStakes(c.get("services").db, given);
-    return c.json(
-      {
-        address: getAddress(given),
-        positions: view.positions.map((p) =>
-          positionJson(
-            p,
-            view.unstakeRequests,
-            view.pools.find((m) => m.modelId === p.modelId),
-          ),
-        ),
-        unstakeRequests: view.unstakeRequests.map(requestJson),
-      },
-      200,
-    );
-  });
-
-  app.openapi(byModel, async (c) => {
-    const db = c.get("services").db;
-    const model = await getModel(db, c.req.valid("param").id);
-    if (!model) throw new ApiError("not_found", "No such model");
-    const view = await modelStakeView(db, model.id);
-    return c.json(
-      {
-        modelId: model.id,
-        totalAssets: view.pool?.totalAssets ?? "0",
-        totalShares: view.pool?.totalShares ?? "0",
-        activeAssets: view.pool?.activeAssets ?? "0",
-        waitingAssets: view.pool?.waitingAssets ?? "0",
-        exitingShares: view.pool?.exitingShares ?? "0",
-        block: view.pool?.block ?? null,
-        positions: view.positions.map((p) => positionJson(p, view.unstakeRequests, view.pool)),
-        unstakeRequests: view.unstakeRequests.map(requestJson),
-      },
-      200,
-    );
-  });
-}

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { submissionsTree } from "../../contracts/ts/merkle";
 import {
   type DailyScore,
   type Db,
@@ -8,47 +7,16 @@ import {
   roundDailyScores,
   roundDailyTargets,
   roundScoredSubmissions,
-  selectedSubmissions,
-  submissionById,
-} from "../../db";
-import { liveIndex } from "../domain/live-cache";
-import { storedCanonicalCsv } from "../domain/submission";
-import { ApiError, errorResponses } from "../errors";
-import type { App } from "../hono-app";
-import { ModelId } from "./models";
-import { RoundParam } from "./pages";
+} from "../../../db";
+import { liveIndex } from "../../domain/live-cache";
+import { storedCanonicalCsv } from "../../domain/submission";
+import { DomainError } from "../../errors";
+import type { App } from "../../hono-app";
+import { errorResponses } from "../../http/errors";
+import { RoundParam } from "../pages";
+import type { OkResponseOf, ParamsOf } from "../types";
 
-const Hex32 = z.string().regex(/^0x[0-9a-f]{64}$/);
-
-const Receipt = z
-  .object({
-    round: z.number(),
-    submissionId: z.string(),
-    leaf: z.object({ modelId: Hex32, sha256: Hex32 }),
-    included: z
-      .boolean()
-      .openapi({ description: "whether this submission is in the committed tree" }),
-    proof: z.array(Hex32),
-    root: Hex32.nullable().openapi({
-      description: "the round's submissions root, as sent on chain",
-    }),
-    closeTx: z.string().nullable(),
-  })
-  .openapi("Receipt");
-
-export const receipt = createRoute({
-  method: "get",
-  path: "/v1/models/{id}/submissions/{sid}/receipt",
-  tags: ["verify"],
-  summary: "Merkle proof that a submission is (or is not) in the round's on-chain commitment",
-  request: { params: z.object({ id: ModelId, sid: z.string() }) },
-  responses: {
-    200: { description: "Receipt", content: { "application/json": { schema: Receipt } } },
-    ...errorResponses(404, 409),
-  },
-});
-
-export const bundle = createRoute({
+export const route = createRoute({
   method: "get",
   path: "/v1/rounds/{number}/bundle",
   tags: ["verify"],
@@ -64,53 +32,22 @@ export const bundle = createRoute({
   },
 });
 
-export function register(app: App) {
-  app.openapi(receipt, async (c) => {
-    const { id, sid } = c.req.valid("param");
-    const db = c.get("services").db;
-    const sub = await submissionById(db, id, sid);
-    if (!sub) throw new ApiError("not_found", "No such submission for this model");
-    const round = await getRound(db, sub.round);
-    if (!round?.submissionsRoot) {
-      throw new ApiError("round_state", `Round ${sub.round} is not closed on chain yet`);
-    }
-    const selected = await selectedSubmissions(db, sub.round);
-    const tree = submissionsTree(selected);
-    const leaf = { modelId: sub.modelId as `0x${string}`, sha256: `0x${sub.sha256}` };
-    let proof: string[] = [];
-    let included = false;
-    for (const [i, v] of tree.entries()) {
-      if (v[0] === leaf.modelId && v[1] === leaf.sha256) {
-        proof = tree.getProof(i);
-        included = true;
-      }
-    }
-    return c.json(
-      {
-        round: sub.round,
-        submissionId: sub.id,
-        leaf,
-        included,
-        proof,
-        root: round.submissionsRoot,
-        closeTx: round.closeTx,
-      },
-      200,
-    );
-  });
+export type Params = ParamsOf<typeof route>;
+export type Response = OkResponseOf<typeof route>;
 
-  app.openapi(bundle, async (c) => {
+export function register(app: App) {
+  app.openapi(route, async (c) => {
     const n = c.req.valid("param").number;
     const db = c.get("services").db;
     const round = await getRound(db, n);
-    if (!round) throw new ApiError("not_found", `No round ${n}`);
+    if (!round) throw new DomainError("not_found", `No round ${n}`);
     // A round cancelled on chain after it was scored keeps its published scores.
     const published =
       round.status === "scored" ||
       round.status === "settled" ||
       (round.status === "cancelled" && (await roundScoredSubmissions(db, n)).length > 0);
     if (!published) {
-      throw new ApiError(
+      throw new DomainError(
         "round_state",
         `Round ${n} is ${round.status}: its bundle is published once it is scored`,
       );
