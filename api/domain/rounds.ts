@@ -3,10 +3,12 @@ import {
   closeRoundNow,
   createRound,
   getRound,
+  getRoundSummary,
   INT4_MAX,
   openRoundBefore,
   publishTargets,
   type Round,
+  type RoundSummary,
 } from "../../db";
 import { DomainError, invalidFields } from "../errors";
 import { sha256Hex } from "./hash";
@@ -33,6 +35,16 @@ export interface OpenRoundFields {
 /** A round by number, or 404 `not_found`. */
 export async function mustGetRound(s: Pick<DomainServices, "db">, n: number): Promise<Round> {
   const round = await getRound(s.db, n);
+  if (!round) throw new DomainError("not_found", `No round ${n}`);
+  return round;
+}
+
+/** A round's summary (without its live and targets files), or not_found. */
+export async function mustGetRoundSummary(
+  s: Pick<DomainServices, "db">,
+  n: number,
+): Promise<RoundSummary> {
+  const round = await getRoundSummary(s.db, n);
   if (!round) throw new DomainError("not_found", `No round ${n}`);
   return round;
 }

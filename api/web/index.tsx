@@ -13,7 +13,7 @@ import {
   modelScores,
   modelStakeView,
   modelSubmissions,
-  type Round,
+  type RoundSummary,
   roundScores,
 } from "../../db";
 import type { AppEnv } from "../context";
@@ -39,7 +39,7 @@ function Status(props: { value: string }) {
   return <span class="status">{props.value}</span>;
 }
 
-function RoundsTable(props: { rounds: Round[] }) {
+function RoundsTable(props: { rounds: RoundSummary[] }) {
   return (
     <div class="table-wrap">
       <table>

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { type NewRound, type Round, type RoundStatus, roundMeta, rounds } from "../schema";
 import { enqueueJob, rescheduleJob } from "./jobs";
@@ -38,17 +38,34 @@ export async function getRound(db: Db, number: number): Promise<Round | undefine
   return round;
 }
 
-/** Rounds newest first, `before` a round number (cursor). */
-export async function listRounds(db: Db, opts: { before?: number; limit: number }) {
-  const q = db.select().from(rounds);
+/**
+ * A round without its files (the live and targets CSVs, about 24 MB each at Numerai's 2,376
+ * features): what listings, the current round and the round's JSON need. Reading whole rows
+ * there cost every `GET /v1/rounds/current` 300-400 ms with such a live file.
+ */
+export type RoundSummary = Omit<Round, "liveCsv" | "targetsCsv">;
+const { liveCsv: _live, targetsCsv: _targets, ...summaryColumns } = getTableColumns(rounds);
+
+/** A round's summary (no files). */
+export async function getRoundSummary(db: Db, number: number): Promise<RoundSummary | undefined> {
+  const [round] = await db.select(summaryColumns).from(rounds).where(eq(rounds.number, number));
+  return round;
+}
+
+/** Rounds newest first, `before` a round number (cursor); summaries without their files. */
+export async function listRounds(
+  db: Db,
+  opts: { before?: number; limit: number },
+): Promise<RoundSummary[]> {
+  const q = db.select(summaryColumns).from(rounds);
   const filtered = opts.before !== undefined ? q.where(lt(rounds.number, opts.before)) : q;
   return filtered.orderBy(desc(rounds.number)).limit(opts.limit);
 }
 
-/** The newest round still taking submissions. */
-export async function currentRound(db: Db): Promise<Round | undefined> {
+/** The newest round still taking submissions (its summary, without files). */
+export async function currentRound(db: Db): Promise<RoundSummary | undefined> {
   const [round] = await db
-    .select()
+    .select(summaryColumns)
     .from(rounds)
     .where(eq(rounds.status, "open"))
     .orderBy(desc(rounds.number))

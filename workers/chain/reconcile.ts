@@ -1,5 +1,5 @@
 import type { Hash } from "viem";
-import { listRounds, type Round } from "../../db";
+import { listRounds, type RoundSummary } from "../../db";
 import { ChainRoundStatus } from "../context";
 import type { Chain } from "./client";
 import { chainRound } from "./rounds";
@@ -36,7 +36,7 @@ export async function chainDivergences(
   return out.sort((a, b) => a.round - b.round);
 }
 
-async function roundDivergences(chain: Chain, r: Round): Promise<Divergence[]> {
+async function roundDivergences(chain: Chain, r: RoundSummary): Promise<Divergence[]> {
   const steps: { step: Divergence["step"]; tx: string | null; status: number }[] = [
     { step: "open", tx: r.openTx, status: ChainRoundStatus.Open },
     { step: "close", tx: r.closeTx, status: ChainRoundStatus.Closed },

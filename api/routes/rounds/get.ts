@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { mustGetRound } from "../../domain/rounds";
+import { mustGetRoundSummary } from "../../domain/rounds";
 import type { App } from "../../hono-app";
 import { errorResponses } from "../../http/errors";
 import { RoundParam } from "../pages";
@@ -23,6 +23,9 @@ export type Response = ResponseOf<typeof route, 200>;
 
 export function register(app: App) {
   app.openapi(route, async (c) =>
-    c.json(roundJson(await mustGetRound(c.get("services"), c.req.valid("param").number)), 200),
+    c.json(
+      roundJson(await mustGetRoundSummary(c.get("services"), c.req.valid("param").number)),
+      200,
+    ),
   );
 }

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { Round } from "../../../db";
+import type { RoundSummary } from "../../../db";
 
 /** A round's state, in the order a round goes through them. */
 export const RoundStatusSchema = z.enum([
@@ -40,7 +40,7 @@ export const RoundSchema = z
   })
   .openapi("Round");
 
-export function roundJson(r: Round) {
+export function roundJson(r: RoundSummary) {
   return {
     number: r.number,
     status: r.status,
