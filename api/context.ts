@@ -32,5 +32,10 @@ export type AppEnv = {
     services: AppServices;
     requestId: string;
     auth?: AuthInfo;
+    /**
+     * An upload route's body on Node, read by the body limit into one buffer it owns (see
+     * `limitBodies`); `readBody` hands it on without another copy.
+     */
+    upload?: Uint8Array;
   };
 };

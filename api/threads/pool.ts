@@ -1,4 +1,5 @@
 import { Piscina } from "piscina";
+import type { MultipartForm } from "../../formats/multipart";
 import type { DiagnosticsResult } from "../domain/diagnostics";
 import type { PreparedLive } from "../domain/live";
 import type { PreparedValidation } from "../domain/validation";
@@ -16,6 +17,8 @@ export interface Offload {
   live(bytes: Uint8Array): Promise<PreparedLive>;
   /** An operator's validation upload read and encoded (`prepareValidationUpload`). */
   validation(bytes: Uint8Array): Promise<PreparedValidation>;
+  /** A multipart body parsed into fields and files (`readForm`); its files' bytes move back. */
+  form(bytes: Uint8Array, contentType: string): Promise<MultipartForm>;
   /**
    * Starts the threads and loads their modules now, so the first heavy upload does not pay for
    * it (under tsx, module loading also costs the event loop's thread: its loader hooks).
@@ -59,6 +62,7 @@ export function threadOffload(opts: OffloadOptions = {}): Offload {
     kind: K,
     bytes: Uint8Array,
     what: string,
+    arg?: string,
   ): Promise<TaskValues[K]> => {
     const p = get();
     if (p.queueSize >= (opts.queue ?? 4)) {
@@ -71,7 +75,7 @@ export function threadOffload(opts: OffloadOptions = {}): Offload {
       // the callers do not read it afterwards.
       const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
       const transferList = own && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : undefined;
-      out = await p.run({ kind, bytes }, { signal, transferList });
+      out = await p.run({ kind, bytes, arg }, { signal, transferList });
     } catch (err) {
       if (signal.aborted) throw new DomainError("unavailable", `${what} took too long`);
       if ((err as Error).message?.includes("queue is at limit"))
@@ -85,6 +89,7 @@ export function threadOffload(opts: OffloadOptions = {}): Offload {
     diagnostics: (bytes) => run("diagnostics", bytes, "Diagnostics"),
     live: (bytes) => run("live", bytes, "Live uploads"),
     validation: (bytes) => run("validation", bytes, "Validation uploads"),
+    form: (bytes, contentType) => run("form", bytes, "Form uploads", contentType),
     async warm() {
       await Promise.all(
         Array.from({ length: threads }, () => run("ping", new Uint8Array(0), "Thread start")),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "../../api/domain/accounts";
+import { readForm } from "../../api/domain/form";
 import { sha256Hex } from "../../api/domain/hash";
 import { prepareLiveUpload } from "../../api/domain/live";
 import { prepareValidationUpload } from "../../api/domain/validation";
@@ -58,6 +59,32 @@ describe("live and validation uploads off the event loop", () => {
     }
     return `${lines.join("\n")}\n`;
   };
+
+  it("parses a multipart form on the thread as in process; a malformed one is 400 bad_request", async () => {
+    const csv = "id,feature_a\nx,1\ny,2\n";
+    const req = new Request("http://local/", {
+      method: "POST",
+      body: liveForm(csv, { payoutCap: "0.05" }),
+    });
+    const type = req.headers.get("content-type")!;
+    const bytes = new Uint8Array(await req.arrayBuffer());
+    const here = await readForm(bytes.slice(), type);
+    const there = await offload.form(bytes.slice(), type);
+    expect(there).toEqual(here);
+    expect(new TextDecoder().decode(there.files.live!.bytes)).toBe(csv);
+    expect(there.fields).toMatchObject({ payoutCap: "0.05" });
+    expect(Object.keys(there.fields).sort()).toEqual(["closesAt", "payoutCap", "resolvesAt"]);
+    await expect(offload.form(new TextEncoder().encode("not a form"), type)).rejects.toMatchObject({
+      code: "bad_request",
+    });
+    const r = await fetch(`${api.url}/v1/rounds`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${operator}`, "content-type": type },
+      body: "not a form",
+    });
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { error: { code: string } }).error.code).toBe("bad_request");
+  });
 
   it("answers other requests while a big live file is being read", async () => {
     const csv = bigLive(5000, 600);

@@ -5,7 +5,7 @@ import type { App } from "../../hono-app";
 import { readFormFile } from "../../http/body";
 import { errorResponses } from "../../http/errors";
 import { requireAuth } from "../../middleware/auth";
-import { formHook } from "../forms";
+import { openapiForm } from "../forms";
 import { RoundParam } from "../pages";
 import type { OkResponseOf, ParamsOf } from "../types";
 import { DailyTargetsPosted, Day, json } from "./schemas";
@@ -49,25 +49,21 @@ export type Params = ParamsOf<typeof route>;
 export type Response = OkResponseOf<typeof route>;
 
 export function register(app: App) {
-  app.openapi(
-    route,
-    async (c) => {
-      requireAuth(c, "operator");
-      const n = c.req.valid("param").number;
-      const { bytes, form } = await readFormFile(c, "targets");
-      const day = Day.safeParse(form.day);
-      if (!day.success) {
-        throw new DomainError("validation_failed", `day must be an integer from 1 to ${MAX_DAY}`, {
-          issues: [{ path: "day", message: day.error.issues[0]?.message ?? "invalid" }],
-        });
-      }
-      const posted = await postDailyTargets(c.get("services"), {
-        round: n,
-        day: day.data,
-        targets: bytes,
+  openapiForm(app, route, async (c) => {
+    requireAuth(c, "operator");
+    const n = c.req.valid("param").number;
+    const { bytes, form } = await readFormFile(c, "targets");
+    const day = Day.safeParse(form.day);
+    if (!day.success) {
+      throw new DomainError("validation_failed", `day must be an integer from 1 to ${MAX_DAY}`, {
+        issues: [{ path: "day", message: day.error.issues[0]?.message ?? "invalid" }],
       });
-      return c.json(posted, 202);
-    },
-    formHook,
-  );
+    }
+    const posted = await postDailyTargets(c.get("services"), {
+      round: n,
+      day: day.data,
+      targets: bytes,
+    });
+    return c.json(posted, 202);
+  });
 }

@@ -5,7 +5,7 @@ import type { App } from "../../hono-app";
 import { readFormFile } from "../../http/body";
 import { errorResponses } from "../../http/errors";
 import { requireAuth } from "../../middleware/auth";
-import { formHook } from "../forms";
+import { openapiForm } from "../forms";
 import { json, type ResponseOf } from "../types";
 
 const decimal = z
@@ -69,19 +69,15 @@ export const route = createRoute({
 export type Response = ResponseOf<typeof route, 201>;
 
 export function register(app: App) {
-  app.openapi(
-    route,
-    async (c) => {
-      requireAuth(c, "operator");
-      const { bytes, form } = await readFormFile(c, "live");
-      const parsed = OpenFormFields.safeParse(form);
-      if (!parsed.success) throw invalidFields(parsed.error.issues);
-      const round = await openRound(c.get("services"), { live: bytes, fields: parsed.data });
-      return c.json(
-        { number: round.number, status: round.status, liveSha256: round.liveSha256 },
-        201,
-      );
-    },
-    formHook,
-  );
+  openapiForm(app, route, async (c) => {
+    requireAuth(c, "operator");
+    const { bytes, form } = await readFormFile(c, "live");
+    const parsed = OpenFormFields.safeParse(form);
+    if (!parsed.success) throw invalidFields(parsed.error.issues);
+    const round = await openRound(c.get("services"), { live: bytes, fields: parsed.data });
+    return c.json(
+      { number: round.number, status: round.status, liveSha256: round.liveSha256 },
+      201,
+    );
+  });
 }

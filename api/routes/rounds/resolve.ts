@@ -4,7 +4,7 @@ import type { App } from "../../hono-app";
 import { readFormFile } from "../../http/body";
 import { errorResponses } from "../../http/errors";
 import { requireAuth } from "../../middleware/auth";
-import { formHook } from "../forms";
+import { openapiForm } from "../forms";
 import { RoundParam } from "../pages";
 import { json, type ParamsOf, type ResponseOf } from "../types";
 
@@ -39,16 +39,12 @@ export type Params = ParamsOf<typeof route>;
 export type Response = ResponseOf<typeof route, 202>;
 
 export function register(app: App) {
-  app.openapi(
-    route,
-    async (c) => {
-      requireAuth(c, "operator");
-      const resolved = await resolveRound(c.get("services"), {
-        round: c.req.valid("param").number,
-        targets: async () => (await readFormFile(c, "targets")).bytes,
-      });
-      return c.json(resolved, 202);
-    },
-    formHook,
-  );
+  openapiForm(app, route, async (c) => {
+    requireAuth(c, "operator");
+    const resolved = await resolveRound(c.get("services"), {
+      round: c.req.valid("param").number,
+      targets: async () => (await readFormFile(c, "targets")).bytes,
+    });
+    return c.json(resolved, 202);
+  });
 }

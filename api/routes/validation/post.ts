@@ -4,7 +4,7 @@ import type { App } from "../../hono-app";
 import { readFormFile } from "../../http/body";
 import { errorResponses } from "../../http/errors";
 import { requireAuth } from "../../middleware/auth";
-import { formHook } from "../forms";
+import { openapiForm } from "../forms";
 import type { OkResponseOf, ParamsOf } from "../types";
 import { json, ValidationSetView, view } from "./schemas";
 
@@ -41,14 +41,10 @@ export type Params = ParamsOf<typeof route>;
 export type Response = OkResponseOf<typeof route>;
 
 export function register(app: App) {
-  app.openapi(
-    route,
-    async (c) => {
-      requireAuth(c, "operator");
-      const { bytes } = await readFormFile(c, "validation");
-      const set = await uploadValidationSet(c.get("services"), { file: bytes });
-      return c.json(view(set), 202);
-    },
-    formHook,
-  );
+  openapiForm(app, route, async (c) => {
+    requireAuth(c, "operator");
+    const { bytes } = await readFormFile(c, "validation");
+    const set = await uploadValidationSet(c.get("services"), { file: bytes });
+    return c.json(view(set), 202);
+  });
 }
