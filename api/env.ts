@@ -16,6 +16,12 @@ export const ApiConfigSchema = z.object({
     .int()
     .positive()
     .default(64 * 1024),
+  /**
+   * Upload bodies one account (or one address, without a key) may send at once; another is
+   * refused with 429 before it is read. Bounds what concurrent big uploads cost memory and the
+   * event loop's thread (each is read into memory up to MAX_UPLOAD_BYTES).
+   */
+  UPLOADS_IN_FLIGHT: z.coerce.number().int().positive().default(2),
   /** Requests per minute per account (all its keys together), or per address without a key. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   /** Failed authentications (unknown, revoked or malformed keys) per minute per address. */

@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../context";
 import type { ApiConfig } from "../env";
 import { DomainError } from "../errors";
+import { addressOf } from "./rate-limit";
 
 /**
  * The routes that take files: submissions, diagnostics, a round's live file and its targets, the
@@ -25,11 +26,19 @@ const nodeIncoming = (c: Context<AppEnv>) =>
   (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
 
 /**
- * Reads a streamed (chunked) Node request body, counting as it arrives and stopping at `limit`:
- * the bytes, or `tooLarge` with the stream left paused (the answer closes the connection).
+ * Reads a Node request body, counting as it arrives and stopping at `limit`: the bytes, or
+ * `tooLarge` with the stream left paused (the answer closes the connection). A declared body is
+ * copied chunk by chunk, as it arrives, into a buffer of its length that the result owns, so no
+ * big copy runs at the end (concatenating and slicing a 45 MB body took the event loop's thread
+ * 100-300 ms); a chunked one, whose length is unknown, is joined once at the end.
  */
-function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Array> {
+function readIncoming(
+  incoming: IncomingMessage,
+  limit: number,
+  declared?: number,
+): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
+    const into = declared !== undefined ? new Uint8Array(declared) : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
     const done = () => {
@@ -39,16 +48,20 @@ function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Ar
       incoming.off("aborted", onAborted);
     };
     const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
+      if (size + chunk.length > (declared ?? limit)) {
         done();
         incoming.pause();
         reject(tooLarge(limit));
-      } else chunks.push(chunk);
+        return;
+      }
+      if (into) into.set(chunk, size);
+      else chunks.push(chunk);
+      size += chunk.length;
     };
     const onEnd = () => {
       done();
-      resolve(Buffer.concat(chunks, size));
+      if (into && size < into.length) reject(new Error("request body shorter than its length"));
+      else resolve(into ?? Buffer.concat(chunks, size));
     };
     const onError = (err: Error) => {
       done();
@@ -69,14 +82,15 @@ function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Ar
  * then closes the connection, so the rest is never read). Either way the answer is 413
  * `payload_too_large`.
  *
- * On Node the body is never turned into a Web stream here: a declared body is left to the
- * server's direct read (@hono/node-server reads it from the socket when a route asks), and a
- * chunked one is read from the Node stream and handed on as bytes. This is the hot path of big
- * uploads: through Web streams (hono/body-limit, used on Workers), a 45 MB upload cost the
- * event loop's thread about 1 s of CPU (`npm run bench:abuse` prints that figure per attack).
+ * On Node the body is never turned into a Web stream here. An upload route's body, declared or
+ * chunked, is read from the Node stream into one buffer (`upload`, see readIncoming); a small
+ * body with a declared length is left to the server's direct read, and a small chunked one is
+ * read and handed on as a Request. This is the hot path of big uploads: through Web streams
+ * (hono/body-limit, used on Workers), a 45 MB upload cost the event loop's thread about 1 s of
+ * CPU (`npm run bench:abuse` prints that figure per attack).
  */
 export function limitBodies(config: ApiConfig): MiddlewareHandler<AppEnv> {
-  const limiter = (max: number): MiddlewareHandler<AppEnv> => {
+  const limiter = (max: number, uploads: boolean): MiddlewareHandler<AppEnv> => {
     const web = bodyLimit({
       maxSize: max,
       onError: () => {
@@ -87,30 +101,73 @@ export function limitBodies(config: ApiConfig): MiddlewareHandler<AppEnv> {
       const incoming = nodeIncoming(c);
       if (!incoming) return web(c, next);
       if (c.req.method === "GET" || c.req.method === "HEAD") return next();
-      const declared = c.req.header("content-length");
+      const header = c.req.header("content-length");
       const chunked = c.req.header("transfer-encoding") !== undefined;
-      if (!chunked) {
-        if (declared !== undefined && Number(declared) > max) throw tooLarge(max);
-        return next();
-      }
+      const declared = chunked || header === undefined ? undefined : Number(header);
+      if (declared !== undefined && declared > max) throw tooLarge(max);
+      // Small bodies with a declared length are left to the server's direct read.
+      if (!uploads && !chunked) return next();
       let bytes: Uint8Array;
       try {
-        bytes = await readIncoming(incoming, max);
+        bytes = await readIncoming(incoming, max, declared);
       } catch (err) {
         // What the client still sends is not read: the connection closes after the answer.
         c.header("connection", "close");
         throw err;
       }
-      c.req.raw = new Request(c.req.url, {
-        method: c.req.method,
-        headers: c.req.raw.headers,
-        body: bytes,
-      });
+      if (uploads) {
+        // The route reads it with readBody; Hono's own readers (validators, c.req.json()) from
+        // its body cache. Nothing may read c.req.raw's body any more.
+        c.set("upload", bytes);
+        (c.req.bodyCache as { arrayBuffer?: Promise<ArrayBuffer> }).arrayBuffer = Promise.resolve(
+          bytes.buffer as ArrayBuffer,
+        );
+      } else {
+        // A small chunked body, for any reader (the MCP transport reads c.req.raw).
+        c.req.raw = new Request(c.req.url, {
+          method: c.req.method,
+          headers: c.req.raw.headers,
+          body: bytes,
+        });
+      }
       return next();
     };
   };
-  const upload = limiter(config.MAX_UPLOAD_BYTES);
-  const small = limiter(config.MAX_JSON_BYTES);
+  const upload = inFlight(config.UPLOADS_IN_FLIGHT, limiter(config.MAX_UPLOAD_BYTES, true));
+  const small = limiter(config.MAX_JSON_BYTES, false);
   return (c, next) =>
     (c.req.method === "POST" && UPLOADS.some((r) => r.test(c.req.path)) ? upload : small)(c, next);
+}
+
+/**
+ * At most `max` upload requests at once per account (per address without a key), counted in
+ * this process from before the body is read until the answer: another one is 429
+ * `rate_limited` (Retry-After: 1) and its body is not read (the connection closes). Four
+ * concurrent 100 MB uploads from one account otherwise kept the event loop's thread reading
+ * for all four at once.
+ */
+function inFlight(max: number, inner: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
+  const running = new Map<string, number>();
+  return async (c, next) => {
+    const auth = c.get("auth");
+    const who = auth ? `acct:${auth.account.id}` : `ip:${addressOf(c)}`;
+    const n = running.get(who) ?? 0;
+    if (n >= max) {
+      c.header("Retry-After", "1");
+      c.header("connection", "close");
+      throw new DomainError(
+        "rate_limited",
+        `Too many uploads at once (at most ${max}); retry when one has finished`,
+        { retryAfterSeconds: 1, uploadsInFlight: max },
+      );
+    }
+    running.set(who, n + 1);
+    try {
+      await inner(c, next);
+    } finally {
+      const left = (running.get(who) ?? 1) - 1;
+      if (left > 0) running.set(who, left);
+      else running.delete(who);
+    }
+  };
 }
