@@ -158,7 +158,7 @@ function roundParams(f: OpenRoundFields, now: Date) {
 export async function openRound(
   s: Pick<DomainServices, "db" | "now" | "offload">,
   input: { live: Uint8Array; fields: OpenRoundFields },
-): Promise<Round> {
+): Promise<RoundSummary> {
   const params = roundParams(input.fields, clock(s));
   // Parquet conversion, validation and hashing of a large file run off the event loop.
   const { csv, sha256, live } = s.offload
@@ -166,7 +166,7 @@ export async function openRound(
     : await prepareLiveUpload(input.live);
   const fncFeatures = parseFncFeatures(input.fields.fncFeatures, live.features);
   return createRound(s.db, {
-    liveCsv: utf8(csv),
+    liveCsv: csv,
     liveSha256: sha256,
     ...params,
     fncFeatures: fncFeatures && JSON.stringify(fncFeatures),

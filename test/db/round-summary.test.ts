@@ -50,6 +50,57 @@ for (const target of dbTargets()) {
       expect(one).toEqual(rest);
       expect(listed).toEqual(rest);
       expect(await getRoundSummary(h.db, 2_000_000_000)).toBeUndefined();
+      // createRound answers the summary too: no file read back.
+      expect(Object.keys(round)).not.toContain("liveCsv");
+      expect(round).toEqual(rest);
+    });
+
+    it("store a live file given as bytes exactly, written in parts", async () => {
+      // 3.3 MB of rows whose ids hold 2- and 3-byte characters, so parts split inside them.
+      const rows = Array.from({ length: 250_000 }, (_, i) => `é${i}€,${i % 5},${(i * 7) % 11}`);
+      const live = `id,f,g\n${rows.join("\n")}\n`;
+      const bytes = new TextEncoder().encode(live);
+      expect(bytes.length).toBeGreaterThan(3 << 20);
+      const round = await createRound(h.db, {
+        liveCsv: bytes,
+        liveSha256: "cd",
+        closesAt: new Date(Date.now() + 60_000),
+        resolvesAt: new Date(Date.now() + 120_000),
+        payoutCap: "50000000000000000",
+        corrMultiplier: "500000000000000000",
+        mmcMultiplier: "2000000000000000000",
+        stakeThreshold: "1",
+      });
+      const stored = (await getRound(h.db, round.number))?.liveCsv;
+      expect(stored?.length).toBe(live.length);
+      expect(stored === live).toBe(true);
+      // The parts table lived only for that transaction: the next round writes its own.
+      const again = await createRound(h.db, {
+        liveCsv: bytes.subarray(0, bytes.lastIndexOf(10, 2_500_000) + 1),
+        liveSha256: "ef",
+        closesAt: new Date(Date.now() + 60_000),
+        resolvesAt: new Date(Date.now() + 120_000),
+        payoutCap: "50000000000000000",
+        corrMultiplier: "500000000000000000",
+        mmcMultiplier: "2000000000000000000",
+        stakeThreshold: "1",
+      });
+      const second = (await getRound(h.db, again.number))?.liveCsv;
+      expect(second).toBe(live.slice(0, second!.length));
+      expect(second?.endsWith("\n")).toBe(true);
+      // A line longer than a part is cut between characters (3-byte ones here).
+      const long = `${"€".repeat(900_000)}\n`;
+      const third = await createRound(h.db, {
+        liveCsv: new TextEncoder().encode(long),
+        liveSha256: "01",
+        closesAt: new Date(Date.now() + 60_000),
+        resolvesAt: new Date(Date.now() + 120_000),
+        payoutCap: "50000000000000000",
+        corrMultiplier: "500000000000000000",
+        mmcMultiplier: "2000000000000000000",
+        stakeThreshold: "1",
+      });
+      expect((await getRound(h.db, third.number))?.liveCsv === long).toBe(true);
     });
   });
 }
