@@ -347,7 +347,7 @@ for (const target of dbTargets()) {
     it("survives a worker that dies holding the job: another takes it over and finishes it", async () => {
       const res = await post(data.predictionsCsv());
       expect(res).toHaveStatus(202);
-      const dead = await claimJob(h.db, "dead-worker", 60_000);
+      const dead = await claimJob(h.db, "dead-worker", 60_000, { is: "diagnostics.run" });
       expect(dead).toMatchObject({ kind: "diagnostics.run", status: "running" });
       expect((await get(res.data.id)).data.status).toBe("queued");
       forgetPreparedEras();
