@@ -37,5 +37,7 @@ export type AppEnv = {
      * `limitBodies`); `readBody` hands it on without another copy.
      */
     upload?: Uint8Array;
+    /** That body's SHA-256 (hex), hashed as it arrived, when the request has an Idempotency-Key. */
+    uploadSha256?: string;
   };
 };

@@ -1,3 +1,4 @@
+import { createHash, type Hash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -36,6 +37,7 @@ function readIncoming(
   incoming: IncomingMessage,
   limit: number,
   declared?: number,
+  hash?: Hash,
 ): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const into = declared !== undefined ? new Uint8Array(declared) : undefined;
@@ -56,6 +58,7 @@ function readIncoming(
       }
       if (into) into.set(chunk, size);
       else chunks.push(chunk);
+      hash?.update(chunk);
       size += chunk.length;
     };
     const onEnd = () => {
@@ -108,8 +111,11 @@ export function limitBodies(config: ApiConfig): MiddlewareHandler<AppEnv> {
       // Small bodies with a declared length are left to the server's direct read.
       if (!uploads && !chunked) return next();
       let bytes: Uint8Array;
+      // An idempotent upload's fingerprint hashes the body as it arrives, not all at once later.
+      const hash =
+        uploads && c.req.header("idempotency-key") !== undefined ? createHash("sha256") : undefined;
       try {
-        bytes = await readIncoming(incoming, max, declared);
+        bytes = await readIncoming(incoming, max, declared, hash);
       } catch (err) {
         // What the client still sends is not read: the connection closes after the answer.
         c.header("connection", "close");
@@ -119,6 +125,7 @@ export function limitBodies(config: ApiConfig): MiddlewareHandler<AppEnv> {
         // The route reads it with readBody; Hono's own readers (validators, c.req.json()) from
         // its body cache. Nothing may read c.req.raw's body any more.
         c.set("upload", bytes);
+        if (hash) c.set("uploadSha256", hash.digest("hex"));
         (c.req.bodyCache as { arrayBuffer?: Promise<ArrayBuffer> }).arrayBuffer = Promise.resolve(
           bytes.buffer as ArrayBuffer,
         );

@@ -22,15 +22,16 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (key.length > 200)
     throw new DomainError("bad_request", "Idempotency-Key is at most 200 characters");
   const db = c.get("services").db;
-  // The body was read under its route's limit (bodyLimit runs first) and stays cached for the route.
-  const body = new Uint8Array(await c.req.arrayBuffer());
+  // The body was read under its route's limit (bodyLimit runs first) and stays cached for the
+  // route; an upload's was hashed as it arrived.
+  const bodySha256 = c.get("uploadSha256") ?? sha256Hex(new Uint8Array(await c.req.arrayBuffer()));
   const fingerprint = sha256Hex(
     JSON.stringify([
       c.req.method,
       c.req.path,
       new URL(c.req.url).search,
       c.req.header("content-type") ?? "",
-      sha256Hex(body),
+      bodySha256,
     ]),
   );
   const existing = await claimIdempotencyKey(db, auth.account.id, key, fingerprint, LEASE_MS);
