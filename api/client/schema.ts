@@ -1614,7 +1614,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The round's live file (CSV); its SHA-256 is in the X-Content-SHA256 header */
+        /**
+         * The round's live file (CSV); its SHA-256 is in the X-Content-SHA256 header
+         * @description The ETag is the file's SHA-256 in quotes: send it back in If-None-Match and an unchanged file answers 304 with no body.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1634,6 +1637,13 @@ export type paths = {
                     content: {
                         "text/csv": string;
                     };
+                };
+                /** @description Not modified: the file is the one named by If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Error */
                 404: {

@@ -1,0 +1,47 @@
+import { type RoundSummary, roundLiveCsv } from "../../db";
+import { DomainError } from "../errors";
+import { mustGetRoundSummary } from "./rounds";
+import type { DomainServices } from "./services";
+
+/** A round's live file as served: its UTF-8 bytes and their SHA-256. */
+export interface LiveFile {
+  round: RoundSummary;
+  bytes: Uint8Array;
+}
+
+/** How many rounds' live files this process keeps (the open round's and the one before). */
+const KEEP = 2;
+const files = new Map<string, Uint8Array>();
+const loading = new Map<string, Promise<Uint8Array>>();
+
+/**
+ * A round's live file for download, read from the database and encoded once per round and
+ * process, then served from memory to every data scientist: reading and re-encoding a 24 MB
+ * row for each download held the event loop's thread about 100 ms each. The round's summary
+ * (a small read) is fetched every time, so the cache is keyed by the file's hash and a changed
+ * file can never be served stale. Concurrent first downloads share one read.
+ */
+export async function liveFile(s: Pick<DomainServices, "db">, n: number): Promise<LiveFile> {
+  const round = await mustGetRoundSummary(s, n);
+  const key = `${round.number}:${round.liveSha256}`;
+  const hit = files.get(key);
+  if (hit) {
+    files.delete(key); // most recently used last
+    files.set(key, hit);
+    return { round, bytes: hit };
+  }
+  let pending = loading.get(key);
+  if (!pending) {
+    pending = roundLiveCsv(s.db, n)
+      .then((csv) => {
+        if (csv === undefined) throw new DomainError("not_found", `No round ${n}`);
+        const bytes = Buffer.from(csv, "utf8");
+        files.set(key, bytes);
+        while (files.size > KEEP) files.delete(files.keys().next().value!);
+        return bytes;
+      })
+      .finally(() => loading.delete(key));
+    loading.set(key, pending);
+  }
+  return { round, bytes: await pending };
+}
