@@ -41,6 +41,13 @@ export function sharedResults(count: number) {
   };
 }
 
+/** The names of the features exposure is measured over, in column order (none without). */
+export function exposureNames(inputs: ScorerInputs): readonly string[] {
+  if (inputs.exposureFeatures) return Object.keys(inputs.exposureFeatures.columns);
+  if (inputs.featureMatrix) return inputs.featureMatrix.names;
+  return inputs.features ? Object.keys(inputs.features.columns) : [];
+}
+
 /**
  * Claims chunks until none are left (or another thread failed, or `maxChunks` were taken) and
  * scores them. Returns the error of the first failing column, if any, after raising the abort
@@ -52,8 +59,7 @@ export function runShare(
   maxChunks = Infinity,
 ): JobError | null | undefined {
   const { columns, chunk, control } = job;
-  const exposed = job.inputs.exposureFeatures ?? job.inputs.features;
-  const featureNames = exposed ? Object.keys(exposed.columns) : [];
+  const featureNames = exposureNames(job.inputs);
   const featureIndex = new Map(featureNames.map((n, i) => [n, i]));
   const chunks = Math.ceil(columns.length / chunk);
   for (let taken = 0; ; taken++) {
