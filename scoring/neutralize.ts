@@ -325,6 +325,8 @@ interface KernelRunner {
   readonly y: Float64Array;
   readonly x: Float64Array;
   readonly f: Float64Array;
+  /** Offset of the basis' Cholesky factor (gram route). */
+  readonly l: number;
 }
 
 /**
@@ -359,7 +361,8 @@ function runnerOf(b: NeutralBasis): KernelRunner | null {
     const n8 = Math.ceil(b.n / 8) * 8;
     const int16 = b.a instanceof Int16Array;
     const aBytes = Math.ceil((n8 * m * (int16 ? 2 : 8)) / 16) * 16;
-    const base = k.reserve(aBytes + (2 * n8 + m) * 8);
+    const vBytes = Math.ceil(((2 * n8 + m) * 8) / 16) * 16;
+    const base = k.reserve(aBytes + vBytes + b.chol.byteLength);
     const buf = k.memory.buffer;
     const dst = int16 ? new Int16Array(buf, base, n8 * m) : new Float64Array(buf, base, n8 * m);
     for (let j = 0; j < m; j++) {
@@ -374,7 +377,9 @@ function runnerOf(b: NeutralBasis): KernelRunner | null {
       y: new Float64Array(buf, base + aBytes, n8),
       f: new Float64Array(buf, base + aBytes + n8 * 8, n8),
       x: new Float64Array(buf, base + aBytes + 2 * n8 * 8, m),
+      l: base + aBytes + vBytes,
     };
+    new Float64Array(buf, r.l, b.chol.length).set(b.chol);
   }
   runners.set(b, r);
   if (runners.size > RUNNERS_KEPT) {
@@ -397,8 +402,12 @@ function coefficients(y: Float64Array, b: NeutralBasis, run: KernelRunner | null
   if (run) {
     run.y.set(y);
     const dots = run.int16 ? run.k.colDotsI16 : run.k.colDotsF64;
-    dots(run.a, run.n8, m, run.y.byteOffset, run.x.byteOffset);
-    for (let j = 0; j < m; j++) c[j] = run.x[j]! * b.invNorm[j]!;
+    const x = run.x;
+    dots(run.a, run.n8, m, run.y.byteOffset, x.byteOffset);
+    for (let j = 0; j < m; j++) x[j] = x[j]! * b.invNorm[j]!;
+    run.k.cholSolve(run.l, m, x.byteOffset);
+    for (let j = 0; j < m; j++) c[j] = x[j]! * b.invNorm[j]!;
+    return c;
   } else {
     for (let j = 0; j < m; j++) c[j] = dot(a, j * n, y, n) * b.invNorm[j]!;
   }
