@@ -173,6 +173,7 @@ function gramBasis(
       return worst * (p - j) <= thr2 / 4;
     },
     trailing,
+    m.data.buffer instanceof SharedArrayBuffer,
   );
   const k = f.rank;
   // The smallest kept singular value must be clearly above the cutoff; else numpy's decision
@@ -197,18 +198,11 @@ function gramBasis(
     method: "gram",
     columns: Int32Array.from(kept, (j) => use[j]!),
     a: ak,
-    // Shared too, so that handing the basis to other threads copies nothing.
-    chol: shared ? sharedCopy(f.l) : f.l,
+    chol: f.l, // shared too when the block is: handing the basis to other threads copies nothing
     invNorm: invKept,
     pinv: new Float64Array(0),
     sigmaMax: sigma1,
   };
-}
-
-function sharedCopy(x: Float64Array): Float64Array {
-  const out = new Float64Array(new SharedArrayBuffer(x.byteLength));
-  out.set(x);
-  return out;
 }
 
 function smallIntegers(a: Float64Array): boolean {
@@ -325,7 +319,7 @@ interface KernelRunner {
   readonly y: Float64Array;
   readonly x: Float64Array;
   readonly f: Float64Array;
-  /** Offset of the basis' Cholesky factor (gram route). */
+  /** Offset of the basis' Cholesky factor (gram route), its lower triangle packed by rows. */
   readonly l: number;
 }
 
@@ -362,7 +356,8 @@ function runnerOf(b: NeutralBasis): KernelRunner | null {
     const int16 = b.a instanceof Int16Array;
     const aBytes = Math.ceil((n8 * m * (int16 ? 2 : 8)) / 16) * 16;
     const vBytes = Math.ceil(((2 * n8 + m) * 8) / 16) * 16;
-    const base = k.reserve(aBytes + vBytes + b.chol.byteLength);
+    const m2 = (m * (m + 1)) / 2; // L's lower triangle, packed by rows
+    const base = k.reserve(aBytes + vBytes + m2 * 8);
     const buf = k.memory.buffer;
     const dst = int16 ? new Int16Array(buf, base, n8 * m) : new Float64Array(buf, base, n8 * m);
     for (let j = 0; j < m; j++) {
@@ -379,7 +374,8 @@ function runnerOf(b: NeutralBasis): KernelRunner | null {
       x: new Float64Array(buf, base + aBytes + 2 * n8 * 8, m),
       l: base + aBytes + vBytes,
     };
-    new Float64Array(buf, r.l, b.chol.length).set(b.chol);
+    const l = new Float64Array(buf, r.l, m2);
+    for (let j = 0; j < m; j++) l.set(b.chol.subarray(j * m, j * m + j + 1), (j * (j + 1)) / 2);
   }
   runners.set(b, r);
   if (runners.size > RUNNERS_KEPT) {

@@ -37,6 +37,8 @@ export interface ScorerInputs {
   readonly featureMatrix?: FeatureMatrix;
   /** A thread that takes a share of building the basis (see scoring/parallel). */
   readonly gramHelper?: GramHelper;
+  /** Leave the feature exposure out (it is measured elsewhere, e.g. on another thread). */
+  readonly skipExposure?: boolean;
   /** The features exposure is measured over, when not `features` (e.g. all of a round's). */
   readonly exposureFeatures?: Frame;
   /**
@@ -106,7 +108,9 @@ export class Scorer {
       const m = "data" in features ? features : alignFeatureMatrix(inputs.ids, features);
       this.fncCtx = prepareFnc(inputs.ids, m, inputs.targets, inputs.basis, inputs.gramHelper);
       this.fncRank = rankFor(this.fncCtx.index);
-      this.exposureCtx = prepareExposure(inputs.ids, inputs.exposureFeatures ?? m);
+      if (!inputs.skipExposure) {
+        this.exposureCtx = prepareExposure(inputs.ids, inputs.exposureFeatures ?? m);
+      }
     }
   }
 
@@ -161,9 +165,11 @@ export class Scorer {
       } catch (e) {
         if (!(this.omitUndefinedFnc && e instanceof ScoringError)) throw e;
       }
-      const e = featureExposureInner(this.exposureValues(r, values), this.exposureCtx!);
-      out.maxFeatureExposure = e.maxFeatureExposure;
-      out.maxFeature = e.maxFeature;
+      if (this.exposureCtx) {
+        const e = featureExposureInner(this.exposureValues(r, values), this.exposureCtx);
+        out.maxFeatureExposure = e.maxFeatureExposure;
+        out.maxFeature = e.maxFeature;
+      }
     }
     return checkFinite(out, what);
   }

@@ -4,7 +4,15 @@ import { ScoringError, type ScoringErrorCode } from "../errors";
 import { alignFeatureMatrix } from "../feature-matrix";
 import type { GramHelper } from "../linalg/gram";
 import { Scorer, type ScorerInputs, type SubmissionScores } from "../scorer";
-import { exposureNames, type JobError, runShare, type SharedJob, sharedResults } from "./shared";
+import {
+  type ExposureJob,
+  exposureNames,
+  type JobError,
+  runExposures,
+  runShare,
+  type SharedJob,
+  sharedResults,
+} from "./shared";
 
 const WORKER_URL = new URL("./worker.mjs", import.meta.url);
 
@@ -72,16 +80,45 @@ export class ScoringPool {
     const results = sharedResults(columns.length);
     // Building the scorer here first surfaces input errors once, on this thread. With features
     // (and workers), they are aligned into shared memory and the basis is built once, a worker
-    // taking a share of its Gram matrix; the workers then read both in place instead of each
-    // building its own.
+    // taking a share of its Gram matrix and then measuring every column's feature exposure while
+    // this thread finishes the basis; the workers then read both in place for FNC instead of
+    // each building its own.
     let scorer: Scorer;
     let shared = inputs;
+    let exposures: Promise<JobError | null> | null = null;
+    let exposureJob: ExposureJob | null = null;
     if (this.workers.length > 0 && (inputs.features || inputs.featureMatrix) && !inputs.basis) {
       const featureMatrix =
         inputs.featureMatrix ?? alignFeatureMatrix(inputs.ids, inputs.features!, { shared: true });
-      scorer = new Scorer({ ...inputs, featureMatrix, gramHelper: this.gramHelper });
+      const w = this.workers[0]!;
+      if (!inputs.exposureFeatures) {
+        exposureJob = { kind: "exposure", matrix: featureMatrix, columns, ...results };
+        const id = this.nextId++;
+        exposures = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+        let posted = false;
+        const post = () => {
+          if (!posted) w.postMessage({ ...exposureJob, id });
+          posted = true;
+        };
+        // After its share of the Gram matrix (if the basis takes that route), the exposures.
+        const helper: GramHelper = {
+          help: (job) => {
+            w.postMessage(job);
+            post();
+          },
+        };
+        scorer = new Scorer({
+          ...inputs,
+          featureMatrix,
+          gramHelper: helper,
+          skipExposure: true,
+        });
+        post();
+      } else {
+        scorer = new Scorer({ ...inputs, featureMatrix, gramHelper: this.gramHelper });
+      }
       const { features: _, ...rest } = inputs;
-      shared = { ...rest, featureMatrix, basis: scorer.basis };
+      shared = { ...rest, featureMatrix, basis: scorer.basis, skipExposure: !!exposureJob };
     } else {
       scorer = new Scorer(inputs);
     }
@@ -96,6 +133,7 @@ export class ScoringPool {
     });
     const mine = await this.runHere(job, scorer, options.onProgress);
     const theirs = await Promise.all(others);
+    if (exposures && (await exposures)) runExposures(exposureJob!); // a failed worker: here
     options.onProgress?.(Atomics.load(results.control, 2));
     const errors = [mine, ...theirs].filter((e): e is JobError => e !== null);
     if (errors.length > 0) {

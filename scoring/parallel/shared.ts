@@ -1,4 +1,6 @@
 import { ScoringError } from "../errors";
+import type { FeatureMatrix } from "../feature-matrix";
+import { featureExposureInner, prepareExposure } from "../metrics/feature-exposure";
 import { Scorer, type ScorerInputs, type SubmissionScores } from "../scorer";
 
 /**
@@ -93,4 +95,34 @@ export function runShare(
     }
     Atomics.add(control, 2, end - c * chunk);
   }
+}
+
+/**
+ * The feature exposure of every column, for a thread that measures it while others score the
+ * rest (FNC's basis needs no exposure, so this can start before the basis is built).
+ */
+export interface ExposureJob {
+  readonly kind: "exposure";
+  readonly matrix: FeatureMatrix;
+  /** Predictions, each in the order of the scorer's ids (the matrix' `index` points into them). */
+  readonly columns: readonly Float64Array[];
+  readonly exposure: Float64Array;
+  readonly feature: Int32Array;
+}
+
+/**
+ * Measures every column's exposure into the job's arrays, exactly as `Scorer.score` does. Columns
+ * the scorer will refuse (non-finite, constant) get whatever comes out: their error wins.
+ */
+export function runExposures(job: ExposureJob): void {
+  const { matrix, columns } = job;
+  const ctx = prepareExposure([], matrix);
+  const at = new Map(matrix.names.map((n, i) => [n, i]));
+  const x = new Float64Array(matrix.n);
+  columns.forEach((c, k) => {
+    for (let i = 0; i < x.length; i++) x[i] = c[matrix.index[i]!]!;
+    const e = featureExposureInner(x, ctx);
+    job.exposure[k] = e.maxFeatureExposure;
+    job.feature[k] = at.get(e.maxFeature) ?? -1;
+  });
 }

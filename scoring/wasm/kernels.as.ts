@@ -338,14 +338,14 @@ export function fittedF64(a: usize, n: i32, k: i32, x: usize, f: usize): void {
 }
 
 /**
- * Solves L L' z = c in place (c, then z, at `z`: k float64; L row-major k x k lower triangular
- * at `l`): forward substitution by rows, eight partial sums per row so the additions do not wait
- * on each other, then backward substitution by rows of L (z[0..j) -= z[j] L[j][0..j)).
+ * Solves L L' z = c in place (c, then z, at `z`: k float64; L lower triangular at `l`, its rows
+ * packed: row j's j + 1 entries start at entry j (j + 1) / 2): forward substitution by rows,
+ * eight partial sums per row so the additions do not wait on each other, then backward
+ * substitution by rows of L (z[0..j) -= z[j] L[j][0..j)).
  */
 export function cholSolve(l: usize, k: i32, z: usize): void {
-  const rs: usize = <usize>k << 3;
   for (let j = 0; j < k; j++) {
-    const r = l + <usize>j * rs;
+    const r = l + ((<usize>j * <usize>(j + 1)) << 2);
     let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
     let q = 0;
     for (; q + 8 <= j; q += 8) {
@@ -361,7 +361,7 @@ export function cholSolve(l: usize, k: i32, z: usize): void {
     store<f64>(zj, (load<f64>(zj) - s) / load<f64>(r + (<usize>j << 3)));
   }
   for (let j = k - 1; j >= 0; j--) {
-    const r = l + <usize>j * rs;
+    const r = l + ((<usize>j * <usize>(j + 1)) << 2);
     const zj = z + (<usize>j << 3);
     const x = load<f64>(zj) / load<f64>(r + (<usize>j << 3));
     store<f64>(zj, x);
