@@ -8,6 +8,7 @@ import {
   type ExposureJob,
   exposureNames,
   type JobError,
+  exposureJob as makeExposureJob,
   runExposures,
   runShare,
   type SharedJob,
@@ -80,9 +81,9 @@ export class ScoringPool {
     const results = sharedResults(columns.length);
     // Building the scorer here first surfaces input errors once, on this thread. With features
     // (and workers), they are aligned into shared memory and the basis is built once, a worker
-    // taking a share of its Gram matrix and then measuring every column's feature exposure while
-    // this thread finishes the basis; the workers then read both in place for FNC instead of
-    // each building its own.
+    // taking a share of its Gram matrix and then measuring the columns' feature exposure while
+    // this thread finishes the basis (this thread takes the columns it has not claimed once its
+    // FNC is done); the workers then read both in place for FNC instead of each building its own.
     let scorer: Scorer;
     let shared = inputs;
     let exposures: Promise<JobError | null> | null = null;
@@ -92,7 +93,7 @@ export class ScoringPool {
         inputs.featureMatrix ?? alignFeatureMatrix(inputs.ids, inputs.features!, { shared: true });
       const w = this.workers[0]!;
       if (!inputs.exposureFeatures) {
-        exposureJob = { kind: "exposure", matrix: featureMatrix, columns, ...results };
+        exposureJob = makeExposureJob(featureMatrix, columns, results);
         const id = this.nextId++;
         exposures = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
         let posted = false;
@@ -132,8 +133,11 @@ export class ScoringPool {
       });
     });
     const mine = await this.runHere(job, scorer, options.onProgress);
+    // Exposures the worker has not claimed yet (it may be slow to start, or busy): here.
+    if (exposureJob) runExposures(exposureJob);
     const theirs = await Promise.all(others);
-    if (exposures && (await exposures)) runExposures(exposureJob!); // a failed worker: here
+    const exposureError = await exposures;
+    if (exposureError) throw new Error(`scoring worker failed: ${exposureError.message}`);
     options.onProgress?.(Atomics.load(results.control, 2));
     const errors = [mine, ...theirs].filter((e): e is JobError => e !== null);
     if (errors.length > 0) {

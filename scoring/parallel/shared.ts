@@ -99,7 +99,8 @@ export function runShare(
 
 /**
  * The feature exposure of every column, for a thread that measures it while others score the
- * rest (FNC's basis needs no exposure, so this can start before the basis is built).
+ * rest (FNC's basis needs no exposure, so this can start before the basis is built). Threads
+ * claim columns with an atomic counter, so whoever is free takes what is left.
  */
 export interface ExposureJob {
   readonly kind: "exposure";
@@ -108,21 +109,39 @@ export interface ExposureJob {
   readonly columns: readonly Float64Array[];
   readonly exposure: Float64Array;
   readonly feature: Int32Array;
+  /** [next column to claim]. */
+  readonly next: Int32Array;
+}
+
+/** A job measuring the exposure of `columns` into `results`' arrays. */
+export function exposureJob(
+  matrix: FeatureMatrix,
+  columns: readonly Float64Array[],
+  results: { exposure: Float64Array; feature: Int32Array },
+): ExposureJob {
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  return { kind: "exposure", matrix, columns, ...results, next };
 }
 
 /**
- * Measures every column's exposure into the job's arrays, exactly as `Scorer.score` does. Columns
- * the scorer will refuse (non-finite, constant) get whatever comes out: their error wins.
+ * Claims columns of the job until none are left and measures their exposure, exactly as
+ * `Scorer.score` does. Columns the scorer refuses (non-finite, constant) get whatever comes out:
+ * their error wins. The context is prepared on the first claim only.
  */
 export function runExposures(job: ExposureJob): void {
   const { matrix, columns } = job;
-  const ctx = prepareExposure([], matrix);
-  const at = new Map(matrix.names.map((n, i) => [n, i]));
+  let ctx: ReturnType<typeof prepareExposure> | null = null;
+  let at: Map<string, number> | null = null;
   const x = new Float64Array(matrix.n);
-  columns.forEach((c, k) => {
+  for (;;) {
+    const k = Atomics.add(job.next, 0, 1);
+    if (k >= columns.length) return;
+    ctx ??= prepareExposure([], matrix);
+    at ??= new Map(matrix.names.map((n, i) => [n, i]));
+    const c = columns[k]!;
     for (let i = 0; i < x.length; i++) x[i] = c[matrix.index[i]!]!;
     const e = featureExposureInner(x, ctx);
     job.exposure[k] = e.maxFeatureExposure;
     job.feature[k] = at.get(e.maxFeature) ?? -1;
-  });
+  }
 }
