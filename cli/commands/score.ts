@@ -101,11 +101,12 @@ export const score: Command = {
 };
 
 /**
- * Threads without --threads. With features, every core up to 4: the workers share the basis
- * (one builds half its Gram matrix) and score the models between them; at Numerai's width
- * (2,376 features) two threads take ~40% less time than one. Without features the scoring
- * pool is opt-in: a worker costs more to start than it saves below ~2,000 models (a big
- * predictions CSV gets a parsing helper instead, see `useCsvSplit`).
+ * Threads without --threads. With features, every core up to 4: the basis is built once (a
+ * worker takes a share of its Gram matrix, then the feature exposures) and the models' FNC is
+ * shared between the threads, with exactly the one-thread scores (bench:scoring section 4 runs
+ * both). Without features the scoring pool is opt-in: a worker costs more to start than it
+ * saves below ~2,000 models (a big predictions CSV gets a parsing helper instead, see
+ * `useCsvSplit`).
  */
 function defaultThreads(featureFile: string | undefined): number {
   return featureFile ? Math.min(4, availableParallelism()) : 1;
