@@ -10,7 +10,8 @@
  * 4. `tourney score --features` on 5,000 rows x 2,376 integer features (0-4), 20 models, as a
  *    whole process, beside numerai-tools' `feature_neutral_corr` (also a whole process) when a
  *    Python with numerai-tools is found (`$PYTHON`, else python3); FNC must agree to 1e-9. With
- *    bash, each process's CPU time (user + sys, from `times`) is printed too.
+ *    bash, each process's CPU time (user + sys, from `times`) is printed too. Ours runs with its
+ *    default threads (every core up to 4) and with --threads 1, which must print the same JSON.
  * 5. A full round with FNC: 10,000 submissions x 5,000 rows, CORR + MMC + FNC against 416
  *    features + exposure + payouts on 2 threads, with peak RSS.
  * 6. Diagnostics of one model over 120 validation eras x 5,000 rows x 416 features with the
@@ -98,6 +99,52 @@ function buildCli() {
   if (built) return;
   execFileSync(process.execPath, [path.join(repoRoot, "cli", "build.mjs")], { cwd: repoRoot });
   built = true;
+}
+
+let bash: boolean | undefined;
+/** Whether bash is here (for `times`); else only wall times are measured. */
+function hasBash(): boolean {
+  if (bash === undefined) {
+    try {
+      execFileSync("bash", ["-c", "true"], { stdio: "ignore" });
+      bash = true;
+    } catch {
+      bash = false;
+    }
+  }
+  return bash;
+}
+
+/**
+ * Runs a process to completion: its wall time, its standard output (through a file in `dir`) and,
+ * with bash, its CPU time (user + sys of it and its threads, from `times`; NaN without bash). On a
+ * shared machine the CPU time is the steadier figure.
+ */
+function timedProcess(dir: string, cmd: string, args: string[]) {
+  const t0 = performance.now();
+  if (!hasBash()) {
+    const out = execFileSync(cmd, args, { maxBuffer: 1 << 26, encoding: "utf8" });
+    return { ms: performance.now() - t0, out, cpuMs: Number.NaN };
+  }
+  const outFile = path.join(dir, "timed-out.txt");
+  const times = execFileSync(
+    "bash",
+    ["-c", '"$@" > "$OUT" || exit $?; times', "bench", cmd, ...args],
+    {
+      env: { ...process.env, OUT: outFile },
+      encoding: "utf8",
+    },
+  );
+  const ms = performance.now() - t0;
+  // `times`: the shell's user and sys, then its children's.
+  const m = times
+    .trim()
+    .split("\n")[1]
+    ?.match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/);
+  const cpuMs = m
+    ? (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000
+    : Number.NaN;
+  return { ms, out: readFileSync(outFile, "utf8"), cpuMs };
 }
 
 /**
@@ -242,9 +289,7 @@ if (ONLY.has(3)) {
         [[], times],
         [["--threads", "1"], oneThread],
       ] as const) {
-        const t0 = performance.now();
-        execFileSync(process.execPath, [...args, ...extra], { maxBuffer: 1 << 26 });
-        into.push(performance.now() - t0);
+        into.push(timedProcess(dir, process.execPath, [...args, ...extra]).ms);
       }
     }
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -315,40 +360,8 @@ if (ONLY.has(4)) {
     } catch {
       // not installed: only our time is printed
     }
-    // Each process run under bash's `times`, for its CPU time (user + sys, threads included)
-    // beside the wall time: on a shared machine the CPU time is the steadier figure.
-    let hasBash = false;
-    try {
-      execFileSync("bash", ["-c", "true"], { stdio: "ignore" });
-      hasBash = true;
-    } catch {
-      // no bash: wall time only
-    }
-    const outFile = path.join(dir, "out.json");
-    const timed = (cmd: string, args: string[]) => {
-      const t0 = performance.now();
-      if (!hasBash) {
-        const out = execFileSync(cmd, args, { maxBuffer: 1 << 26, encoding: "utf8" });
-        return { ms: performance.now() - t0, out, cpuMs: Number.NaN };
-      }
-      const times = execFileSync(
-        "bash",
-        ["-c", '"$@" > "$OUT" || exit $?; times', "bench", cmd, ...args],
-        { env: { ...process.env, OUT: outFile }, encoding: "utf8" },
-      );
-      const ms = performance.now() - t0;
-      // `times`: the shell's user and sys, then its children's.
-      const m = times
-        .trim()
-        .split("\n")[1]
-        ?.match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/);
-      const cpuMs = m
-        ? (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000
-        : Number.NaN;
-      return { ms, out: readFileSync(outFile, "utf8"), cpuMs };
-    };
-    const ours = () =>
-      timed(process.execPath, [
+    const ours = (...extra: string[]) =>
+      timedProcess(dir, process.execPath, [
         path.join(repoRoot, "bin", "tourney.mjs"),
         "score",
         "--predictions",
@@ -358,18 +371,27 @@ if (ONLY.has(4)) {
         "--features",
         path.join(dir, "features.csv"),
         "--json",
+        ...extra,
       ]);
-    const theirs = () => timed(python, [path.join(dir, "numerai_fnc.py"), dir]);
+    const theirs = () => timedProcess(dir, python, [path.join(dir, "numerai_fnc.py"), dir]);
     const runs = 3;
     const mine: number[] = [];
     const numerai: number[] = [];
     let worst = 0;
     const mineCpu: number[] = [];
     const numeraiCpu: number[] = [];
+    // Our default (every core up to 4) and one thread, interleaved with numerai-tools; the
+    // threads must give exactly the one-thread scores.
+    const single: number[] = [];
+    const singleCpu: number[] = [];
     for (let k = 0; k < runs; k++) {
       const a = ours();
       mine.push(a.ms);
       mineCpu.push(a.cpuMs);
+      const one = ours("--threads", "1");
+      single.push(one.ms);
+      singleCpu.push(one.cpuMs);
+      if (one.out !== a.out) throw new Error("tourney score --features: threads change the scores");
       if (!hasNumeraiTools) continue;
       const b = theirs();
       numerai.push(b.ms);
@@ -388,12 +410,15 @@ if (ONLY.has(4)) {
             `${(med(numerai) / med(mine)).toFixed(1)}x faster (goal 2x); ` +
             `max |FNC difference| ${worst.toExponential(1)} (goal 1e-9)`
           : " (numerai-tools not found: set PYTHON to a python3 that has it)") +
-        (hasBash
+        (hasBash()
           ? `; CPU (user + sys) median ours ${s(med(mineCpu))}` +
             (hasNumeraiTools
               ? `, numerai-tools ${s(med(numeraiCpu))} (${(med(numeraiCpu) / med(mineCpu)).toFixed(1)}x)`
               : "")
-          : ""),
+          : "") +
+        `; --threads 1 (same scores): median ${s(med(single))}` +
+        (hasBash() ? `, CPU ${s(med(singleCpu))}` : "") +
+        `; default threads here: ${Math.min(4, availableParallelism())}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

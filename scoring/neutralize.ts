@@ -1,5 +1,5 @@
 import { ScoringError } from "./errors";
-import { gramWith } from "./linalg/gram";
+import { type GramHelper, gramFitsInt32, gramI16Columns, gramWith } from "./linalg/gram";
 import { pivotedCholesky } from "./linalg/pivoted-cholesky";
 import { svdPinv } from "./linalg/svd-pinv";
 import { type Kernels, wasmKernels } from "./linalg/wasm-kernels";
@@ -46,6 +46,18 @@ export interface NeutralBasis {
 }
 
 /**
+ * Feature columns in one column-major block (see `FeatureMatrix`): column j at j * stride, the
+ * stride a multiple of 8 with the rows past n zero.
+ */
+export interface ColumnBlock {
+  readonly n: number;
+  readonly stride: number;
+  /** Number of columns. */
+  readonly count: number;
+  readonly data: Int16Array | Float64Array;
+}
+
+/**
  * Inner basis construction (columns already validated). `forceSvd` takes the SVD route (tests
  * compare both routes).
  */
@@ -55,28 +67,51 @@ export function neutralBasisInner(
   forceSvd = false,
 ): NeutralBasis {
   const n = features[0]?.length ?? 0;
+  const integer = features.every((c) => smallIntegers(c));
+  const stride = Math.ceil(n / 8) * 8; // as the kernels take it, the rows past n zero
+  const size = stride * features.length;
+  const data = integer ? new Int16Array(size) : new Float64Array(size);
+  features.forEach((c, j) => {
+    data.set(c, j * stride);
+  });
+  return neutralBasisOf({ n, stride, count: features.length, data }, rcond, forceSvd);
+}
+
+/**
+ * `neutralBasisInner` of columns already in one block (e.g. a `FeatureMatrix`); `helper`, a
+ * thread that takes a share of the Gram matrix (exactly the same result).
+ */
+export function neutralBasisOf(
+  m: ColumnBlock,
+  rcond = NEUTRALIZE_RCOND,
+  forceSvd = false,
+  helper?: GramHelper,
+): NeutralBasis {
+  const { n, stride, count, data } = m;
   // [F, 1] without all-zero columns (they span nothing, and have no scale).
   const use: number[] = [];
-  features.forEach((c, j) => {
-    if (c.some((v) => v !== 0)) use.push(j);
-  });
-  use.push(features.length);
-  const p = use.length;
-  const a = new Float64Array(n * p);
-  use.forEach((j, k) => {
-    if (j === features.length) a.fill(1, k * n, (k + 1) * n);
-    else a.set(features[j]!, k * n);
-  });
+  for (let j = 0; j < count; j++) {
+    const off = j * stride;
+    for (let i = off; i < off + n; i++) {
+      if (data[i] !== 0) {
+        use.push(j);
+        break;
+      }
+    }
+  }
+  use.push(count);
+  const used = Int32Array.from(use);
   if (!forceSvd) {
-    const b = gramBasis(a, n, p, Int32Array.from(use), rcond);
+    const b = gramBasis(m, used, rcond, helper);
     if (b) return b;
   }
-  const s = svdPinv(a, n, p, rcond);
+  const a = denseColumns(m, used);
+  const s = svdPinv(a, n, used.length, rcond);
   return {
     n,
     rank: s.rank,
     method: "svd",
-    columns: Int32Array.from(use),
+    columns: used,
     a,
     chol: new Float64Array(0),
     invNorm: new Float64Array(0),
@@ -85,25 +120,40 @@ export function neutralBasisInner(
   };
 }
 
+/** Columns `use` of the block as float64, n x use.length column-major (index count: ones). */
+function denseColumns(m: ColumnBlock, use: Int32Array): Float64Array {
+  const { n, stride, count, data } = m;
+  const a = new Float64Array(n * use.length);
+  use.forEach((j, k) => {
+    if (j === count) a.fill(1, k * n, (k + 1) * n);
+    else a.set(data.subarray(j * stride, j * stride + n), k * n);
+  });
+  return a;
+}
+
 /** The Gram route, or null when its rank decision is too close to numpy's cutoff to be sure. */
 function gramBasis(
-  a: Float64Array,
-  n: number,
-  p: number,
+  m: ColumnBlock,
   use: Int32Array,
   rcond: number,
+  helper?: GramHelper,
 ): NeutralBasis | null {
+  const { n } = m;
+  const p = use.length;
   const kernels = wasmKernels();
-  const g = gramWith(kernels, a, n, p);
+  const g =
+    kernels && m.data instanceof Int16Array && gramFitsInt32(m.data, m.stride)
+      ? gramI16Columns(kernels, m.data, m.stride, n, use, m.count, helper)
+      : gramWith(kernels, denseColumns(m, use), n, p);
   const norm2 = Float64Array.from({ length: p }, (_, j) => g[j * p + j]!);
   const sigma1 = Math.sqrt(largestEigenvalue(g, p, norm2));
   const thr2 = (rcond * sigma1) ** 2;
   // Scale to unit diagonal: the factorization's accuracy then does not depend on column scale.
   // With the kernels, the matrix lives in their memory so the trailing updates run there.
   const inv = Float64Array.from(norm2, (v) => 1 / Math.sqrt(v));
-  const s = kernels
-    ? new Float64Array(kernels.memory.buffer, kernels.reserve(p * p * 8), p * p)
-    : g;
+  // (Reserving may grow the memory, which replaces its buffer: reserve first, then view it.)
+  const sAt = kernels?.reserve(p * p * 8) ?? 0;
+  const s = kernels ? new Float64Array(kernels.memory.buffer, sAt, p * p) : g;
   for (let i = 0; i < p; i++) {
     for (let c = 0; c <= i; c++) s[i * p + c] = g[i * p + c]! * inv[i]! * inv[c]!;
   }
@@ -123,6 +173,7 @@ function gramBasis(
       return worst * (p - j) <= thr2 / 4;
     },
     trailing,
+    m.data.buffer instanceof SharedArrayBuffer,
   );
   const k = f.rank;
   // The smallest kept singular value must be clearly above the cutoff; else numpy's decision
@@ -131,15 +182,23 @@ function gramBasis(
   const invKept = Float64Array.from(kept, (j) => inv[j]!);
   const lambdaMin = smallestEigenvalue(f.l, k, invKept);
   if (!(lambdaMin > 16 * thr2)) return null;
-  const ak = smallIntegers(a) ? new Int16Array(n * k) : new Float64Array(n * k);
-  for (let r = 0; r < k; r++) ak.set(a.subarray(kept[r]! * n, (kept[r]! + 1) * n), r * n);
+  // The kept columns as the block holds them (int16 for small integers), shared if it is.
+  const shared = m.data.buffer instanceof SharedArrayBuffer;
+  const bytes = n * k * (m.data instanceof Int16Array ? 2 : 8);
+  const buf = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  const ak = m.data instanceof Int16Array ? new Int16Array(buf) : new Float64Array(buf);
+  for (let r = 0; r < k; r++) {
+    const j = use[kept[r]!]!;
+    if (j === m.count) ak.fill(1, r * n, (r + 1) * n);
+    else ak.set(m.data.subarray(j * m.stride, j * m.stride + n), r * n);
+  }
   return {
     n,
     rank: k,
     method: "gram",
     columns: Int32Array.from(kept, (j) => use[j]!),
     a: ak,
-    chol: f.l,
+    chol: f.l, // shared too when the block is: handing the basis to other threads copies nothing
     invNorm: invKept,
     pinv: new Float64Array(0),
     sigmaMax: sigma1,
@@ -260,6 +319,8 @@ interface KernelRunner {
   readonly y: Float64Array;
   readonly x: Float64Array;
   readonly f: Float64Array;
+  /** Offset of the basis' Cholesky factor (gram route), its lower triangle packed by rows. */
+  readonly l: number;
 }
 
 /**
@@ -294,7 +355,9 @@ function runnerOf(b: NeutralBasis): KernelRunner | null {
     const n8 = Math.ceil(b.n / 8) * 8;
     const int16 = b.a instanceof Int16Array;
     const aBytes = Math.ceil((n8 * m * (int16 ? 2 : 8)) / 16) * 16;
-    const base = k.reserve(aBytes + (2 * n8 + m) * 8);
+    const vBytes = Math.ceil(((2 * n8 + m) * 8) / 16) * 16;
+    const m2 = (m * (m + 1)) / 2; // L's lower triangle, packed by rows
+    const base = k.reserve(aBytes + vBytes + m2 * 8);
     const buf = k.memory.buffer;
     const dst = int16 ? new Int16Array(buf, base, n8 * m) : new Float64Array(buf, base, n8 * m);
     for (let j = 0; j < m; j++) {
@@ -309,7 +372,10 @@ function runnerOf(b: NeutralBasis): KernelRunner | null {
       y: new Float64Array(buf, base + aBytes, n8),
       f: new Float64Array(buf, base + aBytes + n8 * 8, n8),
       x: new Float64Array(buf, base + aBytes + 2 * n8 * 8, m),
+      l: base + aBytes + vBytes,
     };
+    const l = new Float64Array(buf, r.l, m2);
+    for (let j = 0; j < m; j++) l.set(b.chol.subarray(j * m, j * m + j + 1), (j * (j + 1)) / 2);
   }
   runners.set(b, r);
   if (runners.size > RUNNERS_KEPT) {
@@ -332,8 +398,12 @@ function coefficients(y: Float64Array, b: NeutralBasis, run: KernelRunner | null
   if (run) {
     run.y.set(y);
     const dots = run.int16 ? run.k.colDotsI16 : run.k.colDotsF64;
-    dots(run.a, run.n8, m, run.y.byteOffset, run.x.byteOffset);
-    for (let j = 0; j < m; j++) c[j] = run.x[j]! * b.invNorm[j]!;
+    const x = run.x;
+    dots(run.a, run.n8, m, run.y.byteOffset, x.byteOffset);
+    for (let j = 0; j < m; j++) x[j] = x[j]! * b.invNorm[j]!;
+    run.k.cholSolve(run.l, m, x.byteOffset);
+    for (let j = 0; j < m; j++) c[j] = x[j]! * b.invNorm[j]!;
+    return c;
   } else {
     for (let j = 0; j < m; j++) c[j] = dot(a, j * n, y, n) * b.invNorm[j]!;
   }

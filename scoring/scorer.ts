@@ -1,5 +1,7 @@
 import type { IdIndexCache } from "./align";
 import { ScoringError } from "./errors";
+import { alignFeatureMatrix, type FeatureMatrix } from "./feature-matrix";
+import type { GramHelper } from "./linalg/gram";
 import { type CorrTargets, corrInner, prepareCorrTargets } from "./metrics/corr";
 import { type CodesScoring, codesScoring, corrMmcFromCodes } from "./metrics/corr-mmc";
 import {
@@ -28,6 +30,15 @@ export interface ScorerInputs {
    * stored with a prepared validation era): used instead of building it again.
    */
   readonly basis?: NeutralBasis;
+  /**
+   * `features` aligned to `ids` before (`alignFeatureMatrix`, e.g. in shared memory for other
+   * threads): used instead of aligning them again; `features` may then be left out.
+   */
+  readonly featureMatrix?: FeatureMatrix;
+  /** A thread that takes a share of building the basis (see scoring/parallel). */
+  readonly gramHelper?: GramHelper;
+  /** Leave the feature exposure out (it is measured elsewhere, e.g. on another thread). */
+  readonly skipExposure?: boolean;
   /** The features exposure is measured over, when not `features` (e.g. all of a round's). */
   readonly exposureFeatures?: Frame;
   /**
@@ -91,10 +102,15 @@ export class Scorer {
       this.mmcCtx = prepareMmc(inputs.ids, inputs.metaModel, inputs.targets, idIndex);
       this.mmcRank = rankFor(this.mmcCtx.index);
     }
-    if (inputs.features) {
-      this.fncCtx = prepareFnc(inputs.ids, inputs.features, inputs.targets, inputs.basis);
+    const features = inputs.featureMatrix ?? inputs.features;
+    if (features) {
+      // Aligned and validated once, for FNC and the exposure both (unless exposure has its own).
+      const m = "data" in features ? features : alignFeatureMatrix(inputs.ids, features);
+      this.fncCtx = prepareFnc(inputs.ids, m, inputs.targets, inputs.basis, inputs.gramHelper);
       this.fncRank = rankFor(this.fncCtx.index);
-      this.exposureCtx = prepareExposure(inputs.ids, inputs.exposureFeatures ?? inputs.features);
+      if (!inputs.skipExposure) {
+        this.exposureCtx = prepareExposure(inputs.ids, inputs.exposureFeatures ?? m);
+      }
     }
   }
 
@@ -149,9 +165,11 @@ export class Scorer {
       } catch (e) {
         if (!(this.omitUndefinedFnc && e instanceof ScoringError)) throw e;
       }
-      const e = featureExposureInner(this.exposureValues(r, values), this.exposureCtx!);
-      out.maxFeatureExposure = e.maxFeatureExposure;
-      out.maxFeature = e.maxFeature;
+      if (this.exposureCtx) {
+        const e = featureExposureInner(this.exposureValues(r, values), this.exposureCtx);
+        out.maxFeatureExposure = e.maxFeatureExposure;
+        out.maxFeature = e.maxFeature;
+      }
     }
     return checkFinite(out, what);
   }

@@ -24,7 +24,8 @@ Options:
   --targets FILE       id + "target" (or a single value column)
   --meta-model FILE    id + "prediction" (or a single value column); adds MMC
   --features FILE      id + feature columns; adds FNC, maxFeatureExposure, maxFeature
-  --threads N          score on N threads (worth it for thousands of models); by default a
+  --threads N          score on N threads (worth it for thousands of models, or with
+                       --features); by default with --features every core up to 4, else a
                        predictions CSV over 8 MB is parsed and ranked on two threads, else one
   --json               print {"models": {"<column>": {"corr", "mmc", "fnc", "maxFeatureExposure", "maxFeature"}}}
   -h, --help           show this help`;
@@ -74,31 +75,48 @@ export const score: Command = {
     const targetFile = required(values, "targets");
     const metaFile = values["meta-model"] as string | undefined;
     const featureFile = values.features as string | undefined;
-    // The scoring pool is opt-in: a worker thread costs ~0.2 s to load (tsx), more than it
-    // saves below ~2,000 models.
-    const threads = Number(values.threads ?? 1);
+    const threads =
+      values.threads === undefined ? defaultThreads(featureFile) : Number(values.threads);
     if (!Number.isInteger(threads) || threads < 1) {
       throw new UsageError(`--threads must be a positive integer, got ${values.threads}`);
     }
     const pool =
       threads > 1 ? (await import("../../scoring/parallel/pool")).ScoringPool.start(threads) : null;
     // Without --threads, a big predictions CSV gets one helper thread for parsing and ranking,
-    // started first so that it loads while the file is read.
+    // started first so that it loads while the file is read; on several threads, so does a big
+    // features CSV (parsing only).
     const split = values.threads === undefined && useCsvSplit(predFile) ? CsvSplit.start() : null;
+    const featureSplit = pool && featureFile && useCsvSplit(featureFile) ? CsvSplit.start() : null;
     try {
-      return await scoreFiles(values, predFile, targetFile, metaFile, featureFile, pool, split);
+      return await scoreFiles(values, predFile, targetFile, metaFile, featureFile, pool, {
+        predictions: split,
+        features: featureSplit,
+      });
     } finally {
       split?.stop();
+      featureSplit?.stop();
       await pool?.close();
     }
   },
 };
 
-/** A helper thread pays off for a big predictions CSV on a machine with more than one core. */
-function useCsvSplit(predFile: string): boolean {
-  if (isParquet(predFile) || availableParallelism() < 2) return false;
+/**
+ * Threads without --threads. With features, every core up to 4: the basis is built once (a
+ * worker takes a share of its Gram matrix, then the feature exposures) and the models' FNC is
+ * shared between the threads, with exactly the one-thread scores (bench:scoring section 4 runs
+ * both). Without features the scoring pool is opt-in: a worker costs more to start than it
+ * saves below ~2,000 models (a big predictions CSV gets a parsing helper instead, see
+ * `useCsvSplit`).
+ */
+function defaultThreads(featureFile: string | undefined): number {
+  return featureFile ? Math.min(4, availableParallelism()) : 1;
+}
+
+/** A helper thread pays off for a big CSV on a machine with more than one core. */
+function useCsvSplit(file: string): boolean {
+  if (isParquet(file) || availableParallelism() < 2) return false;
   try {
-    return statSync(predFile).size >= CSV_SPLIT_MIN_BYTES;
+    return statSync(file).size >= CSV_SPLIT_MIN_BYTES;
   } catch {
     return false; // reading it reports the error
   }
@@ -111,16 +129,22 @@ async function scoreFiles(
   metaFile: string | undefined,
   featureFile: string | undefined,
   pool: ScoringPool | null,
-  split: CsvSplit | null,
+  splits: { predictions: CsvSplit | null; features: CsvSplit | null },
 ): Promise<number> {
+  const split = splits.predictions;
   // With a helper thread the predictions are parsed first, the other files meanwhile read in
   // the background: the sooner the predictions are parsed, the longer the helper has to rank
   // their columns while this thread parses the other files and prepares the scorer.
   await split?.load(predFile, { rank: !featureFile });
+  const readFeatures = async (file: string, fs: CsvSplit | null) => {
+    if (!fs) return readFrame(file);
+    await fs.load(file, { rank: false });
+    return fs.frame();
+  };
   const others = Promise.all([
     readFrame(targetFile),
     metaFile ? readFrame(metaFile) : undefined,
-    featureFile ? readFrame(featureFile) : undefined,
+    featureFile ? readFeatures(featureFile, splits.features) : undefined,
   ]);
   others.catch(() => {}); // awaited below, after the predictions
   const predictions = split ? split.frame() : await readFrame(predFile);

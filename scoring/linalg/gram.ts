@@ -137,3 +137,207 @@ export function gramWith(k: Kernels | null, a: Float64Array, n: number, p: numbe
   for (let j = 0; j < p; j++) for (let c = j + 1; c < p; c++) g[j * p + c] = g[c * p + j]!;
   return g;
 }
+
+/** Rows per block of the int16 Gram below: the unit threads claim. */
+export const GRAM_ROW_BLOCK = 512;
+/** `GramJob.control` words: set by the helper when its partial Gram is written; set to stop it. */
+const HELPER_DONE = 0;
+const STOP = 1;
+/** `GramJob.state` per row block: free, claimed by the caller, claimed by the helper. */
+const FREE = 0;
+const CALLER = 1;
+const HELPER = 2;
+
+/**
+ * The int16 Gram of some columns of a column-major block (`stride` rows per column, the rows
+ * past `n` zero), shared between this thread and a helper thread: both claim row blocks with an
+ * atomic compare-and-swap and each sums its blocks' products in int32; the caller adds the
+ * helper's partial matrix to its own. Every partial sum is an exact integer, so the result is
+ * the same as one thread's, whoever takes which block. All buffers are SharedArrayBuffers.
+ */
+export interface GramJob {
+  readonly kind: "gram";
+  readonly data: Int16Array;
+  readonly stride: number;
+  readonly n: number;
+  /** Columns used, in order; the index `count` (one past the last column) is a column of ones. */
+  readonly use: Int32Array;
+  readonly count: number;
+  readonly state: Int32Array;
+  readonly control: Int32Array;
+  /** The helper's partial Gram, p x p row-major (lower triangle). */
+  readonly result: Int32Array;
+}
+
+/** Another thread that takes a share of a `GramJob` (see scoring/parallel); it may never start. */
+export interface GramHelper {
+  help(job: GramJob): void;
+}
+
+/**
+ * Rows [i0, i1) of columns `use` of `data` copied to `dst` as a block of i1 - i0 rows per
+ * column; the index `count` is a column of ones (zero past row n, as the data's padding is).
+ */
+function packRows(
+  dst: Int16Array,
+  data: Int16Array,
+  stride: number,
+  n: number,
+  use: Int32Array,
+  count: number,
+  i0: number,
+  i1: number,
+): void {
+  const len = i1 - i0;
+  for (let k = 0; k < use.length; k++) {
+    const j = use[k]!;
+    const off = k * len;
+    if (j === count) {
+      const ones = Math.max(0, Math.min(n, i1) - i0);
+      dst.fill(1, off, off + ones);
+      dst.fill(0, off + ones, off + len);
+    } else {
+      dst.set(data.subarray(j * stride + i0, j * stride + i1), off);
+    }
+  }
+}
+
+/** True when int32 partial sums of products of these columns cannot overflow. */
+export function gramFitsInt32(data: Int16Array, stride: number): boolean {
+  let max = 1; // the column of ones
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v > max) max = v;
+    else if (-v > max) max = -v;
+  }
+  return max * max * stride < 2 ** 31;
+}
+
+/** Claims row block b for `me` unless another thread has. */
+function claim(state: Int32Array, b: number, me: number): boolean {
+  return Atomics.compareExchange(state, b, FREE, me) === FREE;
+}
+
+/** Kernel memory for the Gram of `p` columns: one packed row block and the int32 matrix. */
+function gramScratch(k: Kernels, p: number) {
+  const aBytes = GRAM_ROW_BLOCK * p * 2;
+  const base = k.reserve(aBytes + p * p * 4);
+  const gi = new Int32Array(k.memory.buffer, base + aBytes, p * p);
+  gi.fill(0);
+  return { base, block: new Int16Array(k.memory.buffer, base, GRAM_ROW_BLOCK * p), gi };
+}
+
+/**
+ * Goes over the row blocks (ascending, or descending for the helper), packs each that `take`
+ * accepts (e.g. claims) and adds its products to the int32 Gram in `scratch`; returns how many.
+ */
+function claimBlocks(
+  k: Kernels,
+  job: Omit<GramJob, "kind" | "state" | "control" | "result">,
+  scratch: ReturnType<typeof gramScratch>,
+  take: (b: number) => boolean,
+  me: number,
+  stop?: Int32Array,
+): number {
+  const { data, stride, n, use, count } = job;
+  const p = use.length;
+  const g = scratch.gi.byteOffset;
+  const blocks = Math.ceil(stride / GRAM_ROW_BLOCK);
+  let taken = 0;
+  for (let s = 0; s < blocks; s++) {
+    const b = me === HELPER ? blocks - 1 - s : s;
+    if (stop && Atomics.load(stop, STOP) !== 0) break;
+    if (!take(b)) continue;
+    const i0 = b * GRAM_ROW_BLOCK;
+    const i1 = Math.min(stride, i0 + GRAM_ROW_BLOCK);
+    packRows(scratch.block, data, stride, n, use, count, i0, i1);
+    const len = i1 - i0;
+    for (let k0 = 0; k0 < p; k0 += 64) k.gramI16(scratch.base, len, p, g, k0, k0 + 64, 0, len);
+    taken++;
+  }
+  return taken;
+}
+
+/**
+ * G = A'A (full, row-major p x p) of columns `use` of the int16 block `data`, the index `count`
+ * standing for a column of ones, on the WebAssembly kernels; exact (check `gramFitsInt32` first).
+ * With `helper` (and `data` in a SharedArrayBuffer) another thread takes some of the row blocks;
+ * if it has not finished within `patienceMs` of this thread running out of blocks, this thread
+ * redoes the helper's blocks itself.
+ */
+export function gramI16Columns(
+  k: Kernels,
+  data: Int16Array,
+  stride: number,
+  n: number,
+  use: Int32Array,
+  count: number,
+  helper?: GramHelper,
+  patienceMs = 30_000,
+): Float64Array {
+  const p = use.length;
+  const scratch = gramScratch(k, p);
+  const gi = scratch.gi;
+  const shared = helper && data.buffer instanceof SharedArrayBuffer;
+  let job: GramJob | null = null;
+  if (shared) {
+    const i32 = (len: number) => new Int32Array(new SharedArrayBuffer(4 * len));
+    job = {
+      kind: "gram",
+      data,
+      stride,
+      n,
+      use,
+      count,
+      state: i32(Math.ceil(stride / GRAM_ROW_BLOCK)),
+      control: i32(2),
+      result: i32(p * p),
+    };
+    helper.help(job);
+  }
+  const cols = { data, stride, n, use, count };
+  const state = job?.state;
+  claimBlocks(k, cols, scratch, (b) => !state || claim(state, b, CALLER), CALLER);
+  const g = new Float64Array(p * p);
+  let theirs: Int32Array | null = null;
+  if (job?.state.includes(HELPER)) {
+    const done = Atomics.wait(job.control, HELPER_DONE, 0, patienceMs) !== "timed-out";
+    if (done || Atomics.load(job.control, HELPER_DONE) === 1) theirs = job.result;
+    else {
+      // A lost or stalled helper: its blocks again here (what it writes is not read).
+      Atomics.store(job.control, STOP, 1);
+      claimBlocks(k, cols, scratch, (b) => job.state[b] === HELPER, CALLER);
+    }
+  } else if (job) {
+    Atomics.store(job.control, STOP, 1);
+  }
+  for (let j = 0; j < p; j++) {
+    for (let c = 0; c <= j; c++) {
+      const at = j * p + c;
+      g[at] = theirs ? gi[at]! + theirs[at]! : gi[at]!;
+    }
+  }
+  for (let j = 0; j < p; j++) for (let c = j + 1; c < p; c++) g[j * p + c] = g[c * p + j]!;
+  return g;
+}
+
+/** The helper's side of a `GramJob` (on its own kernel instance), run on another thread. */
+export function helpWithGram(k: Kernels, job: GramJob): void {
+  try {
+    // Nothing left to take (the caller was quicker): no scratch memory.
+    if (!job.state.includes(FREE) || Atomics.load(job.control, STOP) !== 0) return;
+    const scratch = gramScratch(k, job.use.length);
+    const taken = claimBlocks(
+      k,
+      job,
+      scratch,
+      (b) => claim(job.state, b, HELPER),
+      HELPER,
+      job.control,
+    );
+    if (taken > 0) job.result.set(scratch.gi);
+  } finally {
+    Atomics.store(job.control, HELPER_DONE, 1);
+    Atomics.notify(job.control, HELPER_DONE);
+  }
+}

@@ -18,13 +18,14 @@ const PANEL = 48;
  * `stop(j, diag, perm)` is asked before pivot j (diag: the Schur diagonal by pivot position, valid
  * from j on); true ends the factorization there (rank j). After each panel of 48 pivots the
  * trailing matrix gets a rank-48 update: `trailing`, plain JavaScript by default or a
- * WebAssembly kernel working on the same memory.
+ * WebAssembly kernel working on the same memory. With `shared`, L is in a SharedArrayBuffer.
  */
 export function pivotedCholesky(
   s: Float64Array,
   p: number,
   stop: (j: number, diag: Float64Array, perm: Int32Array) => boolean,
   trailing: TrailingUpdate = trailingUpdateJs,
+  shared = false,
 ): PivotedCholesky {
   const perm = Int32Array.from({ length: p }, (_, i) => i);
   const diag = new Float64Array(p);
@@ -54,7 +55,8 @@ export function pivotedCholesky(
     }
     if (j1 < p) trailing(s, p, j0, j1);
   }
-  const l = new Float64Array(rank * rank);
+  const bytes = rank * rank * 8;
+  const l = new Float64Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   for (let i = 0; i < rank; i++) {
     for (let k = 0; k <= i; k++) l[i * rank + k] = s[i * p + k]!;
   }

@@ -36,6 +36,8 @@ export interface Kernels {
   colDotsF64(a: number, n: number, k: number, y: number, out: number): void;
   fittedI16(a: number, n: number, k: number, x: number, f: number): void;
   fittedF64(a: number, n: number, k: number, x: number, f: number): void;
+  /** Solves L L' z = c in place at `z` (L: k x k lower triangular at `l`, rows packed). */
+  cholSolve(l: number, k: number, z: number): void;
 }
 
 let compiled: object | null | undefined;

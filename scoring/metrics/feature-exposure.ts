@@ -1,18 +1,29 @@
 import { ScoringError } from "../errors";
+import { alignFeatureMatrix, type FeatureMatrix, featureColumn } from "../feature-matrix";
+import { type Kernels, wasmKernels } from "../linalg/wasm-kernels";
 import type { Frame, Series } from "../types";
 import { assertFinite, assertNotConstant, assertSeriesShape } from "../validate";
-import { alignFeatures } from "./fnc";
 
 /**
- * Feature columns over the predictions' ids (int16 when they are small integers: a quarter of
- * the memory), with their means and centered sums of squares.
+ * The features over the predictions' ids (one block, see `FeatureMatrix`), with their means and
+ * centered sums of squares; the WebAssembly kernels' copy of the block is made on first use.
+ * Not thread-safe (scratch memory); build one per thread.
  */
 export interface ExposureContext {
   readonly index: Int32Array;
   readonly names: readonly string[];
-  readonly columns: readonly (Float64Array | Int16Array)[];
+  readonly matrix: FeatureMatrix;
   readonly mean: Float64Array;
   readonly ss: Float64Array;
+  kernel?: ExposureKernel | null;
+}
+
+/** The feature block in a kernel instance's memory, with room for one vector and the dots. */
+interface ExposureKernel {
+  readonly k: Kernels;
+  readonly a: number;
+  readonly y: Float64Array;
+  readonly out: Float64Array;
 }
 
 /** The largest absolute correlation of predictions with any feature, and that feature. */
@@ -21,33 +32,69 @@ export interface FeatureExposure {
   readonly maxFeature: string;
 }
 
-/** Validates and prepares the features for `featureExposureInner`. */
+/**
+ * Validates and prepares the features for `featureExposureInner`; `features` may be aligned to
+ * `predictionIds` already (`alignFeatureMatrix`).
+ */
 export function prepareExposure(
   predictionIds: readonly string[],
-  features: Frame,
+  features: Frame | FeatureMatrix,
 ): ExposureContext {
-  const f = alignFeatures(predictionIds, features);
-  const ss = new Float64Array(f.columns.length);
-  const mean = new Float64Array(f.columns.length);
-  const columns = f.columns.map((c, k) => {
+  const f = "data" in features ? features : alignFeatureMatrix(predictionIds, features);
+  const count = f.names.length;
+  const ss = new Float64Array(count);
+  const mean = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    const c = featureColumn(f, k);
     let m = 0;
-    let integer = true;
-    for (let i = 0; i < c.length; i++) {
-      const v = c[i]!;
-      m += v;
-      if (integer && (v !== Math.trunc(v) || v > 32767 || v < -32768)) integer = false;
-    }
+    for (let i = 0; i < c.length; i++) m += c[i]!;
     m /= c.length;
     let q = 0;
     for (let i = 0; i < c.length; i++) q += (c[i]! - m) * (c[i]! - m);
     ss[k] = q;
     mean[k] = m;
-    return integer ? Int16Array.from(c) : c;
-  });
+  }
   if (ss.every((q) => q === 0)) {
     throw new ScoringError("constant_input", "every feature is constant; exposure is undefined");
   }
-  return { index: f.index, names: f.names, columns, mean, ss };
+  return { index: f.index, names: f.names, matrix: f, mean, ss };
+}
+
+function exposureKernel(f: FeatureMatrix): ExposureKernel | null {
+  const k = wasmKernels();
+  if (!k) return null;
+  const count = f.names.length;
+  const aBytes = Math.ceil(f.data.byteLength / 16) * 16;
+  const base = k.reserve(aBytes + (f.stride + count) * 8);
+  const buf = k.memory.buffer;
+  if (f.data instanceof Int16Array) new Int16Array(buf, base, f.data.length).set(f.data);
+  else new Float64Array(buf, base, f.data.length).set(f.data);
+  return {
+    k,
+    a: base,
+    y: new Float64Array(buf, base + aBytes, f.stride),
+    out: new Float64Array(buf, base + aBytes + f.stride * 8, count),
+  };
+}
+
+/** sum_i dx_i c_i for every feature column c, into `out`. */
+function columnDots(dx: Float64Array, ctx: ExposureContext, out: Float64Array): void {
+  const f = ctx.matrix;
+  if (ctx.kernel === undefined) ctx.kernel = exposureKernel(f);
+  const kr = ctx.kernel;
+  if (kr) {
+    kr.y.set(dx); // rows past n stay 0
+    const dots = f.data instanceof Int16Array ? kr.k.colDotsI16 : kr.k.colDotsF64;
+    dots(kr.a, f.stride, f.names.length, kr.y.byteOffset, kr.out.byteOffset);
+    out.set(kr.out);
+    return;
+  }
+  for (let k = 0; k < f.names.length; k++) {
+    const c = featureColumn(f, k);
+    let s = 0;
+    for (let i = 0; i < dx.length; i++) s += dx[i]! * c[i]!;
+    out[k] = s;
+  }
 }
 
 /**
@@ -67,15 +114,14 @@ export function featureExposureInner(x: Float64Array, ctx: ExposureContext): Fea
     dx[i] = x[i]! - mx;
     sdx += dx[i]!;
   }
+  const dots = new Float64Array(ctx.names.length);
+  columnDots(dx, ctx, dots);
   let best = -1;
   let bestK = -1;
-  for (let k = 0; k < ctx.columns.length; k++) {
+  for (let k = 0; k < dots.length; k++) {
     if (ctx.ss[k] === 0) continue;
-    const c = ctx.columns[k]!;
     // sum dx_i (c_i - mean) = sum dx_i c_i - mean * sum dx_i (the latter ~0, kept exact).
-    let sxy = 0;
-    for (let i = 0; i < n; i++) sxy += dx[i]! * c[i]!;
-    sxy -= ctx.mean[k]! * sdx;
+    const sxy = dots[k]! - ctx.mean[k]! * sdx;
     const r = Math.abs(sxy / Math.sqrt(sxx * ctx.ss[k]!));
     if (r > best) {
       best = r;

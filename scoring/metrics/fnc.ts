@@ -1,9 +1,10 @@
-import { align, take } from "../align";
 import { ScoringError } from "../errors";
-import { type NeutralBasis, neutralBasisInner, neutralizeInto } from "../neutralize";
+import { alignFeatureMatrix, type FeatureMatrix } from "../feature-matrix";
+import type { GramHelper } from "../linalg/gram";
+import { type NeutralBasis, neutralBasisOf, neutralizeInto } from "../neutralize";
 import { RankTransform } from "../rank-transform";
 import type { Frame, Series } from "../types";
-import { assertFinite, assertNotConstant, assertSameLength, assertSeriesShape } from "../validate";
+import { assertFinite, assertNotConstant, assertSeriesShape } from "../validate";
 import { varianceNormalizeInto } from "../variance-normalize";
 import { type CorrTargets, corrInner, prepareCorrTargets } from "./corr";
 
@@ -21,39 +22,32 @@ export interface FncContext {
   readonly rerank: RankTransform;
 }
 
-/** Feature columns aligned to the predictions' ids, validated. */
-export function alignFeatures(predictionIds: readonly string[], features: Frame) {
-  const names = Object.keys(features.columns);
-  if (names.length === 0) throw new ScoringError("empty_input", "features have no columns");
-  const al = align([predictionIds, features.ids], ["predictions", "features"]);
-  const columns = names.map((name) => {
-    const c = features.columns[name]!;
-    assertSameLength(c.length, features.ids.length, `feature ${name} vs feature ids`);
-    assertFinite(c, `feature ${name}`, features.ids);
-    return take(c, al.index[1]!);
-  });
-  return { index: al.index[0]!, ids: al.ids, names, columns };
-}
-
 /**
- * Validates and prepares features (neutralization basis) and targets for `fncInner`. `basis`:
- * the basis of these features over these ids built before (e.g. stored when a validation set
- * was prepared), used instead of building it again.
+ * Validates and prepares features (neutralization basis) and targets for `fncInner`. `features`
+ * may be aligned to `predictionIds` already (`alignFeatureMatrix`). `basis`: the basis of these
+ * features over these ids built before (e.g. stored when a validation set was prepared), used
+ * instead of building it again; `helper`: a thread that shares building it.
  */
 export function prepareFnc(
   predictionIds: readonly string[],
-  features: Frame,
+  features: Frame | FeatureMatrix,
   targets: Series,
   basis?: NeutralBasis,
+  helper?: GramHelper,
 ): FncContext {
-  const f = alignFeatures(predictionIds, features);
+  const f = "data" in features ? features : alignFeatureMatrix(predictionIds, features);
   if (basis && basis.n !== f.ids.length) {
     throw new ScoringError(
       "length_mismatch",
       `the given basis has ${basis.n} rows, the features ${f.ids.length}`,
     );
   }
-  basis ??= neutralBasisInner(f.columns);
+  basis ??= neutralBasisOf(
+    { n: f.n, stride: f.stride, count: f.names.length, data: f.data },
+    undefined,
+    false,
+    helper,
+  );
   const t = prepareCorrTargets(f.ids, targets);
   return {
     index: f.index,

@@ -1,8 +1,19 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { ScoringError, type ScoringErrorCode } from "../errors";
+import { alignFeatureMatrix } from "../feature-matrix";
+import type { GramHelper } from "../linalg/gram";
 import { Scorer, type ScorerInputs, type SubmissionScores } from "../scorer";
-import { type JobError, runShare, type SharedJob, sharedResults } from "./shared";
+import {
+  type ExposureJob,
+  exposureNames,
+  type JobError,
+  exposureJob as makeExposureJob,
+  runExposures,
+  runShare,
+  type SharedJob,
+  sharedResults,
+} from "./shared";
 
 const WORKER_URL = new URL("./worker.mjs", import.meta.url);
 
@@ -68,9 +79,51 @@ export class ScoringPool {
   ): Promise<SubmissionScores[]> {
     const chunk = options.chunk ?? Math.max(1, Math.min(64, Math.ceil(columns.length / 64)));
     const results = sharedResults(columns.length);
-    const job: SharedJob = { inputs, columns, chunk, ...results };
-    // Building the scorer here first surfaces input errors once, on this thread.
-    const scorer = new Scorer(inputs);
+    // Building the scorer here first surfaces input errors once, on this thread. With features
+    // (and workers), they are aligned into shared memory and the basis is built once, a worker
+    // taking a share of its Gram matrix and then measuring the columns' feature exposure while
+    // this thread finishes the basis (this thread takes the columns it has not claimed once its
+    // FNC is done); the workers then read both in place for FNC instead of each building its own.
+    let scorer: Scorer;
+    let shared = inputs;
+    let exposures: Promise<JobError | null> | null = null;
+    let exposureJob: ExposureJob | null = null;
+    if (this.workers.length > 0 && (inputs.features || inputs.featureMatrix) && !inputs.basis) {
+      const featureMatrix =
+        inputs.featureMatrix ?? alignFeatureMatrix(inputs.ids, inputs.features!, { shared: true });
+      const w = this.workers[0]!;
+      if (!inputs.exposureFeatures) {
+        exposureJob = makeExposureJob(featureMatrix, columns, results);
+        const id = this.nextId++;
+        exposures = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+        let posted = false;
+        const post = () => {
+          if (!posted) w.postMessage({ ...exposureJob, id });
+          posted = true;
+        };
+        // After its share of the Gram matrix (if the basis takes that route), the exposures.
+        const helper: GramHelper = {
+          help: (job) => {
+            w.postMessage(job);
+            post();
+          },
+        };
+        scorer = new Scorer({
+          ...inputs,
+          featureMatrix,
+          gramHelper: helper,
+          skipExposure: true,
+        });
+        post();
+      } else {
+        scorer = new Scorer({ ...inputs, featureMatrix, gramHelper: this.gramHelper });
+      }
+      const { features: _, ...rest } = inputs;
+      shared = { ...rest, featureMatrix, basis: scorer.basis, skipExposure: !!exposureJob };
+    } else {
+      scorer = new Scorer(inputs);
+    }
+    const job: SharedJob = { inputs: shared, columns, chunk, ...results };
     const others = this.workers.map(async (w, i) => {
       await this.ready[i];
       const id = this.nextId++;
@@ -80,7 +133,11 @@ export class ScoringPool {
       });
     });
     const mine = await this.runHere(job, scorer, options.onProgress);
+    // Exposures the worker has not claimed yet (it may be slow to start, or busy): here.
+    if (exposureJob) runExposures(exposureJob);
     const theirs = await Promise.all(others);
+    const exposureError = await exposures;
+    if (exposureError) throw new Error(`scoring worker failed: ${exposureError.message}`);
     options.onProgress?.(Atomics.load(results.control, 2));
     const errors = [mine, ...theirs].filter((e): e is JobError => e !== null);
     if (errors.length > 0) {
@@ -88,12 +145,11 @@ export class ScoringPool {
       if (e.code) throw new ScoringError(e.code as ScoringErrorCode, e.message, e.details ?? {});
       throw new Error(`scoring worker failed: ${e.message}`);
     }
-    const exposed = inputs.exposureFeatures ?? inputs.features;
-    const featureNames = exposed ? Object.keys(exposed.columns) : [];
+    const featureNames = exposureNames(inputs);
     return columns.map((_, k) => {
       const s: SubmissionScores = { corr: results.corr[k]! };
       if (inputs.metaModel) s.mmc = results.mmc[k]!;
-      if (inputs.features) {
+      if (inputs.features || inputs.featureMatrix) {
         if (!Number.isNaN(results.fnc[k]!)) s.fnc = results.fnc[k]!;
         s.maxFeatureExposure = results.exposure[k]!;
         s.maxFeature = featureNames[results.feature[k]!]!;
@@ -117,6 +173,15 @@ export class ScoringPool {
       if (r !== undefined) return r;
       await new Promise(setImmediate);
     }
+  }
+
+  /**
+   * The first worker as a helper for building a basis (`ScorerInputs.gramHelper`): it takes a
+   * share of the Gram matrix's row blocks once it is free. Undefined without workers.
+   */
+  get gramHelper(): GramHelper | undefined {
+    const w = this.workers[0];
+    return w && { help: (job) => w.postMessage(job) };
   }
 
   /** Stops the workers. */

@@ -1,4 +1,6 @@
 import { ScoringError } from "../errors";
+import type { FeatureMatrix } from "../feature-matrix";
+import { featureExposureInner, prepareExposure } from "../metrics/feature-exposure";
 import { Scorer, type ScorerInputs, type SubmissionScores } from "../scorer";
 
 /**
@@ -41,6 +43,13 @@ export function sharedResults(count: number) {
   };
 }
 
+/** The names of the features exposure is measured over, in column order (none without). */
+export function exposureNames(inputs: ScorerInputs): readonly string[] {
+  if (inputs.exposureFeatures) return Object.keys(inputs.exposureFeatures.columns);
+  if (inputs.featureMatrix) return inputs.featureMatrix.names;
+  return inputs.features ? Object.keys(inputs.features.columns) : [];
+}
+
 /**
  * Claims chunks until none are left (or another thread failed, or `maxChunks` were taken) and
  * scores them. Returns the error of the first failing column, if any, after raising the abort
@@ -52,8 +61,7 @@ export function runShare(
   maxChunks = Infinity,
 ): JobError | null | undefined {
   const { columns, chunk, control } = job;
-  const exposed = job.inputs.exposureFeatures ?? job.inputs.features;
-  const featureNames = exposed ? Object.keys(exposed.columns) : [];
+  const featureNames = exposureNames(job.inputs);
   const featureIndex = new Map(featureNames.map((n, i) => [n, i]));
   const chunks = Math.ceil(columns.length / chunk);
   for (let taken = 0; ; taken++) {
@@ -86,5 +94,54 @@ export function runShare(
       }
     }
     Atomics.add(control, 2, end - c * chunk);
+  }
+}
+
+/**
+ * The feature exposure of every column, for a thread that measures it while others score the
+ * rest (FNC's basis needs no exposure, so this can start before the basis is built). Threads
+ * claim columns with an atomic counter, so whoever is free takes what is left.
+ */
+export interface ExposureJob {
+  readonly kind: "exposure";
+  readonly matrix: FeatureMatrix;
+  /** Predictions, each in the order of the scorer's ids (the matrix' `index` points into them). */
+  readonly columns: readonly Float64Array[];
+  readonly exposure: Float64Array;
+  readonly feature: Int32Array;
+  /** [next column to claim]. */
+  readonly next: Int32Array;
+}
+
+/** A job measuring the exposure of `columns` into `results`' arrays. */
+export function exposureJob(
+  matrix: FeatureMatrix,
+  columns: readonly Float64Array[],
+  results: { exposure: Float64Array; feature: Int32Array },
+): ExposureJob {
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  return { kind: "exposure", matrix, columns, ...results, next };
+}
+
+/**
+ * Claims columns of the job until none are left and measures their exposure, exactly as
+ * `Scorer.score` does. Columns the scorer refuses (non-finite, constant) get whatever comes out:
+ * their error wins. The context is prepared on the first claim only.
+ */
+export function runExposures(job: ExposureJob): void {
+  const { matrix, columns } = job;
+  let ctx: ReturnType<typeof prepareExposure> | null = null;
+  let at: Map<string, number> | null = null;
+  const x = new Float64Array(matrix.n);
+  for (;;) {
+    const k = Atomics.add(job.next, 0, 1);
+    if (k >= columns.length) return;
+    ctx ??= prepareExposure([], matrix);
+    at ??= new Map(matrix.names.map((n, i) => [n, i]));
+    const c = columns[k]!;
+    for (let i = 0; i < x.length; i++) x[i] = c[matrix.index[i]!]!;
+    const e = featureExposureInner(x, ctx);
+    job.exposure[k] = e.maxFeatureExposure;
+    job.feature[k] = at.get(e.maxFeature) ?? -1;
   }
 }

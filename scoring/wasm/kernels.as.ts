@@ -336,3 +336,44 @@ export function fittedF64(a: usize, n: i32, k: i32, x: usize, f: usize): void {
     }
   }
 }
+
+/**
+ * Solves L L' z = c in place (c, then z, at `z`: k float64; L lower triangular at `l`, its rows
+ * packed: row j's j + 1 entries start at entry j (j + 1) / 2): forward substitution by rows,
+ * eight partial sums per row so the additions do not wait on each other, then backward
+ * substitution by rows of L (z[0..j) -= z[j] L[j][0..j)).
+ */
+export function cholSolve(l: usize, k: i32, z: usize): void {
+  for (let j = 0; j < k; j++) {
+    const r = l + ((<usize>j * <usize>(j + 1)) << 2);
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+    let q = 0;
+    for (; q + 8 <= j; q += 8) {
+      const o: usize = <usize>q << 3;
+      s0 = f64x2.add(s0, f64x2.mul(v128.load(r + o), v128.load(z + o)));
+      s1 = f64x2.add(s1, f64x2.mul(v128.load(r + o + 16), v128.load(z + o + 16)));
+      s2 = f64x2.add(s2, f64x2.mul(v128.load(r + o + 32), v128.load(z + o + 32)));
+      s3 = f64x2.add(s3, f64x2.mul(v128.load(r + o + 48), v128.load(z + o + 48)));
+    }
+    let s = hsum(f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3)));
+    for (; q < j; q++) s += load<f64>(r + (<usize>q << 3)) * load<f64>(z + (<usize>q << 3));
+    const zj = z + (<usize>j << 3);
+    store<f64>(zj, (load<f64>(zj) - s) / load<f64>(r + (<usize>j << 3)));
+  }
+  for (let j = k - 1; j >= 0; j--) {
+    const r = l + ((<usize>j * <usize>(j + 1)) << 2);
+    const zj = z + (<usize>j << 3);
+    const x = load<f64>(zj) / load<f64>(r + (<usize>j << 3));
+    store<f64>(zj, x);
+    const xv = f64x2.splat(x);
+    let q = 0;
+    for (; q + 2 <= j; q += 2) {
+      const o: usize = <usize>q << 3;
+      v128.store(z + o, f64x2.sub(v128.load(z + o), f64x2.mul(xv, v128.load(r + o))));
+    }
+    if (q < j) {
+      const o: usize = <usize>q << 3;
+      store<f64>(z + o, load<f64>(z + o) - x * load<f64>(r + o));
+    }
+  }
+}
