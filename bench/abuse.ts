@@ -351,6 +351,17 @@ try {
     },
   );
   await attack(
+    "20-concurrent-live-downloads-24MB",
+    // Data scientists fetching the new round's live file at once (served from memory after one
+    // read per round and process).
+    async (n: number) =>
+      Promise.all(Array.from({ length: 20 }, () => send("GET", `/v1/rounds/${n}/live`))),
+    async () => {
+      const r = await fetch(`${api.url}/v1/rounds/current`);
+      return ((await r.json()) as { number: number }).number;
+    },
+  );
+  await attack(
     "45MB-diagnostics-upload",
     async ({ id, secret, body }: { id: string; secret: string; body: Buffer }) => [
       await send("POST", `/v1/models/${id}/diagnostics`, {
