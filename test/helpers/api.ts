@@ -46,6 +46,50 @@ export async function testApi(h: DbHandle, env: Record<string, string> = {}) {
 /** The OpenAPI 3.1 document the app serves at /openapi.json. */
 export type OpenApiDocument = ReturnType<App["getOpenAPI31Document"]>;
 
+type Components = NonNullable<NonNullable<OpenApiDocument["components"]>["schemas"]>;
+type SchemaOrRef = Components[string];
+/** A schema of the document that is not a `$ref`. */
+export type OpenApiSchema = Exclude<SchemaOrRef, { $ref: string }>;
+type Operation = NonNullable<NonNullable<OpenApiDocument["paths"]>[string]["get"]>;
+type ParameterOrRef = NonNullable<Operation["parameters"]>[number];
+
+/**
+ * The component schema `name` of the document, then down the `properties` named in `path`;
+ * undefined where one is missing or is a `$ref`.
+ */
+export function schemaAt(
+  doc: OpenApiDocument,
+  name: string,
+  ...path: string[]
+): OpenApiSchema | undefined {
+  let at: SchemaOrRef | undefined = doc.components?.schemas?.[name];
+  for (const key of path) at = at && !("$ref" in at) ? at.properties?.[key] : undefined;
+  return at && !("$ref" in at) ? at : undefined;
+}
+
+/** The parameters (not `$ref`s) of one operation of the document. */
+export function parametersOf(
+  doc: OpenApiDocument,
+  path: string,
+  method: "get" | "post" | "delete",
+): Exclude<ParameterOrRef, { $ref: string }>[] {
+  const params = doc.paths?.[path]?.[method]?.parameters ?? [];
+  return params.filter((p): p is Exclude<ParameterOrRef, { $ref: string }> => !("$ref" in p));
+}
+
+/** The `details.issues` of a validation_failed answer; empty for any other answer. */
+export function issuesOf(res: { error?: ErrorEnvelope["error"] }): Issue[] {
+  const details = res.error?.details;
+  if (typeof details !== "object" || details === null || !("issues" in details)) return [];
+  return Array.isArray(details.issues) ? (details.issues as Issue[]) : [];
+}
+
+/** One field a request got wrong, as validation_failed lists them. */
+export interface Issue {
+  path: string;
+  message: string;
+}
+
 /** The error envelope every failure answers with. */
 export interface ErrorEnvelope {
   error: { code: ErrorCode; message: string; details?: unknown; requestId?: string };
@@ -82,9 +126,13 @@ export interface Raw {
   headers: Headers;
 }
 
-/** A route's success JSON; `unknown` for one whose success is not JSON (a CSV, a 204). */
+/** A route's success answer: its JSON, a string for a CSV, else `unknown` (a 204, say). */
 export type OkData<R extends RouteConfig> = [OkResponseOf<R>] extends [never]
-  ? unknown
+  ? R["responses"][Extract<keyof R["responses"], 200 | 201 | 202>] extends {
+      content: { "text/csv": unknown };
+    }
+    ? string
+    : unknown
   : OkResponseOf<R>;
 
 /** What `send` returns for a route. */
