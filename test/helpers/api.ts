@@ -5,7 +5,7 @@ import { parseApiConfig } from "../../api/env";
 import type { ErrorCode } from "../../api/errors";
 import type { App } from "../../api/hono-app";
 import { jsonLogger } from "../../api/logger";
-import type { OkResponseOf } from "../../api/routes/types";
+import type { OkResponseOf, ResponseOf } from "../../api/routes/types";
 import type { DbHandle } from "../../db";
 
 /** The app over a test database, plus an operator key and a request helper. */
@@ -135,8 +135,9 @@ export type OkData<R extends RouteConfig> = [OkResponseOf<R>] extends [never]
     : unknown
   : OkResponseOf<R>;
 
-/** What `send` returns for a route. */
+/** What `send` returns for a route (the route too, so `dataAt` knows the answer's types). */
 export interface Sent<R extends RouteConfig> {
+  route: R;
   status: number;
   data: OkData<R>;
   error: ErrorEnvelope["error"] | undefined;
@@ -198,7 +199,34 @@ async function routeRequest<R extends RouteConfig>(
   init: SendInit<R>,
 ): Promise<Sent<R>> {
   const res = await rawRequest(request, route.method.toUpperCase(), routePath(route, init), init);
-  return { ...res, data: res.data as OkData<R> };
+  return { route, ...res, data: res.data as OkData<R> };
+}
+
+/**
+ * An answer typed by `schema`, for a route that declares its response schema without the
+ * schema's type (the webhooks' routes: their stored names are plain strings to the database),
+ * so a test still reads fields TypeScript checks. Like `send`, typed as the success whatever the
+ * status.
+ */
+export function typedBy<S extends z.ZodType>(
+  res: Raw,
+  _schema: S,
+): Omit<Raw, "data"> & { data: z.infer<S> } {
+  return { ...res, data: res.data as z.infer<S> };
+}
+
+/**
+ * The body of an answer whose route has more than one success (200 or 202, say) as the JSON of
+ * `status`; throws, showing the body, when the answer has another status.
+ */
+export function dataAt<R extends RouteConfig, S extends keyof R["responses"] & number>(
+  res: Sent<R>,
+  status: S,
+): ResponseOf<R, S> {
+  if (res.status !== status) {
+    throw new Error(`expected status ${status}, got ${res.status}: ${JSON.stringify(res.data)}`);
+  }
+  return res.data as ResponseOf<R, S>;
 }
 
 export function liveForm(csv: string, fields: Record<string, string> = {}): FormData {
