@@ -6,6 +6,7 @@ import { routes as roundRoutes } from "../../api/routes/rounds";
 import { routes as scoreRoutes } from "../../api/routes/scores";
 import { routes as submissionRoutes } from "../../api/routes/submissions";
 import { routes as verifyRoutes } from "../../api/routes/verify";
+import type { RoundBundle } from "../../cli/verify/round";
 import { claimJob, type DbHandle, dailyScores, getRound, listJobs, roundScores } from "../../db";
 import { roundFeatures, scoreRound } from "../../scoring";
 import { type JobContext, runJob } from "../../workers";
@@ -281,15 +282,17 @@ for (const target of dbTargets()) {
     it("lists every daily targets file's SHA-256 in the bundle manifest, with the data to recompute", async () => {
       const b = await w.api.send(verifyRoutes.bundle, { params: { number: w.round } });
       expect(b).toHaveStatus(200);
-      const m = b.data.manifest.dailyTargets as { day: number; sha256: string; current: boolean }[];
+      // The route declares its answer as z.any(); `tourney verify` reads it as a RoundBundle.
+      const bundle = b.data as RoundBundle;
+      const m = bundle.manifest.dailyTargets!;
       expect(m.map((x) => [x.day, x.sha256, x.current])).toEqual([
         [1, sha(csvOf(live.ids, day1, "target")), false],
         [1, sha(csvOf(live.ids, day1b, "target")), true],
         [2, sha(csvOf(live.ids, day2, "target")), true],
         [3, sha(csvOf(live.ids, final, "target")), true],
       ]);
-      expect(b.data.daily.map((d) => d.day)).toEqual([1, 2, 3]);
-      for (const d of b.data.daily) {
+      expect(bundle.daily!.map((d) => d.day)).toEqual([1, 2, 3]);
+      for (const d of bundle.daily!) {
         expect(sha(d.targets)).toBe(d.targetsSha256);
         expect(d.scores).toHaveLength(2);
       }

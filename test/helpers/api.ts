@@ -126,14 +126,19 @@ export interface Raw {
   headers: Headers;
 }
 
-/** A route's success answer: its JSON, a string for a CSV, else `unknown` (a 204, say). */
-export type OkData<R extends RouteConfig> = [OkResponseOf<R>] extends [never]
-  ? R["responses"][Extract<keyof R["responses"], 200 | 201 | 202>] extends {
-      content: { "text/csv": unknown };
-    }
-    ? string
-    : unknown
-  : OkResponseOf<R>;
+/**
+ * A route's success answer: its JSON, a string for a CSV, else `unknown` (a 204, or a schema
+ * declared as `z.any()`, which would otherwise let a test read any field unchecked).
+ */
+export type OkData<R extends RouteConfig> = 0 extends 1 & OkResponseOf<R>
+  ? unknown
+  : [OkResponseOf<R>] extends [never]
+    ? R["responses"][Extract<keyof R["responses"], 200 | 201 | 202>] extends {
+        content: { "text/csv": unknown };
+      }
+      ? string
+      : unknown
+    : OkResponseOf<R>;
 
 /** What `send` returns for a route (the route too, so `dataAt` knows the answer's types). */
 export interface Sent<R extends RouteConfig> {
@@ -255,6 +260,12 @@ export function httpSend<R extends RouteConfig>(
   init: SendInit<R> = {},
 ): Promise<Sent<R>> {
   return routeRequest((path, req) => fetch(base + path, req), route, init);
+}
+
+/** The OpenAPI document a server in another process serves, typed as `openapi()`'s. */
+export async function httpOpenapi(base: string) {
+  const res = await httpCall(base, "GET", "/openapi.json");
+  return { ...res, data: res.data as OpenApiDocument };
 }
 
 export function httpCall(
