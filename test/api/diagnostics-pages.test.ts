@@ -3,7 +3,14 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createModel } from "../../api/domain/models";
 import { submitPredictions } from "../../api/domain/submit";
+import { routes as diagnosticsRoutes } from "../../api/routes/diagnostics";
+import { routes as keyRoutes } from "../../api/routes/keys";
+import * as leaderboard from "../../api/routes/leaderboard";
+import { routes as modelRoutes } from "../../api/routes/models";
+import { routes as scoreRoutes } from "../../api/routes/scores";
+import { routes as submissionRoutes } from "../../api/routes/submissions";
 import { type DbHandle, getModel, type NewScore, saveScores } from "../../db";
+import { dataAt, type Sent } from "../helpers/api";
 import { dbTargets } from "../helpers/db";
 import { referenceDir } from "../scoring/helpers";
 import { writeParquet } from "../scoring/parquet-writer";
@@ -23,7 +30,8 @@ for (const target of dbTargets()) {
       await h?.close();
     });
     const diagnose = (body: RequestInit["body"], type = "text/csv") =>
-      w.api.call("POST", `/v1/models/${w.modelId}/diagnostics`, {
+      w.api.send(diagnosticsRoutes.route, {
+        params: { id: w.modelId },
         key: w.key,
         body,
         headers: { "content-type": type },
@@ -34,14 +42,15 @@ for (const target of dbTargets()) {
       const expected = JSON.parse(readFileSync(path.join(eras, "expected.json"), "utf8"));
       const res = await diagnose(csv);
       expect(res).toHaveStatus(200);
-      expect(res.data.modelId).toBe(w.modelId);
-      expect(res.data.rows).toBe(3600);
-      expect(res.data.eras).toBe(Object.keys(expected.perEra).length);
+      const report = dataAt(res, 200);
+      expect(report.modelId).toBe(w.modelId);
+      expect(report.rows).toBe(3600);
+      expect(report.eras).toBe(Object.keys(expected.perEra).length);
       for (const [era, v] of Object.entries(expected.perEra)) {
-        expect(res.data.perEra[era]).toBeCloseTo(v as number, 9);
+        expect(report.perEra[era]).toBeCloseTo(v as number, 9);
       }
-      for (const k of ["mean", "std", "sharpe", "maxDrawdown"]) {
-        expect(res.data[k]).toBeCloseTo(expected[k], 9);
+      for (const k of ["mean", "std", "sharpe", "maxDrawdown"] as const) {
+        expect(report[k]).toBeCloseTo(expected[k], 9);
       }
       const lines = csv
         .trim()
@@ -64,14 +73,14 @@ for (const target of dbTargets()) {
     it("maps scorer failures and bad files to 422 invalid_diagnostics", async () => {
       const constant = await diagnose("id,era,prediction,target\na,1,0.5,0.1\nb,1,0.5,0.9\n");
       expect(constant).toHaveStatus(422);
-      expect(constant.data.error).toMatchObject({
+      expect(constant.error).toMatchObject({
         code: "invalid_diagnostics",
         details: { scoringCode: "constant_predictions", era: "1" },
       });
       const header = await diagnose("id,prediction,target\na,0.5,0.1\n");
-      expect(header.data.error.code).toBe("invalid_diagnostics");
+      expect(header.error?.code).toBe("invalid_diagnostics");
       const text = await diagnose("id,era,prediction,target\na,1,x,0.1\n");
-      expect(text.data.error).toMatchObject({
+      expect(text.error).toMatchObject({
         code: "invalid_diagnostics",
         details: { rows: [{ line: 2, column: "prediction", value: "x" }] },
       });
@@ -83,7 +92,8 @@ for (const target of dbTargets()) {
       const body = csvOf(w.live.ids, predictions(w.live.ids));
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const res = await w.api.call("POST", `/v1/models/${w.modelId}/submissions`, {
+        const res = await w.api.send(submissionRoutes.submit, {
+          params: { id: w.modelId },
           key: w.key,
           body,
           headers: { "content-type": "text/csv" },
@@ -94,16 +104,20 @@ for (const target of dbTargets()) {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const q: string = cursor ? `?limit=2&cursor=${cursor}` : "?limit=2";
-        const page = await w.api.call("GET", `/v1/models/${w.modelId}/submissions${q}`);
+        const page: Sent<typeof submissionRoutes.list> = await w.api.send(submissionRoutes.list, {
+          params: { id: w.modelId },
+          query: cursor ? { limit: 2, cursor } : { limit: 2 },
+        });
         expect(page).toHaveStatus(200);
         expect(page.data.submissions.length).toBeLessThanOrEqual(2);
-        seen.push(...page.data.submissions.map((s: { id: string }) => s.id));
+        seen.push(...page.data.submissions.map((s) => s.id));
         cursor = page.data.nextCursor;
       } while (cursor);
       expect(seen).toEqual([...ids].reverse());
 
-      const one = await w.api.call("GET", `/v1/models/${w.modelId}/submissions/${ids[4]}`);
+      const one = await w.api.send(submissionRoutes.get, {
+        params: { id: w.modelId, sid: ids[4]! },
+      });
       expect(one).toHaveStatus(200);
       expect(one.data).toMatchObject({
         id: ids[4],
@@ -112,14 +126,18 @@ for (const target of dbTargets()) {
         selected: true,
         late: false,
       });
-      const elsewhere = await w.api.call(
-        "GET",
-        `/v1/models/${w.otherModelId}/submissions/${ids[4]}`,
-      );
+      const elsewhere = await w.api.send(submissionRoutes.get, {
+        params: { id: w.otherModelId, sid: ids[4]! },
+      });
       expect(elsewhere).toHaveStatus(404);
-      const malformed = await w.api.call("GET", `/v1/models/${w.modelId}/submissions/nope`);
+      const malformed = await w.api.send(submissionRoutes.get, {
+        params: { id: w.modelId, sid: "nope" },
+      });
       expect(malformed).toHaveStatus(400);
-      const limit = await w.api.call("GET", `/v1/models/${w.modelId}/submissions?limit=0`);
+      const limit = await w.api.send(submissionRoutes.list, {
+        params: { id: w.modelId },
+        query: { limit: 0 },
+      });
       expect(limit).toHaveStatus(400);
     });
 
@@ -153,51 +171,65 @@ for (const target of dbTargets()) {
         });
       }
       await saveScores(h.db, rows);
-      const collect = async (path: string, key: string) => {
-        const out: any[] = [];
+      /** Every item of a paginated list, two a page, and how many pages that took. */
+      const collect = async <D extends { nextCursor: string | null }, T>(
+        page: (query: { limit: number; cursor?: string }) => Promise<{ status: number; data: D }>,
+        items: (data: D) => T[],
+      ) => {
+        const out: T[] = [];
         let cursor: string | null = null;
         let pages = 0;
         do {
-          const sep = path.includes("?") ? "&" : "?";
-          const res: { status: number; data: any } = await w.api.call(
-            "GET",
-            `${path}${sep}limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+          const res: { status: number; data: D } = await page(
+            cursor ? { limit: 2, cursor } : { limit: 2 },
           );
           expect(res).toHaveStatus(200);
-          out.push(...res.data[key]);
+          out.push(...items(res.data));
           cursor = res.data.nextCursor;
           pages++;
         } while (cursor);
         return { out, pages };
       };
-      const byRound = await collect(`/v1/rounds/${w.round}/scores`, "scores");
+      const byRound = await collect(
+        (query) => w.api.send(scoreRoutes.byRound, { params: { number: w.round }, query }),
+        (d) => d.scores,
+      );
       expect(byRound.pages).toBe(3);
       expect(byRound.out.map((s) => s.modelId)).toEqual(models.map((m) => m.id).sort());
-      const board = await collect("/v1/leaderboard", "models");
+      const board = await collect(
+        (query) => w.api.send(leaderboard.route, { query }),
+        (d) => d.models,
+      );
       expect(board.out.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5]);
       expect(board.out.map((r) => r.name)).toEqual(["p3", "p2", "p1", "p0", "m-owner"]);
-      const mine = await collect(`/v1/models/${w.modelId}/scores`, "scores");
+      const mine = await collect(
+        (query) => w.api.send(scoreRoutes.byModel, { params: { id: w.modelId }, query }),
+        (d) => d.scores,
+      );
       expect(mine.out).toHaveLength(1);
       expect(mine.pages).toBe(1);
-      for (const bad of [
-        `/v1/rounds/${w.round}/scores?cursor=nope`,
-        `/v1/models/${w.modelId}/scores?cursor=x`,
-        "/v1/leaderboard?cursor=-1",
+      for (const res of [
+        await w.api.send(scoreRoutes.byRound, {
+          params: { number: w.round },
+          query: { cursor: "nope" },
+        }),
+        await w.api.send(scoreRoutes.byModel, {
+          params: { id: w.modelId },
+          query: { cursor: "x" },
+        }),
+        await w.api.send(leaderboard.route, { query: { cursor: "-1" } }),
       ]) {
-        const res = await w.api.call("GET", bad);
         expect(res).toHaveStatus(400);
-        expect(res.data.error.code).toBe("validation_failed");
+        expect(res.error?.code).toBe("validation_failed");
       }
     });
 
     it("lists the caller's models and keys", async () => {
-      const models = await w.api.call("GET", "/v1/models", { key: w.otherKey });
-      expect(models.data.models.map((m: { id: string }) => m.id)).toEqual([w.otherModelId]);
-      const keys = await w.api.call("GET", "/v1/keys", { key: w.key });
+      const models = await w.api.send(modelRoutes.mine, { key: w.otherKey });
+      expect(models.data.models.map((m) => m.id)).toEqual([w.otherModelId]);
+      const keys = await w.api.send(keyRoutes.listKeys, { key: w.key });
       expect(keys.data.keys).toHaveLength(4);
-      expect(keys.data.keys.filter((k: { revokedAt: string | null }) => k.revokedAt)).toHaveLength(
-        1,
-      );
+      expect(keys.data.keys.filter((k) => k.revokedAt)).toHaveLength(1);
     });
   });
 }

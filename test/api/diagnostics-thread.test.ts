@@ -1,8 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseApiConfig } from "../../api/env";
-import { jsonLogger } from "../../api/logger";
-import { type RunningApi, serveApi } from "../../api/node";
-import { type DbHandle, openDb } from "../../db";
+import { describe, expect, it } from "vitest";
+import { servedApi } from "../helpers/served";
 
 /**
  * Diagnostics are CPU work (parsing, per-era correlations): on the Node server they run on a
@@ -10,38 +7,12 @@ import { type DbHandle, openDb } from "../../db";
  * diagnosed, rather than after it.
  */
 describe("diagnostics off the event loop", () => {
-  let h: DbHandle;
-  let api: RunningApi;
-  let key: string;
-  let model: string;
-  beforeAll(async () => {
-    h = await openDb({ dataDir: "memory://" });
-    api = await serveApi({
-      db: h.db,
-      config: parseApiConfig({ PORT: "0", LOG_LEVEL: "silent" }),
-      logger: jsonLogger("silent"),
-    });
-    const acct = await fetch(`${api.url}/v1/accounts`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: "diag" }),
-    }).then((r) => r.json() as Promise<{ apiKey: string }>);
-    key = acct.apiKey;
-    model = await fetch(`${api.url}/v1/models`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-      body: JSON.stringify({ name: "diag-m" }),
-    }).then(async (r) => ((await r.json()) as { id: string }).id);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await h?.close();
-  });
+  const served = servedApi("diag");
 
   const diagnose = (body: string) =>
-    fetch(`${api.url}/v1/models/${model}/diagnostics`, {
+    fetch(`${served.url}/v1/models/${served.model}/diagnostics`, {
       method: "POST",
-      headers: { "content-type": "text/csv", authorization: `Bearer ${key}` },
+      headers: { "content-type": "text/csv", authorization: `Bearer ${served.key}` },
       body,
     });
 
@@ -61,7 +32,7 @@ describe("diagnostics off the event loop", () => {
     // diagnostics are done (on the event loop they would all wait for them).
     await new Promise((r) => setTimeout(r, 300));
     for (let i = 0; i < 3; i++) {
-      const res = await fetch(`${api.url}/health`);
+      const res = await fetch(`${served.url}/health`);
       await res.body?.cancel();
       order.push(`health ${i}`);
     }

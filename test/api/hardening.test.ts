@@ -5,22 +5,37 @@ import { createSiweMessage } from "viem/siwe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey } from "../../api/domain/accounts";
 import { errorStatus } from "../../api/errors";
+import * as accountRoute from "../../api/routes/accounts";
+import { routes as keyRoutes } from "../../api/routes/keys";
+import { routes as modelRoutes } from "../../api/routes/models";
+import { routes as roundRoutes } from "../../api/routes/rounds";
+import { routes as submissionRoutes } from "../../api/routes/submissions";
+import { routes as walletRoutes } from "../../api/routes/wallet";
 import { accounts, type DbHandle, idempotencyKeys, models, rounds } from "../../db";
-import { liveForm, targetsForm, testApi } from "../helpers/api";
+import {
+  type ErrorEnvelope,
+  issuesOf,
+  liveForm,
+  schemaAt,
+  targetsForm,
+  testApi,
+} from "../helpers/api";
 import { dbTargets } from "../helpers/db";
 import { csvOf, liveCsv, predictions, type World, world } from "./world";
 
 const sha = (b: string | Uint8Array) => createHash("sha256").update(b).digest("hex");
 const BOM = "\ufeff";
 
-function expectEnvelope(res: { status: number; data: any }, status: number, code?: string) {
-  expect(res.status, JSON.stringify(res.data)).toBe(status);
-  expect(Object.keys(res.data)).toEqual(["error"]);
-  expect(typeof res.data.error.message).toBe("string");
-  expect(typeof res.data.error.requestId).toBe("string");
-  expect(Object.keys(errorStatus)).toContain(res.data.error.code);
-  expect(errorStatus[res.data.error.code as keyof typeof errorStatus]).toBe(status);
-  if (code) expect(res.data.error.code).toBe(code);
+function expectEnvelope(res: { status: number; data: unknown }, status: number, code?: string) {
+  expect(res).toHaveStatus(status);
+  expect(Object.keys(res.data ?? {})).toEqual(["error"]);
+  // The body is the envelope (its only key checked above).
+  const { error } = res.data as ErrorEnvelope;
+  expect(typeof error.message).toBe("string");
+  expect(typeof error.requestId).toBe("string");
+  expect(Object.keys(errorStatus)).toContain(error.code);
+  expect(errorStatus[error.code]).toBe(status);
+  if (code) expect(error.code).toBe(code);
 }
 
 for (const target of dbTargets()) {
@@ -36,46 +51,54 @@ for (const target of dbTargets()) {
     });
 
     it("3: a key can neither manage keys without 'submit' nor revoke a key with scopes it lacks", async () => {
-      const keys = await w.api.call("GET", "/v1/keys", { key: w.key });
+      const keys = await w.api.send(keyRoutes.listKeys, { key: w.key });
       const full = keys.data.keys.find(
-        (k: { scopes: string[]; revokedAt: string | null }) =>
-          k.scopes.includes("read") && k.scopes.includes("submit") && !k.revokedAt,
+        (k) => k.scopes.includes("read") && k.scopes.includes("submit") && !k.revokedAt,
       );
-      const submitOnly = await w.api.call("POST", "/v1/keys", {
+      const submitOnly = await w.api.send(keyRoutes.createKey, {
         key: w.key,
         json: { scopes: ["submit"] },
       });
       expectEnvelope(
-        await w.api.call("DELETE", `/v1/keys/${submitOnly.data.id}`, { key: w.readOnly }),
+        await w.api.send(keyRoutes.deleteKey, {
+          params: { id: submitOnly.data.id },
+          key: w.readOnly,
+        }),
         403,
         "forbidden",
       );
       expectEnvelope(
-        await w.api.call("POST", "/v1/keys", { key: w.readOnly, json: { scopes: ["read"] } }),
+        await w.api.send(keyRoutes.createKey, { key: w.readOnly, json: { scopes: ["read"] } }),
         403,
         "forbidden",
       );
       // submit-only cannot revoke a read+submit key (it lacks 'read')
       expectEnvelope(
-        await w.api.call("DELETE", `/v1/keys/${full.id}`, { key: submitOnly.data.apiKey }),
+        await w.api.send(keyRoutes.deleteKey, {
+          params: { id: full!.id },
+          key: submitOnly.data.apiKey,
+        }),
         403,
         "forbidden",
       );
-      expect((await w.api.call("GET", "/v1/models", { key: w.key })).status).toBe(200);
+      expect(await w.api.send(modelRoutes.mine, { key: w.key })).toHaveStatus(200);
       // read+submit may revoke the submit-only key, which then stops working
-      const ok = await w.api.call("DELETE", `/v1/keys/${submitOnly.data.id}`, { key: w.key });
-      expect(ok.status).toBe(204);
-      const after = await w.api.call("POST", "/v1/wallet/nonce", { key: submitOnly.data.apiKey });
-      expect(after.status).toBe(401);
+      const ok = await w.api.send(keyRoutes.deleteKey, {
+        params: { id: submitOnly.data.id },
+        key: w.key,
+      });
+      expect(ok).toHaveStatus(204);
+      const after = await w.api.send(walletRoutes.nonce, { key: submitOnly.data.apiKey });
+      expect(after).toHaveStatus(401);
     });
 
     it("4: the SIWE domain comes from configuration, never from the Host header", async () => {
       const api = await testApi(h, { PUBLIC_URL: "https://tourney.example" });
-      const acct = await api.call("POST", "/v1/accounts", { json: { name: "siwe" } });
-      const key = acct.data.apiKey as string;
+      const acct = await api.send(accountRoute.route, { json: { name: "siwe" } });
+      const key = acct.data.apiKey;
       const wallet = privateKeyToAccount(generatePrivateKey());
       const signed = async (domain: string) => {
-        const issued = await api.call("POST", "/v1/wallet/nonce", { key });
+        const issued = await api.send(walletRoutes.nonce, { key });
         expect(issued.data.domain).toBe("tourney.example");
         const message = createSiweMessage({
           domain,
@@ -87,23 +110,23 @@ for (const target of dbTargets()) {
         });
         return { message, signature: await wallet.signMessage({ message }) };
       };
-      const evil = await api.call("POST", "/v1/wallet", {
+      const evil = await api.send(walletRoutes.link, {
         key,
         json: await signed("evil.example"),
         headers: { host: "evil.example" },
       });
       expectEnvelope(evil, 422, "invalid_wallet_proof");
-      expect(evil.data.error.details.reason).toBe("domain");
-      const good = await api.call("POST", "/v1/wallet", {
+      expect(evil.error?.details).toHaveProperty("reason", "domain");
+      const good = await api.send(walletRoutes.link, {
         key,
         json: await signed("tourney.example"),
         headers: { host: "evil.example" },
       });
-      expect(good.status, JSON.stringify(good.data)).toBe(200);
+      expect(good).toHaveStatus(200);
       // Without PUBLIC_URL the default is the API's own HOST:PORT, not the request's host.
       const plain = await testApi(h);
-      const other = await plain.call("POST", "/v1/accounts", { json: { name: "siwe2" } });
-      const n = await plain.call("POST", "/v1/wallet/nonce", {
+      const other = await plain.send(accountRoute.route, { json: { name: "siwe2" } });
+      const n = await plain.send(walletRoutes.nonce, {
         key: other.data.apiKey,
         headers: { host: "evil.example" },
       });
@@ -114,13 +137,11 @@ for (const target of dbTargets()) {
       const wallet = privateKeyToAccount(generatePrivateKey());
       const keys: string[] = [];
       for (let i = 0; i < 8; i++) {
-        keys.push(
-          (await w.api.call("POST", "/v1/accounts", { json: { name: `w${i}` } })).data.apiKey,
-        );
+        keys.push((await w.api.send(accountRoute.route, { json: { name: `w${i}` } })).data.apiKey);
       }
       const proofs = await Promise.all(
         keys.map(async (key) => {
-          const issued = await w.api.call("POST", "/v1/wallet/nonce", { key });
+          const issued = await w.api.send(walletRoutes.nonce, { key });
           const message = createSiweMessage({
             domain: issued.data.domain,
             address: wallet.address,
@@ -133,7 +154,7 @@ for (const target of dbTargets()) {
         }),
       );
       const results = await Promise.all(
-        keys.map((key, i) => w.api.call("POST", "/v1/wallet", { key, json: proofs[i] })),
+        keys.map((key, i) => w.api.send(walletRoutes.link, { key, json: proofs[i] })),
       );
       const statuses = results.map((r) => r.status).sort();
       expect(statuses).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
@@ -149,7 +170,7 @@ for (const target of dbTargets()) {
     it("11: eight creations of one model name at once: one 201, the rest 409", async () => {
       const results = await Promise.all(
         Array.from({ length: 8 }, () =>
-          w.api.call("POST", "/v1/models", { key: w.key, json: { name: "race-name" } }),
+          w.api.send(modelRoutes.create, { key: w.key, json: { name: "race-name" } }),
         ),
       );
       expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
@@ -180,7 +201,7 @@ for (const target of dbTargets()) {
         ["bad date", { closesAt: "tomorrow" }],
       ];
       for (const [name, fields] of cases) {
-        const res = await w.api.call("POST", "/v1/rounds", {
+        const res = await w.api.send(roundRoutes.open, {
           key: w.api.operatorKey,
           body: liveForm(w.live.csv, fields),
         });
@@ -208,14 +229,19 @@ for (const target of dbTargets()) {
           );
           expectEnvelope(res, res.status);
         }
-        const post = await w.api.call("POST", `/v1/models/${w.modelId}/submissions?round=${n}`, {
+        const post = await w.api.send(submissionRoutes.submit, {
+          params: { id: w.modelId },
+          query: { round: n },
           key: w.key,
           body: csvOf(w.live.ids, predictions(w.live.ids)),
           headers: { "content-type": "text/csv" },
         });
         expect([400, 404, 409], `?round=${n}: ${JSON.stringify(post.data)}`).toContain(post.status);
         expectEnvelope(post, post.status);
-        const close = await w.api.call("POST", `/v1/rounds/${n}/close`, { key: w.api.operatorKey });
+        const close = await w.api.send(roundRoutes.close, {
+          params: { number: n },
+          key: w.api.operatorKey,
+        });
         expect([400, 404]).toContain(close.status);
       }
     });
@@ -223,26 +249,25 @@ for (const target of dbTargets()) {
     it("9: multipart validation failures use the error envelope (and auth comes first)", async () => {
       const noFields = new FormData();
       noFields.set("live", new File([w.live.csv], "live.csv"));
-      const res = await w.api.call("POST", "/v1/rounds", {
+      const res = await w.api.send(roundRoutes.open, {
         key: w.api.operatorKey,
         body: noFields,
       });
       expectEnvelope(res, 400, "validation_failed");
-      expect(res.data.error.details.issues.map((i: { path: string }) => i.path)).toContain(
-        "closesAt",
-      );
-      const anonymous = await w.api.call("POST", "/v1/rounds", { body: noFields });
+      expect(issuesOf(res).map((i) => i.path)).toContain("closesAt");
+      const anonymous = await w.api.send(roundRoutes.open, { body: noFields });
       expectEnvelope(anonymous, 401, "unauthorized");
-      const wrong = await w.api.call("POST", "/v1/rounds", { key: w.key, body: noFields });
+      const wrong = await w.api.send(roundRoutes.open, { key: w.key, body: noFields });
       expectEnvelope(wrong, 403, "forbidden");
-      const empty = await w.api.call("POST", `/v1/rounds/${w.round}/resolve`, {
+      const empty = await w.api.send(roundRoutes.resolve, {
+        params: { number: w.round },
         key: w.api.operatorKey,
         body: new FormData(),
       });
       expect(empty.status).toBeGreaterThanOrEqual(400);
       expect(empty.status).toBeLessThan(500);
       expectEnvelope(empty, empty.status);
-      const json = await w.api.call("POST", "/v1/rounds", {
+      const json = await w.api.send(roundRoutes.open, {
         key: w.api.operatorKey,
         json: { closesAt: "x" },
       });
@@ -252,27 +277,29 @@ for (const target of dbTargets()) {
     });
 
     it("9: the OpenAPI document's error code is the enum of every real code", async () => {
-      const doc = await w.api.call("GET", "/openapi.json");
-      const code = doc.data.components.schemas.Error.properties.error.properties.code;
-      expect([...code.enum].sort()).toEqual(Object.keys(errorStatus).sort());
+      const doc = await w.api.openapi();
+      const code = schemaAt(doc.data, "Error", "error", "code");
+      expect([...(code?.enum ?? [])].sort()).toEqual(Object.keys(errorStatus).sort());
     });
 
     it("10: an Idempotency-Key is bound to method, path, query, content type and body", async () => {
       const body = csvOf(w.live.ids, predictions(w.live.ids, 9));
-      const post = (query: string, type = "text/csv", key = "idem-q") =>
-        w.api.call("POST", `/v1/models/${w.modelId}/submissions${query}`, {
+      const post = (round?: number, type = "text/csv", key = "idem-q") =>
+        w.api.send(submissionRoutes.submit, {
+          params: { id: w.modelId },
+          query: round === undefined ? undefined : { round },
           key: w.key,
           body,
           headers: { "content-type": type, "idempotency-key": key },
         });
-      const first = await post("");
-      expect(first.status, JSON.stringify(first.data)).toBe(201);
-      const replay = await post("");
+      const first = await post();
+      expect(first).toHaveStatus(201);
+      const replay = await post();
       expect(replay.headers.get("idempotency-replayed")).toBe("true");
       expect(replay.data.id).toBe(first.data.id);
-      for (const other of [await post(`?round=${w.round}`), await post("", "text/plain")]) {
+      for (const other of [await post(w.round), await post(undefined, "text/plain")]) {
         expectEnvelope(other, 409, "conflict");
-        expect(other.data.error.details.reason).toBe("key_reused");
+        expect(other.error?.details).toHaveProperty("reason", "key_reused");
       }
     });
 
@@ -291,34 +318,34 @@ for (const target of dbTargets()) {
         fingerprint: "x",
       });
       const call = (key: string) =>
-        w.api.call("POST", "/v1/models", {
+        w.api.send(modelRoutes.create, {
           key: w.key,
           json: { name: `idem-${key}` },
           headers: { "idempotency-key": key },
         });
-      expect((await call("crashed")).status).toBe(201);
+      expect(await call("crashed")).toHaveStatus(201);
       const busy = await call("running");
-      expect(busy.status).toBe(409);
-      expect(busy.data.error.details.reason).toBe("key_reused");
+      expect(busy).toHaveStatus(409);
+      expect(busy.error?.details).toHaveProperty("reason", "key_reused");
     });
 
     it("X-Request-Id from clients is kept when plain and bounded, replaced otherwise", async () => {
-      const ok = await w.api.call("GET", "/v1/rounds", { headers: { "x-request-id": "abc-123" } });
+      const ok = await w.api.send(roundRoutes.list, { headers: { "x-request-id": "abc-123" } });
       expect(ok.headers.get("x-request-id")).toBe("abc-123");
       for (const bad of ["a".repeat(500), "a b<script>", "x\u00e9"]) {
         const res = await w.api.call("GET", "/v1/nope", { headers: { "x-request-id": bad } });
         const id = res.headers.get("x-request-id")!;
         expect(id).not.toBe(bad);
         expect(id).toMatch(/^[\w-]{1,128}$/);
-        expect(res.data.error.requestId).toBe(id);
+        expect(res.error?.requestId).toBe(id);
       }
     });
 
     it("1: bodies stop being read at their route's limit (declared or chunked): 413", async () => {
       const api = await testApi(h, { MAX_UPLOAD_BYTES: "100000", MAX_JSON_BYTES: "1000" });
-      const acct = await api.call("POST", "/v1/accounts", { json: { name: "limits" } });
-      const key = acct.data.apiKey as string;
-      const model = await api.call("POST", "/v1/models", { key, json: { name: "limits-m" } });
+      const acct = await api.send(accountRoute.route, { json: { name: "limits" } });
+      const key = acct.data.apiKey;
+      const model = await api.send(modelRoutes.create, { key, json: { name: "limits-m" } });
       // A body that never ends unless the server stops pulling: counts what was read.
       const endless = () => {
         let pulled = 0;
@@ -352,7 +379,7 @@ for (const target of dbTargets()) {
           duplex: "half",
         } as RequestInit);
         expect(res.status, path).toBe(413);
-        const data = (await res.json()) as any;
+        const data: unknown = await res.json();
         expectEnvelope({ status: res.status, data }, 413, "payload_too_large");
         expect(body.pulled(), path).toBeLessThan(limit + 64 * 1024);
       }
@@ -362,21 +389,21 @@ for (const target of dbTargets()) {
         headers: { "content-type": "application/json", "content-length": "5000" },
         body: JSON.stringify({ name: "x".repeat(4980) }),
       });
-      expect(declared.status).toBe(413);
+      expect(declared).toHaveStatus(413);
       // Within the limit all is well.
-      const small = await api.call("POST", "/v1/accounts", { json: { name: "fine" } });
-      expect(small.status).toBe(201);
+      const small = await api.send(accountRoute.route, { json: { name: "fine" } });
+      expect(small).toHaveStatus(201);
     });
 
     it("6: a live or targets file with a UTF-8 BOM is hashed as it is served", async () => {
       const db = h.db;
       const live = liveCsv(5);
-      const opened = await w.api.call("POST", "/v1/rounds", {
+      const opened = await w.api.send(roundRoutes.open, {
         key: w.api.operatorKey,
         body: liveForm(BOM + live.csv),
       });
-      expect(opened.status, JSON.stringify(opened.data)).toBe(201);
-      const n = opened.data.number as number;
+      expect(opened).toHaveStatus(201);
+      const n = opened.data.number;
       const res = await w.api.app.request(`/v1/rounds/${n}/live`);
       const served = new Uint8Array(await res.arrayBuffer());
       expect(sha(served)).toBe(opened.data.liveSha256);
@@ -384,22 +411,28 @@ for (const target of dbTargets()) {
       expect(served[0]).not.toBe(0xef);
       // Rounds close in opening order (R3): the world round, opened first, closes first (this
       // test runs last, after every test that submits to the world round).
-      const early = await w.api.call("POST", `/v1/rounds/${n}/close`, { key: w.api.operatorKey });
+      const early = await w.api.send(roundRoutes.close, {
+        params: { number: n },
+        key: w.api.operatorKey,
+      });
       expectEnvelope(early, 409, "round_state");
-      const first = await w.api.call("POST", `/v1/rounds/${w.round}/close`, {
+      const first = await w.api.send(roundRoutes.close, {
+        params: { number: w.round },
         key: w.api.operatorKey,
       });
-      expect(first.status, JSON.stringify(first.data)).toBe(200);
-      const closed = await w.api.call("POST", `/v1/rounds/${n}/close`, {
+      expect(first).toHaveStatus(200);
+      const closed = await w.api.send(roundRoutes.close, {
+        params: { number: n },
         key: w.api.operatorKey,
       });
-      expect(closed.status, JSON.stringify(closed.data)).toBe(200);
+      expect(closed).toHaveStatus(200);
       const targets = `id,target\n${live.ids.map((id, i) => `${id},${i / 10}`).join("\n")}\n`;
-      const resolved = await w.api.call("POST", `/v1/rounds/${n}/resolve`, {
+      const resolved = await w.api.send(roundRoutes.resolve, {
+        params: { number: n },
         key: w.api.operatorKey,
         body: targetsForm(BOM + targets),
       });
-      expect(resolved.status, JSON.stringify(resolved.data)).toBe(202);
+      expect(resolved).toHaveStatus(202);
       const [row] = await db.select().from(rounds).where(eq(rounds.number, n));
       expect(sha(row!.targetsCsv!)).toBe(resolved.data.targetsSha256);
       expect(resolved.data.targetsSha256).toBe(sha(targets));
@@ -413,8 +446,8 @@ describe("keys: an account's extra keys share its quota", () => {
     const h = await target!.open();
     try {
       const api = await testApi(h, { RATE_LIMIT_PER_MINUTE: "6" });
-      const acct = await api.call("POST", "/v1/accounts", { json: { name: "quota" } });
-      const keys = [acct.data.apiKey as string];
+      const acct = await api.send(accountRoute.route, { json: { name: "quota" } });
+      const keys = [acct.data.apiKey];
       for (let i = 0; i < 3; i++)
         keys.push(
           (
@@ -427,7 +460,7 @@ describe("keys: an account's extra keys share its quota", () => {
         );
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++)
-        statuses.push((await api.call("GET", "/v1/models", { key: keys[i % 4] })).status);
+        statuses.push((await api.send(modelRoutes.mine, { key: keys[i % 4] })).status);
       expect(statuses.filter((s) => s === 200)).toHaveLength(6);
       expect(statuses.filter((s) => s === 429)).toHaveLength(6);
     } finally {

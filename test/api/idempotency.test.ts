@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as models from "../../api/routes/models";
 import type { DbHandle } from "../../db";
 import { testApi } from "../helpers/api";
 import { dbTargets } from "../helpers/db";
@@ -17,13 +18,13 @@ for (const target of dbTargets()) {
 
     it("replays the first response and refuses the key for another request", async () => {
       const headers = { "idempotency-key": "create-model-1" };
-      const first = await api.call("POST", "/v1/models", {
+      const first = await api.send(models.routes.create, {
         key: api.operatorKey,
         json: { name: "idem" },
         headers,
       });
       expect(first).toHaveStatus(201);
-      const again = await api.call("POST", "/v1/models", {
+      const again = await api.send(models.routes.create, {
         key: api.operatorKey,
         json: { name: "idem" },
         headers,
@@ -31,13 +32,13 @@ for (const target of dbTargets()) {
       expect(again).toHaveStatus(201);
       expect(again.data.id).toBe(first.data.id);
       expect(again.headers.get("idempotency-replayed")).toBe("true");
-      const other = await api.call("POST", "/v1/models", {
+      const other = await api.send(models.routes.create, {
         key: api.operatorKey,
         json: { name: "other" },
         headers,
       });
       expect(other).toHaveStatus(409);
-      expect(other.data.error).toMatchObject({
+      expect(other.error).toMatchObject({
         code: "conflict",
         details: { reason: "key_reused" },
       });
@@ -45,13 +46,13 @@ for (const target of dbTargets()) {
 
     it("releases the key when the request failed", async () => {
       const headers = { "idempotency-key": "bad-then-good" };
-      const bad = await api.call("POST", "/v1/models", {
+      const bad = await api.send(models.routes.create, {
         key: api.operatorKey,
         json: { name: "bad name!" },
         headers,
       });
       expect(bad).toHaveStatus(400);
-      const good = await api.call("POST", "/v1/models", {
+      const good = await api.send(models.routes.create, {
         key: api.operatorKey,
         json: { name: "bad name!" },
         headers,

@@ -3,6 +3,8 @@ import { createAccount } from "../../api/domain/accounts";
 import { createModel } from "../../api/domain/models";
 import { openRound } from "../../api/domain/rounds";
 import { submitPredictions } from "../../api/domain/submit";
+import * as leaderboard from "../../api/routes/leaderboard";
+import * as scores from "../../api/routes/scores";
 import { type DbHandle, saveScores } from "../../db";
 import { testApi } from "../helpers/api";
 import { dbTargets } from "../helpers/db";
@@ -65,16 +67,16 @@ for (const target of dbTargets()) {
         }
       }
       await saveScores(h.db, rows);
-      const res = await api.call("GET", "/v1/leaderboard");
+      const res = await api.send(leaderboard.route);
       expect(res).toHaveStatus(200);
       // a: mean(0.5*0.02 + 2*0.01, 0.5*0.04) = 0.025 ; b: mean(0.5*0.03 - 0.02, 0.5*0.01) = 0
-      expect(res.data.models.map((m: { name: string }) => m.name)).toEqual(["a", "b"]);
+      expect(res.data.models.map((m) => m.name)).toEqual(["a", "b"]);
       expect(res.data.models[0].reputation).toBeCloseTo(0.025, 12);
       expect(res.data.models[1].reputation).toBeCloseTo(0, 12);
       expect(res.data.models[0].rounds).toBe(2);
 
-      const byModel = await api.call("GET", `/v1/models/${a.id}/scores`);
-      expect(byModel.data.scores.map((s: { corr: number }) => s.corr)).toEqual([0.04, 0.02]);
+      const byModel = await api.send(scores.routes.byModel, { params: { id: a.id } });
+      expect(byModel.data.scores.map((s) => s.corr)).toEqual([0.04, 0.02]);
     });
   });
 }

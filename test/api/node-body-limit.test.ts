@@ -1,9 +1,6 @@
 import { request } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseApiConfig } from "../../api/env";
-import { jsonLogger } from "../../api/logger";
-import { type RunningApi, serveApi } from "../../api/node";
-import { createAccount, type DbHandle, openDb } from "../../db";
+import { describe, expect, it } from "vitest";
+import { servedApi } from "../helpers/served";
 
 interface Sent {
   status: number | "reset";
@@ -83,41 +80,14 @@ function send(
  * connection so the rest is never read, and bodies within the limit reach the routes whole.
  */
 describe("body limits on the Node server", () => {
-  let h: DbHandle;
-  let api: RunningApi;
-  let key: string;
-  let model: string;
-  beforeAll(async () => {
-    h = await openDb({ dataDir: "memory://" });
-    api = await serveApi({
-      db: h.db,
-      config: parseApiConfig({
-        PORT: "0",
-        LOG_LEVEL: "silent",
-        MAX_UPLOAD_BYTES: "100000",
-        MAX_JSON_BYTES: "1000",
-      }),
-      logger: jsonLogger("silent"),
-    });
-    key = (await createAccount(h.db, "limits")).secret;
-    const res = await fetch(`${api.url}/v1/models`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ name: "limits-model" }),
-    });
-    model = ((await res.json()) as { id: string }).id;
-  });
-  afterAll(async () => {
-    await api?.close();
-    await h?.close();
-  });
+  const served = servedApi("limits", { MAX_UPLOAD_BYTES: "100000", MAX_JSON_BYTES: "1000" });
 
-  const auth = () => ({ authorization: `Bearer ${key}` });
+  const auth = () => ({ authorization: `Bearer ${served.key}` });
 
   it("stops reading an endless chunked upload at its limit: 413, then the connection closes", async () => {
     const r = await send(
-      api.url,
-      `/v1/models/${model}/submissions`,
+      served.url,
+      `/v1/models/${served.model}/submissions`,
       { ...auth(), "content-type": "text/csv" },
       { endless: true },
     );
@@ -131,7 +101,7 @@ describe("body limits on the Node server", () => {
 
   it("limits a chunked JSON body to MAX_JSON_BYTES and passes one within it to the route", async () => {
     const big = await send(
-      api.url,
+      served.url,
       "/v1/accounts",
       { "content-type": "application/json" },
       { chunks: ['{"name":"', "x".repeat(2000), '"}'] },
@@ -139,7 +109,7 @@ describe("body limits on the Node server", () => {
     expect(big.status, big.body).toBe(413);
     expect(JSON.parse(big.body).error.code).toBe("payload_too_large");
     const ok = await send(
-      api.url,
+      served.url,
       "/v1/accounts",
       { "content-type": "application/json" },
       { chunks: ['{"name":', '"chunked', '-signup"}'] },
@@ -150,8 +120,8 @@ describe("body limits on the Node server", () => {
 
   it("refuses a declared Content-Length over the limit, and serves a chunked upload within it", async () => {
     const declared = await send(
-      api.url,
-      `/v1/models/${model}/diagnostics`,
+      served.url,
+      `/v1/models/${served.model}/diagnostics`,
       { ...auth(), "content-type": "text/csv", "content-length": "200000" },
       { whole: "x".repeat(200_000) },
     );
@@ -162,14 +132,14 @@ describe("body limits on the Node server", () => {
     const chunks = [];
     for (let i = 0; i < csv.length; i += 1000) chunks.push(csv.slice(i, i + 1000));
     const r = await send(
-      api.url,
-      `/v1/models/${model}/diagnostics`,
+      served.url,
+      `/v1/models/${served.model}/diagnostics`,
       { ...auth(), "content-type": "text/csv" },
       { chunks },
     );
     expect(r.status, r.body).toBe(200);
     const d = JSON.parse(r.body);
-    expect(d.modelId).toBe(model);
+    expect(d.modelId).toBe(served.model);
     // Every row arrived: 400 rows over 4 eras.
     expect(d).toMatchObject({ rows: 400, eras: 4 });
     expect(Object.keys(d.perEra).sort()).toEqual(["era0", "era1", "era2", "era3"]);

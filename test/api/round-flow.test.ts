@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as accounts from "../../api/routes/accounts";
+import * as healthRoute from "../../api/routes/health";
 import * as models from "../../api/routes/models";
 import * as rounds from "../../api/routes/rounds";
 import * as scores from "../../api/routes/scores";
@@ -47,7 +48,7 @@ for (const target of dbTargets()) {
       expect(round.data.liveSha256).toMatch(/^[0-9a-f]{64}$/);
 
       const number = round.data.number;
-      const file = await api.call("GET", `/v1/rounds/${number}/live`);
+      const file = await api.send(rounds.routes.live, { params: { number } });
       expect(file.data).toBe(live);
       expect(file.headers.get("x-content-sha256")).toBe(round.data.liveSha256);
 
@@ -142,18 +143,18 @@ for (const target of dbTargets()) {
     });
 
     it("answers auth failures with the error envelope", async () => {
-      const none = await api.call("POST", "/v1/models", { json: { name: "x" } });
+      const none = await api.send(models.routes.create, { json: { name: "x" } });
       expect(none).toHaveStatus(401);
-      expect(none.data.error.code).toBe("unauthorized");
-      const bad = await api.call("POST", "/v1/models", { key: "tny_nope", json: { name: "x" } });
+      expect(none.error?.code).toBe("unauthorized");
+      const bad = await api.send(models.routes.create, { key: "tny_nope", json: { name: "x" } });
       expect(bad).toHaveStatus(401);
-      const invalid = await api.call("POST", "/v1/accounts", { json: { name: "" } });
+      const invalid = await api.send(accounts.route, { json: { name: "" } });
       expect(invalid).toHaveStatus(400);
-      expect(invalid.data.error.code).toBe("validation_failed");
-      const health = await api.call("GET", "/health");
+      expect(invalid.error?.code).toBe("validation_failed");
+      const health = await api.send(healthRoute.route);
       expect(health.data.checks.db.ok).toBe(true);
-      const doc = await api.call("GET", "/openapi.json");
-      expect(Object.keys(doc.data.paths)).toContain("/v1/models/{id}/submissions");
+      const doc = await api.openapi();
+      expect(Object.keys(doc.data.paths ?? {})).toContain("/v1/models/{id}/submissions");
     });
   });
 }

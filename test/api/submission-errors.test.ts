@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as accounts from "../../api/routes/accounts";
+import * as keys from "../../api/routes/keys";
+import * as models from "../../api/routes/models";
+import * as rounds from "../../api/routes/rounds";
+import * as submissions from "../../api/routes/submissions";
 import type { DbHandle } from "../../db";
 import { liveForm, testApi } from "../helpers/api";
 import { dbTargets } from "../helpers/db";
@@ -12,7 +17,8 @@ for (const target of dbTargets()) {
     let key: string;
     let modelId: string;
     const submit = (body: RequestInit["body"], type = "text/csv", k = key, id = modelId) =>
-      api.call("POST", `/v1/models/${id}/submissions`, {
+      api.send(submissions.routes.submit, {
+        params: { id },
         key: k,
         body,
         headers: { "content-type": type },
@@ -21,9 +27,9 @@ for (const target of dbTargets()) {
     beforeAll(async () => {
       h = await target.open();
       api = await testApi(h, { MAX_UPLOAD_BYTES: "2048" });
-      key = (await api.call("POST", "/v1/accounts", { json: { name: "ds" } })).data.apiKey;
-      modelId = (await api.call("POST", "/v1/models", { key, json: { name: "model" } })).data.id;
-      const r = await api.call("POST", "/v1/rounds", {
+      key = (await api.send(accounts.route, { json: { name: "ds" } })).data.apiKey;
+      modelId = (await api.send(models.routes.create, { key, json: { name: "model" } })).data.id;
+      const r = await api.send(rounds.routes.open, {
         key: api.operatorKey,
         body: liveForm(live),
       });
@@ -59,16 +65,16 @@ for (const target of dbTargets()) {
     for (const [name, body, status, code] of cases) {
       it(`rejects ${name} with ${code} and stores nothing`, async () => {
         const res = await submit(body);
-        expect(res.status, JSON.stringify(res.data)).toBe(status);
-        expect(res.data.error.code).toBe(code);
-        const list = await api.call("GET", `/v1/models/${modelId}/submissions`);
+        expect(res).toHaveStatus(status);
+        expect(res.error?.code).toBe(code);
+        const list = await api.send(submissions.routes.list, { params: { id: modelId } });
         expect(list.data.submissions).toEqual([]);
       });
     }
 
     it("reports the offending rows", async () => {
       const res = await submit("id,prediction\na,2\nb,0.2\nc,oops\n");
-      expect(res.data.error.details.rows).toEqual([
+      expect(res.error?.details).toHaveProperty("rows", [
         { line: 2, id: "a", value: "2" },
         { line: 4, id: "c", value: "oops" },
       ]);
@@ -77,21 +83,22 @@ for (const target of dbTargets()) {
     it("needs CSV, JSON or Parquet", async () => {
       const res = await submit("<x/>", "application/xml");
       expect(res).toHaveStatus(415);
-      expect(res.data.error.code).toBe("unsupported_media_type");
+      expect(res.error?.code).toBe("unsupported_media_type");
     });
 
     it("refuses another account's model, missing and revoked keys", async () => {
-      const other = await api.call("POST", "/v1/accounts", { json: { name: "other" } });
+      const other = await api.send(accounts.route, { json: { name: "other" } });
       const body = "id,prediction\na,0.1\nb,0.2\nc,0.3\n";
       expect(await submit(body, "text/csv", other.data.apiKey)).toHaveStatus(403);
       expect(await submit(body, "text/csv", "")).toHaveStatus(401);
-      const revoke = await api.call("DELETE", `/v1/keys/${other.data.keyId}`, {
+      const revoke = await api.send(keys.routes.deleteKey, {
+        params: { id: other.data.keyId },
         key: other.data.apiKey,
       });
       expect(revoke).toHaveStatus(204);
       const after = await submit(body, "text/csv", other.data.apiKey);
       expect(after).toHaveStatus(401);
-      expect(after.data.error.code).toBe("unauthorized");
+      expect(after.error?.code).toBe("unauthorized");
     });
 
     it("404s an unknown model and 400s a malformed id", async () => {
@@ -100,7 +107,7 @@ for (const target of dbTargets()) {
       expect(unknown).toHaveStatus(404);
       const malformed = await submit(body, "text/csv", key, "nope");
       expect(malformed).toHaveStatus(400);
-      expect(malformed.data.error.code).toBe("validation_failed");
+      expect(malformed.error?.code).toBe("validation_failed");
     });
   });
 }

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalCsvOf } from "../../api/domain/submission";
+import * as rounds from "../../api/routes/rounds";
+import { routes as submissionRoutes } from "../../api/routes/submissions";
 import { type DbHandle, decodePredictions, submissions } from "../../db";
 import { liveForm } from "../helpers/api";
 import { dbTargets } from "../helpers/db";
@@ -13,8 +15,10 @@ for (const target of dbTargets()) {
   describe(`submissions in CSV, Parquet and JSON on ${target.name}`, () => {
     let h: DbHandle;
     let w: World;
-    const post = (body: RequestInit["body"], type: string, query = "") =>
-      w.api.call("POST", `/v1/models/${w.modelId}/submissions${query}`, {
+    const post = (body: RequestInit["body"], type: string, round?: number) =>
+      w.api.send(submissionRoutes.submit, {
+        params: { id: w.modelId },
+        query: round === undefined ? undefined : { round },
         key: w.key,
         body,
         headers: { "content-type": type },
@@ -68,8 +72,8 @@ for (const target of dbTargets()) {
         new Set(stored.map((s) => canonicalCsvOf(sorted, decodePredictions(s.predictions!)))),
       ).toEqual(new Set([expected]));
       // Only the latest on-time one is selected.
-      const list = await w.api.call("GET", `/v1/models/${w.modelId}/submissions`);
-      expect(list.data.submissions.map((s: { selected: boolean }) => s.selected)).toEqual([
+      const list = await w.api.send(submissionRoutes.list, { params: { id: w.modelId } });
+      expect(list.data.submissions.map((s) => s.selected)).toEqual([
         true,
         false,
         false,
@@ -84,13 +88,13 @@ for (const target of dbTargets()) {
       const values = predictions(ids);
       values[1] = 1.5;
       const csv = await post(csvOf(ids, values), "text/csv");
-      expect(csv.data.error.details.rows).toEqual([{ line: 3, id: ids[1], value: "1.5" }]);
+      expect(csv.error?.details).toHaveProperty("rows", [{ line: 3, id: ids[1], value: "1.5" }]);
       const json = await post(
         JSON.stringify({ ids, predictions: values.map((v, i) => (i === 2 ? "0.3" : v)) }),
         "application/json",
       );
       expect(json).toHaveStatus(422);
-      expect(json.data.error.details.rows).toEqual([
+      expect(json.error?.details).toHaveProperty("rows", [
         { index: 1, id: ids[1], value: "1.5" },
         { index: 2, id: ids[2], value: "0.3" },
       ]);
@@ -99,7 +103,9 @@ for (const target of dbTargets()) {
         "application/vnd.apache.parquet",
       );
       expect(parquet).toHaveStatus(422);
-      expect(parquet.data.error.details.rows).toEqual([{ index: 1, id: ids[1], value: "1.5" }]);
+      expect(parquet.error?.details).toHaveProperty("rows", [
+        { index: 1, id: ids[1], value: "1.5" },
+      ]);
     });
 
     const malformed: [string, RequestInit["body"], string, number, string][] = [
@@ -159,8 +165,8 @@ for (const target of dbTargets()) {
       it(`rejects ${name} with ${code}`, async () => {
         const before = (await h.db.select().from(submissions)).length;
         const res = await post(body, type);
-        expect(res.status, JSON.stringify(res.data)).toBe(status);
-        expect(res.data.error.code).toBe(code);
+        expect(res).toHaveStatus(status);
+        expect(res.error?.code).toBe(code);
         expect((await h.db.select().from(submissions)).length).toBe(before);
       });
     }
@@ -171,8 +177,8 @@ for (const target of dbTargets()) {
         "application/vnd.apache.parquet",
       );
       expect(res).toHaveStatus(422);
-      expect(res.data.error.code).toBe("invalid_submission_headers");
-      expect(res.data.error.details.header).toEqual(["id", "score"]);
+      expect(res.error?.code).toBe("invalid_submission_headers");
+      expect(res.error?.details).toHaveProperty("header", ["id", "score"]);
     });
 
     it("opens a round from a Parquet live file, served and hashed as CSV", async () => {
@@ -183,15 +189,15 @@ for (const target of dbTargets()) {
       });
       const form = liveForm("");
       form.set("live", new File([bytes], "live.parquet"));
-      const opened = await w.api.call("POST", "/v1/rounds", { key: w.api.operatorKey, body: form });
+      const opened = await w.api.send(rounds.routes.open, { key: w.api.operatorKey, body: form });
       expect(opened).toHaveStatus(201);
-      const file = await w.api.call("GET", `/v1/rounds/${opened.data.number}/live`);
+      const file = await w.api.send(rounds.routes.live, { params: { number: opened.data.number } });
       expect(file.data).toBe("id,f1,f2\nb,0.5,2\na,1,0.25\nc,0,3\n");
       expect(opened.data.liveSha256).toBe(sha(file.data));
       const res = await post(
         JSON.stringify({ ids: ["a", "b", "c"], predictions: [0.1, 0.2, 0.3] }),
         "application/json",
-        `?round=${opened.data.number}`,
+        opened.data.number,
       );
       expect(res).toHaveStatus(201);
       expect(res.data.round).toBe(opened.data.number);
@@ -200,9 +206,9 @@ for (const target of dbTargets()) {
     it("rejects a Parquet live file with text features or no id", async () => {
       const form = liveForm("");
       form.set("live", new File([writeParquet(["a"], { f: ["x"] })], "live.parquet"));
-      const text = await w.api.call("POST", "/v1/rounds", { key: w.api.operatorKey, body: form });
+      const text = await w.api.send(rounds.routes.open, { key: w.api.operatorKey, body: form });
       expect(text).toHaveStatus(422);
-      expect(text.data.error.code).toBe("invalid_live_file");
+      expect(text.error?.code).toBe("invalid_live_file");
     });
   });
 }

@@ -1,5 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { routes as roundRoutes } from "../../api/routes/rounds";
+import { routes as submissionRoutes } from "../../api/routes/submissions";
 import { type DbHandle, idempotencyKeys, rounds, submissions } from "../../db";
 import { dbTargets } from "../helpers/db";
 import { csvOf, predictions, type World, world } from "./world";
@@ -22,7 +24,8 @@ for (const target of dbTargets()) {
       await h?.close();
     });
     const submit = (headers: Record<string, string> = {}, body?: string) =>
-      w.api.call("POST", `/v1/models/${w.modelId}/submissions`, {
+      w.api.send(submissionRoutes.submit, {
+        params: { id: w.modelId },
         key: w.key,
         body: body ?? csvOf(w.live.ids, predictions(w.live.ids)),
         headers: { "content-type": "text/csv", ...headers },
@@ -81,7 +84,10 @@ for (const target of dbTargets()) {
           await held;
         });
         await sleep(50);
-        const close = w.api.call("POST", `/v1/rounds/${w.round}/close`, { key: w.api.operatorKey });
+        const close = w.api.send(roundRoutes.close, {
+          params: { number: w.round },
+          key: w.api.operatorKey,
+        });
         expect(await settledWithin(close, 300)).toBe("pending");
         release();
         await inFlight;
@@ -95,7 +101,7 @@ for (const target of dbTargets()) {
       await h.db.update(rounds).set({ status: "open" }).where(eq(rounds.number, w.round));
       const many = Array.from({ length: 12 }, () => submit());
       const close = sleep(5).then(() =>
-        w.api.call("POST", `/v1/rounds/${w.round}/close`, { key: w.api.operatorKey }),
+        w.api.send(roundRoutes.close, { params: { number: w.round }, key: w.api.operatorKey }),
       );
       const results = await Promise.all(many);
       expect(await close).toHaveStatus(200);

@@ -3,6 +3,8 @@ import { getAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as stakes from "../../api/routes/stakes";
+import { routes as walletRoutes } from "../../api/routes/wallet";
 import { accounts, type DbHandle, modelStakes, positions, unstakeRequests } from "../../db";
 import { testApi } from "../helpers/api";
 import { dbTargets } from "../helpers/db";
@@ -26,7 +28,7 @@ for (const target of dbTargets()) {
       signer = wallet,
       patch: Partial<Parameters<typeof createSiweMessage>[0]> = {},
     ) => {
-      const issued = await w.api.call("POST", "/v1/wallet/nonce", { key });
+      const issued = await w.api.send(walletRoutes.nonce, { key });
       expect(issued).toHaveStatus(201);
       const message = createSiweMessage({
         domain: issued.data.domain,
@@ -41,7 +43,7 @@ for (const target of dbTargets()) {
       return { message, signature: await signer.signMessage({ message }) };
     };
     const link = (key: string, body: { message: string; signature: string }) =>
-      w.api.call("POST", "/v1/wallet", { key, json: body });
+      w.api.send(walletRoutes.link, { key, json: body });
 
     it("links a wallet with a signed SIWE message", async () => {
       const proof = await signIn(w.key);
@@ -56,11 +58,11 @@ for (const target of dbTargets()) {
       // A second app over the same database, as a second API process or Workers isolate is.
       const second = await testApi(h);
       const proof = await signIn(w.key);
-      const res = await second.call("POST", "/v1/wallet", { key: w.key, json: proof });
+      const res = await second.send(walletRoutes.link, { key: w.key, json: proof });
       expect(res).toHaveStatus(200);
       // Consumed there, so it is gone here too.
       const again = await link(w.key, proof);
-      expect(again.data.error).toMatchObject({
+      expect(again.error).toMatchObject({
         code: "invalid_wallet_proof",
         details: { reason: "nonce" },
       });
@@ -71,7 +73,7 @@ for (const target of dbTargets()) {
       expect(await link(w.key, proof)).toHaveStatus(200);
       const again = await link(w.key, proof);
       expect(again).toHaveStatus(422);
-      expect(again.data.error).toMatchObject({
+      expect(again.error).toMatchObject({
         code: "invalid_wallet_proof",
         details: { reason: "nonce" },
       });
@@ -95,14 +97,14 @@ for (const target of dbTargets()) {
       for (const [reason, make] of cases) {
         const res = await link(w.key, await make());
         expect(res).toHaveStatus(422);
-        expect(res.data.error).toMatchObject({ code: "invalid_wallet_proof", details: { reason } });
+        expect(res.error).toMatchObject({ code: "invalid_wallet_proof", details: { reason } });
       }
     });
 
     it("refuses an address already linked to another account", async () => {
       const res = await link(w.otherKey, await signIn(w.otherKey));
       expect(res).toHaveStatus(409);
-      expect(res.data.error.code).toBe("wallet_already_linked");
+      expect(res.error?.code).toBe("wallet_already_linked");
     });
 
     it("serves a staker's positions and unstake requests, and a model's pool", async () => {
@@ -153,7 +155,7 @@ for (const target of dbTargets()) {
           block: 9,
         },
       ]);
-      const mine = await w.api.call("GET", `/v1/stakes?address=${staker}`);
+      const mine = await w.api.send(stakes.routes.byAddress, { query: { address: staker } });
       expect(mine).toHaveStatus(200);
       expect(mine.data.address).toBe(wallet.address);
       expect(mine.data.positions).toEqual(
@@ -201,10 +203,10 @@ for (const target of dbTargets()) {
         expect.objectContaining({ requestId: 3, withdrawn: true, withdrawnAssets: "31" }),
       ]);
       // Without ?address the linked wallet of the caller is used.
-      const linked = await w.api.call("GET", "/v1/stakes", { key: w.key });
+      const linked = await w.api.send(stakes.routes.byAddress, { key: w.key });
       expect(linked.data).toEqual(mine.data);
 
-      const pool = await w.api.call("GET", `/v1/models/${w.modelId}/stakes`);
+      const pool = await w.api.send(stakes.routes.byModel, { params: { id: w.modelId } });
       expect(pool).toHaveStatus(200);
       expect(pool.data).toMatchObject({
         modelId: w.modelId,
@@ -213,21 +215,23 @@ for (const target of dbTargets()) {
         activeAssets: "1000000000000000000000",
         block: 9,
       });
-      expect(pool.data.positions.map((p: { staker: string }) => p.staker).sort()).toEqual(
+      expect(pool.data.positions.map((p) => p.staker).sort()).toEqual(
         [wallet.address, getAddress(another)].sort(),
       );
       expect(pool.data.unstakeRequests).toHaveLength(3);
-      const empty = await w.api.call("GET", `/v1/models/${w.otherModelId}/stakes`);
+      const empty = await w.api.send(stakes.routes.byModel, { params: { id: w.otherModelId } });
       expect(empty.data).toMatchObject({ totalAssets: "0", totalShares: "0", block: null });
     });
 
     it("answers stake errors", async () => {
-      const bad = await w.api.call("GET", "/v1/stakes?address=0x123");
+      const bad = await w.api.send(stakes.routes.byAddress, { query: { address: "0x123" } });
       expect(bad).toHaveStatus(400);
-      expect(bad.data.error.code).toBe("validation_failed");
-      const none = await w.api.call("GET", "/v1/stakes");
+      expect(bad.error?.code).toBe("validation_failed");
+      const none = await w.api.send(stakes.routes.byAddress);
       expect(none).toHaveStatus(400);
-      const unknown = await w.api.call("GET", `/v1/models/0x${"12".repeat(32)}/stakes`);
+      const unknown = await w.api.send(stakes.routes.byModel, {
+        params: { id: `0x${"12".repeat(32)}` },
+      });
       expect(unknown).toHaveStatus(404);
     });
   });

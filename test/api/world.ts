@@ -1,6 +1,13 @@
+import type { z } from "@hono/zod-openapi";
 import { expect } from "vitest";
+import * as accounts from "../../api/routes/accounts";
+import * as keys from "../../api/routes/keys";
+import * as models from "../../api/routes/models";
+import * as rounds from "../../api/routes/rounds";
 import type { DbHandle } from "../../db";
 import { liveForm, testApi } from "../helpers/api";
+
+type Scope = z.infer<typeof keys.Scope>;
 
 export type Api = Awaited<ReturnType<typeof testApi>>;
 
@@ -24,41 +31,47 @@ function hash(s: string): number {
  */
 export async function world(h: DbHandle, live = liveCsv(4), env: Record<string, string> = {}) {
   const api = await testApi(h, env);
-  const must = async (p: Promise<{ status: number; data: any }>, status: number) => {
+  const must = async <T extends { status: number }>(p: Promise<T>, status: number) => {
     const res = await p;
-    expect(res.status, JSON.stringify(res.data)).toBe(status);
-    return res.data;
+    expect(res).toHaveStatus(status);
+    return res;
   };
-  const owner = await must(api.call("POST", "/v1/accounts", { json: { name: "owner" } }), 201);
-  const other = await must(api.call("POST", "/v1/accounts", { json: { name: "other" } }), 201);
-  const key = owner.apiKey as string;
-  const newKey = (scopes: string[]) =>
-    must(api.call("POST", "/v1/keys", { key, json: { scopes } }), 201);
-  const readOnly = (await newKey(["read"])).apiKey as string;
-  const submitOnly = (await newKey(["submit"])).apiKey as string;
+  const owner = (await must(api.send(accounts.route, { json: { name: "owner" } }), 201)).data;
+  const other = (await must(api.send(accounts.route, { json: { name: "other" } }), 201)).data;
+  const key = owner.apiKey;
+  const newKey = async (scopes: Scope[]) =>
+    (await must(api.send(keys.routes.createKey, { key, json: { scopes } }), 201)).data;
+  const readOnly = (await newKey(["read"])).apiKey;
+  const submitOnly = (await newKey(["submit"])).apiKey;
   const revokedKey = await newKey(["read", "submit"]);
-  await must(api.call("DELETE", `/v1/keys/${revokedKey.id}`, { key }), 204);
-  const model = await must(api.call("POST", "/v1/models", { key, json: { name: "m-owner" } }), 201);
-  const otherModel = await must(
-    api.call("POST", "/v1/models", { key: other.apiKey, json: { name: "m-other" } }),
-    201,
-  );
-  const round = await must(
-    api.call("POST", "/v1/rounds", { key: api.operatorKey, body: liveForm(live.csv) }),
-    201,
-  );
+  await must(api.send(keys.routes.deleteKey, { params: { id: revokedKey.id }, key }), 204);
+  const model = (
+    await must(api.send(models.routes.create, { key, json: { name: "m-owner" } }), 201)
+  ).data;
+  const otherModel = (
+    await must(
+      api.send(models.routes.create, { key: other.apiKey, json: { name: "m-other" } }),
+      201,
+    )
+  ).data;
+  const round = (
+    await must(
+      api.send(rounds.routes.open, { key: api.operatorKey, body: liveForm(live.csv) }),
+      201,
+    )
+  ).data;
   return {
     api,
     live,
-    round: round.number as number,
-    ownerAccountId: owner.account.id as string,
+    round: round.number,
+    ownerAccountId: owner.account.id,
     key,
-    otherKey: other.apiKey as string,
+    otherKey: other.apiKey,
     readOnly,
     submitOnly,
-    revoked: revokedKey.apiKey as string,
-    modelId: model.id as string,
-    otherModelId: otherModel.id as string,
+    revoked: revokedKey.apiKey,
+    modelId: model.id,
+    otherModelId: otherModel.id,
   };
 }
 

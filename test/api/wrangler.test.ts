@@ -6,8 +6,13 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "../../api/domain/accounts";
+import * as accounts from "../../api/routes/accounts";
+import * as health_ from "../../api/routes/health";
+import { routes as modelRoutes } from "../../api/routes/models";
+import { routes as roundRoutes } from "../../api/routes/rounds";
+import { routes as submissionRoutes } from "../../api/routes/submissions";
 import { beat, getModel } from "../../db";
-import { httpCall } from "../helpers/api";
+import { httpOpenapi, httpSend } from "../helpers/api";
 import { freshPostgres } from "../helpers/db";
 import { testDatabaseUrl } from "../setup/environment.mjs";
 
@@ -127,7 +132,6 @@ async function wranglerDev(args: string[], tmp: string): Promise<Wrangler> {
   }
 }
 
-const call = httpCall;
 const freshDb = (admin: string) => freshPostgres(admin, { prefix: "tourney_wrangler" });
 
 describe("Workers bundles", () => {
@@ -192,33 +196,36 @@ describe("API on wrangler dev (workerd)", () => {
 
   it("serves health and the OpenAPI document", async () => {
     await beat(db.h.db, "wrangler-test", 0);
-    const health = await call(plain.base, "GET", "/health");
+    const health = await httpSend(plain.base, health_.route);
     expect(health).toHaveStatus(200);
     expect(health.data).toMatchObject({ ok: true, checks: { db: { ok: true } } });
-    const doc = await call(plain.base, "GET", "/openapi.json");
+    const doc = await httpOpenapi(plain.base);
     expect(doc).toHaveStatus(200);
     expect(doc.data.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.data.paths)).toContain("/v1/models/{id}");
+    expect(Object.keys(doc.data.paths ?? {})).toContain("/v1/models/{id}");
   });
 
   it("creates an account and a model, reads the model back, into the given database", async () => {
-    const acc = await call(plain.base, "POST", "/v1/accounts", { json: { name: "wrangler" } });
+    const acc = await httpSend(plain.base, accounts.route, { json: { name: "wrangler" } });
     expect(acc).toHaveStatus(201);
-    const key = acc.data.apiKey as string;
-    const model = await call(plain.base, "POST", "/v1/models", { key, json: { name: "wm" } });
+    const key = acc.data.apiKey;
+    const model = await httpSend(plain.base, modelRoutes.create, { key, json: { name: "wm" } });
     expect(model).toHaveStatus(201);
     expect(model.data.id).toMatch(/^0x[0-9a-f]{64}$/);
-    const read = await call(plain.base, "GET", `/v1/models/${model.data.id}`, { key });
+    const read = await httpSend(plain.base, modelRoutes.get, {
+      params: { id: model.data.id },
+      key,
+    });
     expect(read).toHaveStatus(200);
     expect(read.data).toMatchObject({ id: model.data.id, name: "wm" });
     expect((await getModel(db.h.db, model.data.id))?.name).toBe("wm");
   });
 
   it("answers errors with the JSON envelope", async () => {
-    const res = await call(plain.base, "POST", "/v1/models", { json: { name: "nokey" } });
+    const res = await httpSend(plain.base, modelRoutes.create, { json: { name: "nokey" } });
     expect(res).toHaveStatus(401);
-    expect(res.data.error).toMatchObject({ code: "unauthorized" });
-    expect(res.data.error.requestId).toBe(res.headers.get("x-request-id"));
+    expect(res.error).toMatchObject({ code: "unauthorized" });
+    expect(res.error?.requestId).toBe(res.headers.get("x-request-id"));
   });
 
   it("opens a round and takes a CSV submission", async () => {
@@ -230,17 +237,18 @@ describe("API on wrangler dev (workerd)", () => {
     form.set("live", new File(["id,f\nb,0.5\na,0.1\nc,0.9\n"], "live.csv", { type: "text/csv" }));
     form.set("closesAt", new Date(Date.now() + 3_600_000).toISOString());
     form.set("resolvesAt", new Date(Date.now() + 7_200_000).toISOString());
-    const round = await call(plain.base, "POST", "/v1/rounds", {
+    const round = await httpSend(plain.base, roundRoutes.open, {
       key: operator.secret,
       body: form,
     });
     expect(round).toHaveStatus(201);
-    const acc = await call(plain.base, "POST", "/v1/accounts", { json: { name: "submitter" } });
-    const key = acc.data.apiKey as string;
-    const model = await call(plain.base, "POST", "/v1/models", { key, json: { name: "sm" } });
-    const sub = await call(plain.base, "POST", `/v1/models/${model.data.id}/submissions`, {
+    const acc = await httpSend(plain.base, accounts.route, { json: { name: "submitter" } });
+    const key = acc.data.apiKey;
+    const model = await httpSend(plain.base, modelRoutes.create, { key, json: { name: "sm" } });
+    const sub = await httpSend(plain.base, submissionRoutes.submit, {
+      params: { id: model.data.id },
       key,
-      type: "text/csv",
+      headers: { "content-type": "text/csv" },
       body: "id,prediction\na,0.2\nb,0.4\nc,0.7\n",
     });
     expect(sub).toHaveStatus(201);
@@ -249,9 +257,9 @@ describe("API on wrangler dev (workerd)", () => {
   });
 
   it("reaches Postgres through a Hyperdrive binding", async () => {
-    const acc = await call(hyperdrive.base, "POST", "/v1/accounts", { json: { name: "hd" } });
+    const acc = await httpSend(hyperdrive.base, accounts.route, { json: { name: "hd" } });
     expect(acc).toHaveStatus(201);
-    const models = await call(hyperdrive.base, "GET", "/v1/models", { key: acc.data.apiKey });
+    const models = await httpSend(hyperdrive.base, modelRoutes.mine, { key: acc.data.apiKey });
     expect(models).toHaveStatus(200);
     expect(models.data).toEqual({ models: [] });
   });

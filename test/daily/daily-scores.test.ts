@@ -1,12 +1,18 @@
 import { createHash } from "node:crypto";
 import { parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { routes as dailyRoutes } from "../../api/routes/daily-scores";
+import { routes as roundRoutes } from "../../api/routes/rounds";
+import { routes as scoreRoutes } from "../../api/routes/scores";
+import { routes as submissionRoutes } from "../../api/routes/submissions";
+import { routes as verifyRoutes } from "../../api/routes/verify";
+import type { RoundBundle } from "../../cli/verify/round";
 import { claimJob, type DbHandle, dailyScores, getRound, listJobs, roundScores } from "../../db";
 import { roundFeatures, scoreRound } from "../../scoring";
 import { type JobContext, runJob } from "../../workers";
 import { scoreDailyJob } from "../../workers/jobs/score-daily";
 import { csvOf, liveCsv, type World, world } from "../api/world";
-import { targetsForm } from "../helpers/api";
+import { parametersOf, targetsForm } from "../helpers/api";
 import { dbTargets } from "../helpers/db";
 import { type LocalChain, localChain } from "../helpers/local-chain";
 import { rng } from "../helpers/round-fixture";
@@ -44,7 +50,13 @@ for (const target of dbTargets()) {
     const day2 = targetsOf();
     const final = targetsOf();
     const post = (csv: string, day: string | undefined, key = w.api.operatorKey, n = w.round) =>
-      w.api.call("POST", `/v1/rounds/${n}/scores/daily`, { key, body: dailyForm(csv, day) });
+      w.api.send(dailyRoutes.postDaily, {
+        params: { number: n },
+        key,
+        body: dailyForm(csv, day),
+      });
+    const byRound = (query?: { day: number }) =>
+      w.api.send(scoreRoutes.byRound, { params: { number: w.round }, query });
     const stakes = new Map<string, bigint>();
 
     /** What the scoring library says the round scores on `targets`, on the chain's stakes. */
@@ -86,7 +98,8 @@ for (const target of dbTargets()) {
         const p = live.ids.map(() => Math.round(rand() * 1e6) / 1e6);
         preds.set(m, p);
         const key = i === 0 ? w.key : w.otherKey;
-        const res = await w.api.call("POST", `/v1/models/${m}/submissions`, {
+        const res = await w.api.send(submissionRoutes.submit, {
+          params: { id: m },
           key,
           body: csvOf(live.ids, p),
           headers: { "content-type": "text/csv" },
@@ -106,30 +119,33 @@ for (const target of dbTargets()) {
       const csv = csvOf(live.ids, day1, "target");
       const asUser = await post(csv, "1", w.key);
       expect(asUser).toHaveStatus(403);
-      const anon = await w.api.call("POST", `/v1/rounds/${w.round}/scores/daily`, {
+      const anon = await w.api.send(dailyRoutes.postDaily, {
+        params: { number: w.round },
         body: dailyForm(csv, "1"),
       });
       expect(anon).toHaveStatus(401);
       const open = await post(csv, "1");
       expect(open).toHaveStatus(409);
-      expect(open.data.error.code).toBe("round_state");
+      expect(open.error?.code).toBe("round_state");
       expect(await post(csv, "1", w.api.operatorKey, 999)).toHaveStatus(404);
 
-      const close = await w.api.call("POST", `/v1/rounds/${w.round}/close`, {
+      const close = await w.api.send(roundRoutes.close, {
+        params: { number: w.round },
         key: w.api.operatorKey,
       });
       expect(close).toHaveStatus(200);
       for (const day of [undefined, "0", "-1", "1.5", "x", "367"]) {
         const res = await post(csv, day);
         expect(res).toHaveStatus(400);
-        expect(res.data.error?.code, JSON.stringify(res.data)).toBe("validation_failed");
+        expect(res.error?.code).toBe("validation_failed");
       }
       const badHeader = await post(csvOf(live.ids, day1, "prediction"), "1");
       expect(badHeader).toHaveStatus(422);
-      expect(badHeader.data.error.code).toBe("invalid_targets_file");
+      expect(badHeader.error?.code).toBe("invalid_targets_file");
       const few = await post(csvOf(live.ids.slice(0, 10), day1.slice(0, 10), "target"), "1");
       expect(few).toHaveStatus(422);
-      const json = await w.api.call("POST", `/v1/rounds/${w.round}/scores/daily`, {
+      const json = await w.api.send(dailyRoutes.postDaily, {
+        params: { number: w.round },
         key: w.api.operatorKey,
         json: { day: 1 },
       });
@@ -145,11 +161,11 @@ for (const target of dbTargets()) {
       expect(res).toHaveStatus(202);
       expect(res.data).toMatchObject({ round: w.round, day: 1, replaced: false });
       expect(res.data.targetsSha256).toBe(sha(csv));
-      const before = await w.api.call("GET", `/v1/rounds/${w.round}/scores?day=1`);
+      const before = await byRound({ day: 1 });
       expect(before.data.scores).toEqual([]);
       await drain(ctx);
 
-      const got = await w.api.call("GET", `/v1/rounds/${w.round}/scores?day=1`);
+      const got = await byRound({ day: 1 });
       expect(got).toHaveStatus(200);
       expect(got.data).toMatchObject({ round: w.round, status: "closed", day: 1 });
       const want = expected(day1);
@@ -171,7 +187,7 @@ for (const target of dbTargets()) {
       expect(await roundScores(h.db, w.round)).toEqual([]);
       const onChain = await lc.chain.read<{ status: number }>("round", [BigInt(w.round)]);
       expect(Number(onChain.status)).toBe(2);
-      const finalScores = await w.api.call("GET", `/v1/rounds/${w.round}/scores`);
+      const finalScores = await byRound();
       expect(finalScores.data.scores).toEqual([]);
       expect(finalScores.data.day).toBeUndefined();
     });
@@ -182,16 +198,19 @@ for (const target of dbTargets()) {
       expect(res.data.replaced).toBe(true);
       expect(await post(csvOf(live.ids, day2, "target"), "2")).toHaveStatus(202);
       await drain(ctx);
-      const got = await w.api.call("GET", `/v1/rounds/${w.round}/scores?day=1`);
+      const got = await byRound({ day: 1 });
       const want = expected(day1b);
       for (const s of got.data.scores) expect(s.corr).toBe(want.get(s.modelId)!.corr);
       expect(expected(day1).get(w.modelId)!.corr).not.toBe(want.get(w.modelId)!.corr);
 
-      const days = await w.api.call("GET", `/v1/models/${w.modelId}/scores/daily?round=${w.round}`);
+      const days = await w.api.send(dailyRoutes.byModelDaily, {
+        params: { id: w.modelId },
+        query: { round: w.round },
+      });
       expect(days).toHaveStatus(200);
       expect(days.data.modelId).toBe(w.modelId);
       expect(days.data.round).toBe(w.round);
-      expect(days.data.days.map((d: { day: number }) => d.day)).toEqual([1, 2]);
+      expect(days.data.days.map((d) => d.day)).toEqual([1, 2]);
       const d2 = expected(day2).get(w.modelId)!;
       expect(days.data.days[1]).toEqual({
         day: 2,
@@ -202,15 +221,18 @@ for (const target of dbTargets()) {
         projectedPayout: d2.payout.toString(),
       });
       // Without ?round: the newest round the model has daily scores in.
-      const latest = await w.api.call("GET", `/v1/models/${w.modelId}/scores/daily`);
+      const latest = await w.api.send(dailyRoutes.byModelDaily, { params: { id: w.modelId } });
       expect(latest.data.round).toBe(w.round);
-      expect((await w.api.call("GET", `/v1/models/0x${"ab".repeat(32)}/scores/daily`)).status).toBe(
-        404,
-      );
       expect(
-        (await w.api.call("GET", `/v1/models/${w.modelId}/scores/daily?round=999`)).status,
-      ).toBe(404);
-      expect(await w.api.call("GET", `/v1/rounds/${w.round}/scores?day=0`)).toHaveStatus(400);
+        await w.api.send(dailyRoutes.byModelDaily, { params: { id: `0x${"ab".repeat(32)}` } }),
+      ).toHaveStatus(404);
+      expect(
+        await w.api.send(dailyRoutes.byModelDaily, {
+          params: { id: w.modelId },
+          query: { round: 999 },
+        }),
+      ).toHaveStatus(404);
+      expect(await byRound({ day: 0 })).toHaveStatus(400);
     });
 
     it("never lets an older upload scored late overwrite a newer one", async () => {
@@ -220,7 +242,7 @@ for (const target of dbTargets()) {
       expect(jobs).toHaveLength(2);
       const oldest = jobs[0]!.payload as { round: number; day: number; targetsId: number };
       await scoreDailyJob(ctx, oldest); // a retry of the first upload's job, after the second's
-      const got = await w.api.call("GET", `/v1/rounds/${w.round}/scores?day=1`);
+      const got = await byRound({ day: 1 });
       const want = expected(day1b);
       for (const s of got.data.scores) expect(s.corr).toBe(want.get(s.modelId)!.corr);
     });
@@ -229,15 +251,16 @@ for (const target of dbTargets()) {
       const csv = csvOf(live.ids, final, "target");
       expect(await post(csv, "3")).toHaveStatus(202);
       await drain(ctx);
-      const resolve = await w.api.call("POST", `/v1/rounds/${w.round}/resolve`, {
+      const resolve = await w.api.send(roundRoutes.resolve, {
+        params: { number: w.round },
         key: w.api.operatorKey,
         body: targetsForm(csv),
       });
       expect(resolve).toHaveStatus(202);
       await drain(ctx);
       expect((await getRound(h.db, w.round))?.status).toBe("settled");
-      const fin = (await w.api.call("GET", `/v1/rounds/${w.round}/scores`)).data.scores;
-      const day3 = (await w.api.call("GET", `/v1/rounds/${w.round}/scores?day=3`)).data.scores;
+      const fin = (await byRound()).data.scores;
+      const day3 = (await byRound({ day: 3 })).data.scores;
       expect(fin).toHaveLength(2);
       for (const [i, f] of fin.entries()) {
         const d = day3[i];
@@ -257,28 +280,30 @@ for (const target of dbTargets()) {
     });
 
     it("lists every daily targets file's SHA-256 in the bundle manifest, with the data to recompute", async () => {
-      const b = await w.api.call("GET", `/v1/rounds/${w.round}/bundle`);
+      const b = await w.api.send(verifyRoutes.bundle, { params: { number: w.round } });
       expect(b).toHaveStatus(200);
-      const m = b.data.manifest.dailyTargets as { day: number; sha256: string; current: boolean }[];
+      // The route declares its answer as z.any(); `tourney verify` reads it as a RoundBundle.
+      const bundle = b.data as RoundBundle;
+      const m = bundle.manifest.dailyTargets!;
       expect(m.map((x) => [x.day, x.sha256, x.current])).toEqual([
         [1, sha(csvOf(live.ids, day1, "target")), false],
         [1, sha(csvOf(live.ids, day1b, "target")), true],
         [2, sha(csvOf(live.ids, day2, "target")), true],
         [3, sha(csvOf(live.ids, final, "target")), true],
       ]);
-      expect(b.data.daily.map((d: { day: number }) => d.day)).toEqual([1, 2, 3]);
-      for (const d of b.data.daily) {
+      expect(bundle.daily!.map((d) => d.day)).toEqual([1, 2, 3]);
+      for (const d of bundle.daily!) {
         expect(sha(d.targets)).toBe(d.targetsSha256);
         expect(d.scores).toHaveLength(2);
       }
     });
 
     it("lists the daily endpoints in the OpenAPI document", async () => {
-      const doc = (await w.api.call("GET", "/openapi.json")).data;
-      expect(doc.paths["/v1/rounds/{number}/scores/daily"].post).toBeDefined();
-      expect(doc.paths["/v1/models/{id}/scores/daily"].get).toBeDefined();
-      const params = doc.paths["/v1/rounds/{number}/scores"].get.parameters;
-      expect(params.map((p: { name: string }) => p.name)).toContain("day");
+      const doc = (await w.api.openapi()).data;
+      expect(doc.paths?.["/v1/rounds/{number}/scores/daily"]?.post).toBeDefined();
+      expect(doc.paths?.["/v1/models/{id}/scores/daily"]?.get).toBeDefined();
+      const params = parametersOf(doc, "/v1/rounds/{number}/scores", "get");
+      expect(params.map((p) => p.name)).toContain("day");
     });
 
     it("charts the daily scores on the model page", async () => {

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { routes as diagnosticsRoutes } from "../../api/routes/diagnostics";
+import { routes as validationRoutes } from "../../api/routes/validation";
 import {
   claimJob,
   type DbHandle,
@@ -16,6 +18,7 @@ import {
 } from "../../workers/jobs/diagnostics";
 import { startWorker } from "../../workers/runner";
 import { type World, world } from "../api/world";
+import { dataAt } from "../helpers/api";
 import { dbTargets } from "../helpers/db";
 import { writeParquet } from "../scoring/parquet-writer";
 import { closeTo, validationData } from "./data";
@@ -45,15 +48,16 @@ for (const target of dbTargets()) {
     });
 
     const post = (body: RequestInit["body"], key = w.key, model = w.modelId, type = "text/csv") =>
-      w.api.call("POST", `/v1/models/${model}/diagnostics`, {
+      w.api.send(diagnosticsRoutes.route, {
+        params: { id: model },
         key,
         body,
         headers: { "content-type": type },
       });
     const get = (did: string, key = w.key, model = w.modelId) =>
-      w.api.call("GET", `/v1/models/${model}/diagnostics/${did}`, { key });
+      w.api.send(diagnosticsRoutes.getRoute, { params: { id: model, did }, key });
     const upload = (csv: string, key = w.api.operatorKey) =>
-      w.api.call("POST", "/v1/validation", { key, body: validationForm(csv) });
+      w.api.send(validationRoutes.post, { key, body: validationForm(csv) });
     /** Runs the worker until the diagnostics are done or failed. */
     const settle = async (did: string, warmDiagnostics = false) => {
       const worker = startWorker(ctx, {
@@ -78,31 +82,31 @@ for (const target of dbTargets()) {
     it("answers 409 no_validation_set before the operator uploads one", async () => {
       const res = await post(data.predictionsCsv());
       expect(res).toHaveStatus(409);
-      expect(res.data.error.code).toBe("no_validation_set");
-      const cur = await w.api.call("GET", "/v1/validation", { key: w.key });
+      expect(res.error?.code).toBe("no_validation_set");
+      const cur = await w.api.send(validationRoutes.get, { key: w.key });
       expect(cur).toHaveStatus(409);
     });
 
     it("lets only operators upload, and refuses bad validation files with invalid_validation_file", async () => {
       const notOperator = await upload(data.validationCsv(), w.key);
       expect(notOperator).toHaveStatus(403);
-      const anonymous = await w.api.call("POST", "/v1/validation", {
+      const anonymous = await w.api.send(validationRoutes.post, {
         body: validationForm(data.validationCsv()),
       });
       expect(anonymous).toHaveStatus(401);
       const noTarget = await upload("id,era,feature_0\na,1,1\n");
       expect(noTarget).toHaveStatus(422);
-      expect(noTarget.data.error).toMatchObject({
+      expect(noTarget.error).toMatchObject({
         code: "invalid_validation_file",
         details: { missing: ["target"] },
       });
       const dup = await upload("id,era,f,target\na,1,1,0.5\na,1,2,0.25\n");
-      expect(dup.data.error).toMatchObject({
+      expect(dup.error).toMatchObject({
         code: "invalid_validation_file",
         details: { rows: [{ line: 3, id: "a" }] },
       });
       const text = await upload("id,era,f,target\na,1,x,0.5\nb,1,2,0.25\n");
-      expect(text.data.error).toMatchObject({
+      expect(text.error).toMatchObject({
         code: "invalid_validation_file",
         details: { cells: [{ line: 2, column: "f" }] },
       });
@@ -127,25 +131,25 @@ for (const target of dbTargets()) {
         status: "queued",
       });
       expect(queued.headers.get("location")).toBe(
-        `/v1/models/${w.modelId}/diagnostics/${queued.data.id}`,
+        `/v1/models/${w.modelId}/diagnostics/${dataAt(queued, 202).id}`,
       );
-      did = queued.data.id;
+      did = dataAt(queued, 202).id;
       const before = await get(did);
       expect(before).toHaveStatus(200);
       expect(before.data).toMatchObject({ status: "queued", result: null, error: null });
 
       const done = await settle(did);
       expect(done.data.status, JSON.stringify(done.data.error)).toBe("done");
-      const set = await w.api.call("GET", "/v1/validation", { key: w.key });
+      const set = await w.api.send(validationRoutes.get, { key: w.key });
       expect(set.data).toMatchObject({ id: up.data.id, status: "ready" });
 
       const expected = data.expected();
-      const report = done.data.result;
+      const report = done.data.result!;
       expect(closeTo(report, JSON.parse(JSON.stringify(expected)), 1e-12)).toEqual([]);
-      expect(report.perEra.map((e: { era: string }) => e.era)).toEqual(
+      expect(report.perEra.map((e) => e.era)).toEqual(
         [...data.labels].sort((a, b) => Number(a) - Number(b)),
       );
-      for (const k of ["corr", "mmc", "fnc"]) {
+      for (const k of ["corr", "mmc", "fnc"] as const) {
         expect(report[k]).toMatchObject({
           mean: expect.any(Number),
           std: expect.any(Number),
@@ -164,16 +168,16 @@ for (const target of dbTargets()) {
       const stateless = await post(data.statelessCsv());
       expect(stateless).toHaveStatus(200);
       for (const e of report.perEra) {
-        expect(Math.abs(stateless.data.perEra[e.era] - e.corr)).toBeLessThanOrEqual(1e-12);
+        expect(Math.abs(dataAt(stateless, 200).perEra[e.era]! - e.corr)).toBeLessThanOrEqual(1e-12);
       }
-      expect(Math.abs(stateless.data.mean - report.corr.mean)).toBeLessThanOrEqual(1e-12);
+      expect(Math.abs(dataAt(stateless, 200).mean - report.corr.mean)).toBeLessThanOrEqual(1e-12);
     });
 
     it("reads the stored bases back in a fresh process state with the same numbers", async () => {
       forgetPreparedEras();
       const again = await post(data.predictionsCsv(), w.key, w.modelId);
       expect(again).toHaveStatus(202);
-      const done = await settle(again.data.id);
+      const done = await settle(dataAt(again, 202).id);
       expect(done.data.status).toBe("done");
       const first = await get(did);
       expect(done.data.result).toEqual(first.data.result);
@@ -182,7 +186,7 @@ for (const target of dbTargets()) {
     it("warms a restarted worker's eras from the stored bases at start-up, with the same report", async () => {
       forgetPreparedEras(); // as in a new process
       expect(preparedErasSetId()).toBeUndefined();
-      const current = (await w.api.call("GET", "/v1/validation", { key: w.key })).data;
+      const current = (await w.api.send(validationRoutes.get, { key: w.key })).data;
       expect(current.status).toBe("ready");
       const worker = startWorker(ctx, { indexer: false, pollMs: 20, staleMs: 200 });
       try {
@@ -193,13 +197,13 @@ for (const target of dbTargets()) {
       }
       const res = await post(data.predictionsCsv());
       expect(res).toHaveStatus(202);
-      const done = await settle(res.data.id);
+      const done = await settle(dataAt(res, 202).id);
       expect(done.data.status).toBe("done");
       expect(done.data.result).toEqual((await get(did)).data.result);
       // Posted at once after a restart: the job shares the warm-up under way.
       forgetPreparedEras();
       const early = await post(data.predictionsCsv());
-      const raced = await settle(early.data.id, true);
+      const raced = await settle(dataAt(early, 202).id, true);
       expect(raced.data.status).toBe("done");
       expect(raced.data.result).toEqual((await get(did)).data.result);
       expect(preparedErasSetId()).toBe(current.id);
@@ -228,14 +232,14 @@ for (const target of dbTargets()) {
       });
       const form = new FormData();
       form.set("validation", new File([set], "validation.parquet"));
-      const up = await w.api.call("POST", "/v1/validation", { key: w.api.operatorKey, body: form });
+      const up = await w.api.send(validationRoutes.post, { key: w.api.operatorKey, body: form });
       expect(up).toHaveStatus(202);
       expect(up.data).toMatchObject({ format: "parquet", rows: rows.length, hasMetaModel: true });
       const preds = writeParquet(ids, { prediction: Float64Array.from(rows, (r) => r.prediction) });
       const res = await post(preds, w.key, w.modelId, "application/vnd.apache.parquet");
       expect(res).toHaveStatus(202);
-      expect(res.data.validationSetId).toBe(up.data.id);
-      const done = await settle(res.data.id);
+      expect(dataAt(res, 202).validationSetId).toBe(up.data.id);
+      const done = await settle(dataAt(res, 202).id);
       expect(done.data.status).toBe("done");
       expect(done.data.result).toEqual((await get(did)).data.result);
     });
@@ -243,9 +247,9 @@ for (const target of dbTargets()) {
     it("lets only the model's owner post or read its diagnostics", async () => {
       expect(await get(did, w.otherKey)).toHaveStatus(403);
       expect(await get(did, w.revoked)).toHaveStatus(401);
-      expect((await w.api.call("GET", `/v1/models/${w.modelId}/diagnostics/${did}`)).status).toBe(
-        401,
-      );
+      expect(
+        await w.api.send(diagnosticsRoutes.getRoute, { params: { id: w.modelId, did } }),
+      ).toHaveStatus(401);
       expect(await get(did, w.readOnly)).toHaveStatus(200);
       expect(await post(data.predictionsCsv(), w.readOnly)).toHaveStatus(403);
       expect(await post(data.predictionsCsv(), w.otherKey)).toHaveStatus(403);
@@ -269,8 +273,8 @@ for (const target of dbTargets()) {
       const html = await mine.text();
       expect(mine.status, html).toBe(200);
       const points = [...html.matchAll(/<g data-point="" data-era="([^"]+)"/g)].map((m) => m[1]);
-      const stored = (await get(did)).data.result;
-      expect(points).toEqual(stored.perEra.map((e: { era: string }) => e.era));
+      const stored = (await get(did)).data.result!;
+      expect(points).toEqual(stored.perEra.map((e) => e.era));
       expect(html).toContain('data-series="fnc"');
       expect(html).toContain(stored.corr.mean.toFixed(4));
       expect((await show(w.otherKey)).status).toBe(403);
@@ -288,34 +292,34 @@ for (const target of dbTargets()) {
       const values = data.rows.map((r) => r.prediction);
       const unknown = await post(data.predictionsCsv([...values, 0.5], [...ids, "stranger"]));
       expect(unknown).toHaveStatus(422);
-      expect(unknown.data.error).toMatchObject({
+      expect(unknown.error).toMatchObject({
         code: "diagnostics_unknown_ids",
         details: { unknown: ["stranger"], count: 1 },
       });
       const dup = await post(data.predictionsCsv([...values, 0.5], [...ids, ids[3]!]));
-      expect(dup.data.error).toMatchObject({
+      expect(dup.error).toMatchObject({
         code: "diagnostics_duplicate_ids",
         details: { duplicates: [ids[3]], count: 1 },
       });
       const missing = await post(data.predictionsCsv(values.slice(1), ids.slice(1)));
-      expect(missing.data.error).toMatchObject({
+      expect(missing.error).toMatchObject({
         code: "diagnostics_missing_ids",
         details: { missing: [ids[0]], count: 1 },
       });
       const nan = await post(data.predictionsCsv(["x", ...values.slice(1)] as never, ids));
-      expect(nan.data.error).toMatchObject({
+      expect(nan.error).toMatchObject({
         code: "invalid_diagnostics",
         details: { rows: [{ line: 2, value: "x" }] },
       });
       const header = await post("id,score\na,1\n");
-      expect(header.data.error.code).toBe("invalid_diagnostics");
+      expect(header.error?.code).toBe("invalid_diagnostics");
       const constant = await post(
         data.predictionsCsv(
           values.map(() => 0.5),
           ids,
         ),
       );
-      expect(constant.data.error.code).toBe("invalid_diagnostics");
+      expect(constant.error?.code).toBe("invalid_diagnostics");
       const json = await post(
         JSON.stringify({ ids, predictions: values }),
         w.key,
@@ -331,7 +335,7 @@ for (const target of dbTargets()) {
       const values = data.rows.map((r) => (r.era === first ? 0.5 : r.prediction));
       const res = await post(data.predictionsCsv(values));
       expect(res).toHaveStatus(202);
-      const failed = await settle(res.data.id);
+      const failed = await settle(dataAt(res, 202).id);
       expect(failed.data).toMatchObject({
         status: "failed",
         result: null,
@@ -340,7 +344,9 @@ for (const target of dbTargets()) {
           details: { scoringCode: "constant_predictions", era: first },
         },
       });
-      const job = (await listJobs(h.db)).find((j) => j.key === `diagnostics.run:${res.data.id}`);
+      const job = (await listJobs(h.db)).find(
+        (j) => j.key === `diagnostics.run:${dataAt(res, 202).id}`,
+      );
       expect(job).toMatchObject({ status: "done", attempts: 1 });
     });
 
@@ -349,13 +355,15 @@ for (const target of dbTargets()) {
       expect(res).toHaveStatus(202);
       const dead = await claimJob(h.db, "dead-worker", 60_000, { is: "diagnostics.run" });
       expect(dead).toMatchObject({ kind: "diagnostics.run", status: "running" });
-      expect((await get(res.data.id)).data.status).toBe("queued");
+      expect((await get(dataAt(res, 202).id)).data.status).toBe("queued");
       forgetPreparedEras();
       await sleep(250); // past the stale time the next worker uses
-      const done = await settle(res.data.id);
+      const done = await settle(dataAt(res, 202).id);
       expect(done.data.status).toBe("done");
       expect(done.data.result).toEqual((await get(did)).data.result);
-      const job = (await listJobs(h.db)).find((j) => j.key === `diagnostics.run:${res.data.id}`);
+      const job = (await listJobs(h.db)).find(
+        (j) => j.key === `diagnostics.run:${dataAt(res, 202).id}`,
+      );
       expect(job).toMatchObject({ status: "done", attempts: 2 });
     });
 
@@ -378,17 +386,17 @@ for (const target of dbTargets()) {
       expect((await getValidationSet(h.db, up.data.id))!.status).toBe("preparing");
       const res = await post(other.predictionsCsv());
       expect(res).toHaveStatus(202);
-      expect(res.data.validationSetId).toBe(up.data.id);
-      const done = await settle(res.data.id);
+      expect(dataAt(res, 202).validationSetId).toBe(up.data.id);
+      const done = await settle(dataAt(res, 202).id);
       expect(done.data.status).toBe("done");
       expect(await unpreparedEras(h.db, up.data.id)).toEqual([]);
       const expected = JSON.parse(JSON.stringify(other.expected(false)));
       expect(closeTo(done.data.result, expected, 1e-12)).toEqual([]);
-      expect(done.data.result.mmc).toBeUndefined();
+      expect(done.data.result!.mmc).toBeUndefined();
     });
 
     it("fails a set the scorer refuses, and keeps the previous one current", async () => {
-      const current = await w.api.call("GET", "/v1/validation", { key: w.key });
+      const current = await w.api.send(validationRoutes.get, { key: w.key });
       // Constant targets in an era: CORR is undefined there.
       const up = await upload("id,era,f,target\na,1,1,0.5\nb,1,2,0.5\nc,2,1,0.25\nd,2,3,0.75\n");
       expect(up).toHaveStatus(202);
@@ -397,7 +405,7 @@ for (const target of dbTargets()) {
       await worker.stop();
       const set = await getValidationSet(h.db, up.data.id);
       expect(set).toMatchObject({ status: "failed", error: expect.stringContaining("era 1") });
-      const now = await w.api.call("GET", "/v1/validation", { key: w.key });
+      const now = await w.api.send(validationRoutes.get, { key: w.key });
       expect(now.data.id).toBe(current.data.id);
     });
   });

@@ -3,8 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import * as healthRoute from "../../api/routes/health";
+import { routes as roundRoutes } from "../../api/routes/rounds";
 import { freePort } from "../../cli/dev/anvil";
-import { httpCall, liveForm } from "../helpers/api";
+import { httpSend, liveForm } from "../helpers/api";
 import { until } from "../helpers/common";
 
 /**
@@ -70,8 +72,8 @@ describe("npm start killed with SIGKILL and started again", () => {
     await new Promise((done) => setTimeout(done, 300)); // the kernel frees the ports
   };
   const round = async (r: Running, n: number) =>
-    (await httpCall(r.api, "GET", `/v1/rounds/${n}`)).data;
-  const health = async (r: Running) => (await httpCall(r.api, "GET", "/health")).data;
+    (await httpSend(r.api, roundRoutes.get, { params: { number: n } })).data;
+  const health = async (r: Running) => (await httpSend(r.api, healthRoute.route)).data;
 
   afterAll(async () => {
     if (running?.child.exitCode === null) await kill9(running).catch(() => {});
@@ -84,11 +86,11 @@ describe("npm start killed with SIGKILL and started again", () => {
     if (!first.ok) throw new Error(first.stderr);
     running = first.run;
     const ids = ["a1", "a2", "a3", "a4"];
-    const opened = await httpCall(running.api, "POST", "/v1/rounds", {
+    const opened = await httpSend(running.api, roundRoutes.open, {
       key: running.operatorKey,
       body: liveForm(`id,f\n${ids.map((id, i) => `${id},${i}`).join("\n")}\n`),
     });
-    expect(opened.status, JSON.stringify(opened.data)).toBe(201);
+    expect(opened).toHaveStatus(201);
     const openTx = await until(
       "open on chain",
       async () => (await round(running!, 1)).transactions.open ?? undefined,
@@ -106,10 +108,11 @@ describe("npm start killed with SIGKILL and started again", () => {
   });
 
   it("after a SIGKILL right after a close, either finishes the close as the chain shows it or refuses", async () => {
-    const closed = await httpCall(running!.api, "POST", "/v1/rounds/1/close", {
+    const closed = await httpSend(running!.api, roundRoutes.close, {
+      params: { number: 1 },
       key: running!.operatorKey,
     });
-    expect(closed.status).toBe(200);
+    expect(closed).toHaveStatus(200);
     await kill9(running!);
     const again = await start();
     if (!again.ok) {

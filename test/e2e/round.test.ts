@@ -1,5 +1,11 @@
+import type { RouteConfig } from "@hono/zod-openapi";
 import { type Hex, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as healthRoute from "../../api/routes/health";
+import { routes as modelRoutes } from "../../api/routes/models";
+import { routes as roundRoutes } from "../../api/routes/rounds";
+import { routes as scoreRoutes } from "../../api/routes/scores";
+import { routes as submissionRoutes } from "../../api/routes/submissions";
 import { type Stack, startStack } from "../../cli/dev/stack";
 import {
   featureExposure,
@@ -8,6 +14,7 @@ import {
   payoutAmount,
   payoutRatio,
 } from "../../scoring";
+import { httpSend, type SendInit, type Sent } from "../helpers/api";
 import { stakerClient } from "../helpers/chain";
 import { csv, rng, until } from "../helpers/common";
 import { dbTargets } from "../helpers/db";
@@ -24,11 +31,7 @@ const predsB = targets.map((t) => Math.min(1, Math.max(0, 1 - 0.6 * t - 0.4 * ra
 for (const target of dbTargets()) {
   describe(`thin round end to end (anvil + ${target.name})`, () => {
     let stack: Stack;
-    let call: (
-      method: string,
-      path: string,
-      init?: { key?: string; json?: unknown; body?: RequestInit["body"]; type?: string },
-    ) => Promise<{ status: number; data: any }>;
+    let send: <R extends RouteConfig>(route: R, init?: SendInit<R>) => Promise<Sent<R>>;
 
     beforeAll(async () => {
       const db = await target.open();
@@ -45,19 +48,7 @@ for (const target of dbTargets()) {
         await closeDb();
         await db.close();
       };
-      call = async (method, path, init = {}) => {
-        const headers: Record<string, string> = {};
-        if (init.key) headers.authorization = `Bearer ${init.key}`;
-        let body = init.body;
-        if (init.json !== undefined) {
-          headers["content-type"] = "application/json";
-          body = JSON.stringify(init.json);
-        }
-        if (init.type) headers["content-type"] = init.type;
-        const res = await fetch(`${stack.info.api}${path}`, { method, headers, body });
-        const text = await res.text();
-        return { status: res.status, data: text ? JSON.parse(text) : null };
-      };
+      send = (route, init) => httpSend(stack.info.api, route, init);
     });
     afterAll(async () => {
       await stack?.stop();
@@ -65,7 +56,7 @@ for (const target of dbTargets()) {
 
     it("opens, takes submissions and stakes, resolves, scores and settles on chain", async () => {
       const { info } = stack;
-      const health = await call("GET", "/health");
+      const health = await send(healthRoute.route);
       expect(health).toHaveStatus(200);
       expect(Object.keys(health.data.checks).sort()).toEqual(["chain", "db", "worker"]);
 
@@ -87,24 +78,25 @@ for (const target of dbTargets()) {
       live.set("resolvesAt", new Date(Date.now() + 7_200_000).toISOString());
       live.set("stakeThreshold", "1000000");
       live.set("fncFeatures", '["feature_1"]');
-      const opened = await call("POST", "/v1/rounds", { key: info.operatorKey, body: live });
+      const opened = await send(roundRoutes.open, { key: info.operatorKey, body: live });
       expect(opened).toHaveStatus(201);
-      const n = opened.data.number as number;
+      const n = opened.data.number;
 
       // Two data scientists create models and submit over HTTP.
       const [alice, bob] = info.accounts as [(typeof info.accounts)[0], (typeof info.accounts)[0]];
       const modelA = (
-        await call("POST", "/v1/models", { key: alice.apiKey, json: { name: "alpha" } })
+        await send(modelRoutes.create, { key: alice.apiKey, json: { name: "alpha" } })
       ).data.id as Hex;
-      const modelB = (await call("POST", "/v1/models", { key: bob.apiKey, json: { name: "beta" } }))
+      const modelB = (await send(modelRoutes.create, { key: bob.apiKey, json: { name: "beta" } }))
         .data.id as Hex;
       for (const [key, model, preds] of [
         [alice.apiKey, modelA, predsA],
         [bob.apiKey, modelB, predsB],
       ] as const) {
-        const res = await call("POST", `/v1/models/${model}/submissions`, {
+        const res = await send(submissionRoutes.submit, {
+          params: { id: model },
           key,
-          type: "text/csv",
+          headers: { "content-type": "text/csv" },
           body: csv(
             "id,prediction",
             ids.map((id, i) => [id, preds[i]!]),
@@ -120,17 +112,19 @@ for (const target of dbTargets()) {
       const sa = stakerClient(info.rpcUrl, info.chainId, alice.privateKey, info.contracts);
       const sb = stakerClient(info.rpcUrl, info.chainId, bob.privateKey, info.contracts);
       await until("round opened on chain", async () =>
-        (await call("GET", `/v1/rounds/${n}`)).data.transactions.open ? true : undefined,
+        (await send(roundRoutes.get, { params: { number: n } })).data.transactions.open
+          ? true
+          : undefined,
       );
       await sa.stake(modelA, stakeA);
       await sb.stake(modelB, stakeB);
 
       // Close: the worker commits the submissions root on chain, fixing stakes at risk.
-      expect((await call("POST", `/v1/rounds/${n}/close`, { key: info.operatorKey })).status).toBe(
-        200,
-      );
+      expect(
+        await send(roundRoutes.close, { params: { number: n }, key: info.operatorKey }),
+      ).toHaveStatus(200);
       const closed = await until("round closed on chain", async () => {
-        const r = (await call("GET", `/v1/rounds/${n}`)).data;
+        const r = (await send(roundRoutes.get, { params: { number: n } })).data;
         return r.transactions.close ? r : undefined;
       });
       expect(closed.submissionsRoot).toMatch(/^0x[0-9a-f]{64}$/);
@@ -153,20 +147,21 @@ for (const target of dbTargets()) {
           "targets.csv",
         ),
       );
-      const resolved = await call("POST", `/v1/rounds/${n}/resolve`, {
+      const resolved = await send(roundRoutes.resolve, {
+        params: { number: n },
         key: info.operatorKey,
         body: form,
       });
       expect(resolved).toHaveStatus(202);
       const settled = await until("round settled", async () => {
-        const s = (await call("GET", `/v1/rounds/${n}/scores`)).data;
+        const s = (await send(scoreRoutes.byRound, { params: { number: n } })).data;
         return s.status === "settled" ? s : undefined;
       });
 
       // Stored scores are the scoring library's numbers on the same data.
-      const byModel = new Map(settled.scores.map((s: any) => [s.modelId, s]));
-      const a: any = byModel.get(modelA);
-      const b: any = byModel.get(modelB);
+      const byModel = new Map(settled.scores.map((s) => [s.modelId, s]));
+      const a = byModel.get(modelA)!;
+      const b = byModel.get(modelB)!;
       const tgt = { ids, values: Float64Array.from(targets) };
       expect(a.corr).toBeCloseTo(numeraiCorr({ ids, values: Float64Array.from(predsA) }, tgt), 12);
       expect(b.corr).toBeCloseTo(numeraiCorr({ ids, values: Float64Array.from(predsB) }, tgt), 12);

@@ -3,11 +3,20 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { routes as dailyRoutes } from "../../api/routes/daily-scores";
+import { routes as roundRoutes } from "../../api/routes/rounds";
+import { routes as submissionRoutes } from "../../api/routes/submissions";
+import {
+  CreatedWebhook,
+  DeliveryLog,
+  WebhookList,
+  routes as webhookRoutes,
+} from "../../api/routes/webhooks";
 import { claimJob, type DbHandle, emitEvent, getRound } from "../../db";
 import { type JobContext, runJob, startWorker } from "../../workers";
 import { csvOf, liveCsv, type World, world } from "../api/world";
 import { tourney } from "../cli/helpers";
-import { targetsForm, testApi } from "../helpers/api";
+import { targetsForm, testApi, typedBy } from "../helpers/api";
 import { dbTargets } from "../helpers/db";
 import { type LocalChain, localChain } from "../helpers/local-chain";
 
@@ -94,10 +103,12 @@ for (const target of dbTargets()) {
     let secret = "";
     let hookId = "";
 
-    const register = (api: typeof dev, key: string, json: unknown) =>
-      api.call("POST", "/v1/webhooks", { key, json });
+    const register = async (api: typeof dev, key: string, json: unknown) =>
+      typedBy(await api.send(webhookRoutes.create, { key, json }), CreatedWebhook);
+    const hooks = async (api: typeof dev, key: string) =>
+      typedBy(await api.send(webhookRoutes.list, { key }), WebhookList);
     const log = async (id = hookId, key = w.key) =>
-      (await dev.call("GET", `/v1/webhooks/${id}/deliveries`, { key })).data;
+      typedBy(await dev.send(webhookRoutes.deliveries, { params: { id }, key }), DeliveryLog).data;
 
     beforeAll(async () => {
       [h, lc] = await Promise.all([target.open(), localChain(1)]);
@@ -125,14 +136,14 @@ for (const target of dbTargets()) {
 
     it("refuses bad registrations with machine-readable codes", async () => {
       expect(
-        (await w.api.call("POST", "/v1/webhooks", { json: { url: rx.url, events: ALL } })).status,
-      ).toBe(401);
+        await w.api.send(webhookRoutes.create, { json: { url: rx.url, events: ALL } }),
+      ).toHaveStatus(401);
       const ro = await register(w.api, w.readOnly, { url: "https://example.com/h", events: ALL });
-      expect(ro.status).toBe(403);
+      expect(ro).toHaveStatus(403);
       for (const events of [[], ["round.nope"], ["round.opened", "round.opened"], "round.opened"]) {
         const res = await register(w.api, w.key, { url: "https://example.com/h", events });
         expect(res.status, JSON.stringify(events)).toBe(400);
-        expect(res.data.error.code).toBe("validation_failed");
+        expect(res.error?.code).toBe("validation_failed");
       }
       for (const url of [
         "ftp://example.com/h",
@@ -142,7 +153,7 @@ for (const target of dbTargets()) {
       ]) {
         const res = await register(w.api, w.key, { url, events: ALL });
         expect(res.status, url).toBe(422);
-        expect(res.data.error).toMatchObject({
+        expect(res.error).toMatchObject({
           code: "webhook_url_refused",
           details: { reason: "invalid_url" },
         });
@@ -163,33 +174,33 @@ for (const target of dbTargets()) {
       ]) {
         const res = await register(w.api, w.key, { url, events: ALL });
         expect(res.status, `${url}: ${JSON.stringify(res.data)}`).toBe(422);
-        expect(res.data.error).toMatchObject({
+        expect(res.error).toMatchObject({
           code: "webhook_url_refused",
           details: { reason: "private_address" },
         });
       }
-      expect((await w.api.call("GET", "/v1/webhooks", { key: w.key })).data.webhooks).toEqual([]);
+      expect((await hooks(w.api, w.key)).data.webhooks).toEqual([]);
     });
 
     it("registers an endpoint, shows the secret once and keeps it to its account", async () => {
       const res = await register(dev, w.key, { url: rx.url, events: ALL });
-      expect(res.status, JSON.stringify(res.data)).toBe(201);
+      expect(res).toHaveStatus(201);
       expect(res.data).toMatchObject({ url: rx.url, events: ALL, status: "active" });
       expect(res.data.id).toMatch(/^whk_/);
       expect(res.data.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
       secret = res.data.secret;
       hookId = res.data.id;
-      const mine = await dev.call("GET", "/v1/webhooks", { key: w.key });
-      expect(mine.data.webhooks.map((x: { id: string }) => x.id)).toEqual([hookId]);
+      const mine = await hooks(dev, w.key);
+      expect(mine.data.webhooks.map((x) => x.id)).toEqual([hookId]);
       expect(JSON.stringify(mine.data)).not.toContain(secret);
-      const theirs = await dev.call("GET", "/v1/webhooks", { key: w.otherKey });
+      const theirs = await hooks(dev, w.otherKey);
       expect(theirs.data.webhooks).toEqual([]);
-      expect((await dev.call("DELETE", `/v1/webhooks/${hookId}`, { key: w.otherKey })).status).toBe(
-        404,
-      );
       expect(
-        (await dev.call("GET", `/v1/webhooks/${hookId}/deliveries`, { key: w.otherKey })).status,
-      ).toBe(404);
+        await dev.send(webhookRoutes.remove, { params: { id: hookId }, key: w.otherKey }),
+      ).toHaveStatus(404);
+      expect(
+        await dev.send(webhookRoutes.deliveries, { params: { id: hookId }, key: w.otherKey }),
+      ).toHaveStatus(404);
     });
 
     it("delivers round.opened signed per Standard Webhooks (checked with the standardwebhooks package)", async () => {
@@ -220,7 +231,8 @@ for (const target of dbTargets()) {
     });
 
     it("retries with backoff while the receiver is down, with the same webhook-id", async () => {
-      const sub = await w.api.call("POST", `/v1/models/${w.modelId}/submissions`, {
+      const sub = await w.api.send(submissionRoutes.submit, {
+        params: { id: w.modelId },
         key: w.key,
         body: csvOf(
           live.ids,
@@ -228,29 +240,26 @@ for (const target of dbTargets()) {
         ),
         headers: { "content-type": "text/csv" },
       });
-      expect(sub.status).toBe(201);
+      expect(sub).toHaveStatus(201);
       const port = rx.port;
       await rx.stop(); // killed mid-way
       expect(
-        (await w.api.call("POST", `/v1/rounds/${w.round}/close`, { key: w.api.operatorKey }))
-          .status,
-      ).toBe(200);
+        await w.api.send(roundRoutes.close, {
+          params: { number: w.round },
+          key: w.api.operatorKey,
+        }),
+      ).toHaveStatus(200);
       await drainUntil(ctx, "a failed attempt", async () => {
         const d = await log();
-        return d.deliveries.some(
-          (x: { type: string; attempts: unknown[] }) =>
-            x.type === "round.closed" && x.attempts.length === 1,
-        );
+        return d.deliveries.some((x) => x.type === "round.closed" && x.attempts.length === 1);
       });
-      const closed = (await log()).deliveries.find(
-        (x: { type: string }) => x.type === "round.closed",
-      );
+      const closed = (await log()).deliveries.find((x) => x.type === "round.closed")!;
       expect(closed.status).toBe("pending");
       expect(closed.attempts[0]).toMatchObject({
         status: null,
         error: expect.stringMatching(/ECONNREFUSED|connect/),
       });
-      expect(Date.parse(closed.nextAttemptAt)).toBeGreaterThan(Date.parse(closed.attempts[0].at));
+      expect(Date.parse(closed.nextAttemptAt!)).toBeGreaterThan(Date.parse(closed.attempts[0].at));
       await rx.start(port); // back up
       await drainUntil(ctx, "the retry", () => rx.of("round.closed").length === 1);
       const [msg] = rx.of("round.closed");
@@ -259,9 +268,9 @@ for (const target of dbTargets()) {
         type: "round.closed",
         data: { round: w.round, submissions: 1 },
       });
-      const after = (await log()).deliveries.find((x: { id: string }) => x.id === closed.id);
+      const after = (await log()).deliveries.find((x) => x.id === closed.id)!;
       expect(after.status).toBe("delivered");
-      expect(after.attempts.map((a: { status: number | null }) => a.status)).toEqual([null, 204]);
+      expect(after.attempts.map((a) => a.status)).toEqual([null, 204]);
     });
 
     it("never holds up scoring or settlement behind a receiver that does not answer", async () => {
@@ -276,9 +285,7 @@ for (const target of dbTargets()) {
         const end0 = Date.now() + 10_000;
         while (!rx.got.some((g) => g.body.includes('"round":900')) && Date.now() < end0)
           await new Promise((r) => setTimeout(r, 20));
-        const held = (await log()).deliveries.find((x: { body: string }) =>
-          x.body.includes('"round":900'),
-        );
+        const held = (await log()).deliveries.find((x) => x.body.includes('"round":900'))!;
         expect(held.attempts).toEqual([]);
         const daily = targetsForm(
           csvOf(
@@ -289,14 +296,14 @@ for (const target of dbTargets()) {
         );
         daily.set("day", "1");
         expect(
-          (
-            await w.api.call("POST", `/v1/rounds/${w.round}/scores/daily`, {
-              key: w.api.operatorKey,
-              body: daily,
-            })
-          ).status,
-        ).toBe(202);
-        const resolve = await w.api.call("POST", `/v1/rounds/${w.round}/resolve`, {
+          await w.api.send(dailyRoutes.postDaily, {
+            params: { number: w.round },
+            key: w.api.operatorKey,
+            body: daily,
+          }),
+        ).toHaveStatus(202);
+        const resolve = await w.api.send(roundRoutes.resolve, {
+          params: { number: w.round },
           key: w.api.operatorKey,
           body: targetsForm(
             csvOf(
@@ -306,13 +313,13 @@ for (const target of dbTargets()) {
             ),
           ),
         });
-        expect(resolve.status).toBe(202);
+        expect(resolve).toHaveStatus(202);
         const end = Date.now() + 20_000;
         while ((await getRound(h.db, w.round))?.status !== "settled" && Date.now() < end)
           await new Promise((r) => setTimeout(r, 50));
         expect((await getRound(h.db, w.round))?.status).toBe("settled");
         // Scored and settled while the receiver still sat on that delivery (8 s timeout).
-        const stillHeld = (await log()).deliveries.find((x: { id: string }) => x.id === held.id);
+        const stillHeld = (await log()).deliveries.find((x) => x.id === held.id)!;
         expect(stillHeld.status).toBe("pending");
         expect(stillHeld.attempts).toEqual([]);
       } finally {
@@ -325,7 +332,7 @@ for (const target of dbTargets()) {
         ["round.daily_scored", "round.scored", "round.settled"].every((t) => rx.of(t).length >= 1),
       );
       // The other account's endpoint gets round.settled too, under its own secret.
-      const mine = new Set((await log()).deliveries.map((x: { id: string }) => x.id));
+      const mine = new Set((await log()).deliveries.map((x) => x.id));
       const settled = rx.of("round.settled").find((m) => mine.has(m.headers["webhook-id"]!))!;
       expect(new Webhook(secret).verify(settled.body, settled.headers)).toMatchObject({
         type: "round.settled",
@@ -335,7 +342,7 @@ for (const target of dbTargets()) {
       expect(JSON.parse(dailyMsg.body).data).toMatchObject({ round: w.round, day: 1, models: 1 });
       // The held delivery was cut off when the receiver died, then retried and delivered.
       const heldNow = async () =>
-        (await log()).deliveries.find((x: { body: string }) => x.body.includes('"round":900'));
+        (await log()).deliveries.find((x) => x.body.includes('"round":900'))!;
       await drainUntil(
         ctx,
         "the held delivery",
@@ -352,7 +359,7 @@ for (const target of dbTargets()) {
       await slow.start();
       try {
         const res = await register(dev, w.otherKey, { url: slow.url, events: ["round.closed"] });
-        expect(res.status).toBe(201);
+        expect(res).toHaveStatus(201);
         await emitEvent(h.db, "round.closed", { round: 950 }, "test.closed:950");
         const t0 = Date.now();
         await drain(ctx); // timeoutMs is 1 s in this suite
@@ -364,7 +371,7 @@ for (const target of dbTargets()) {
           error: "no response within 1000 ms",
         });
         expect(d.deliveries[0].attempts[0].ms).toBeGreaterThanOrEqual(990);
-        await dev.call("DELETE", `/v1/webhooks/${res.data.id}`, { key: w.otherKey });
+        await dev.send(webhookRoutes.remove, { params: { id: res.data.id }, key: w.otherKey });
       } finally {
         await slow.stop();
       }
@@ -376,41 +383,38 @@ for (const target of dbTargets()) {
       await bad.start();
       try {
         const res = await register(dev, w.otherKey, { url: bad.url, events: ["round.opened"] });
-        expect(res.status).toBe(201);
+        expect(res).toHaveStatus(201);
         for (const n of [901, 902]) {
           await emitEvent(h.db, "round.opened", { round: n }, `test.opened:${n}`);
           await drainUntil(ctx, `event ${n} failing for good`, async () => {
             const d = await log(res.data.id, w.otherKey);
             return d.deliveries.some(
-              (x: { status: string; body: string }) =>
-                x.status === "failed" && x.body.includes(`"round":${n}`),
+              (x) => x.status === "failed" && x.body.includes(`"round":${n}`),
             );
           });
         }
         // Three attempts each (first try and two retries), all answered 500.
         expect(bad.got.length).toBe(6);
-        const hook = (
-          await dev.call("GET", "/v1/webhooks", { key: w.otherKey })
-        ).data.webhooks.find((x: { id: string }) => x.id === res.data.id);
+        const hook = (await hooks(dev, w.otherKey)).data.webhooks.find(
+          (x) => x.id === res.data.id,
+        )!;
         expect(hook).toMatchObject({ status: "disabled", failedDeliveries: 2 });
         expect(hook.disabledAt).not.toBeNull();
         await emitEvent(h.db, "round.opened", { round: 903 }, "test.opened:903");
         await drain(ctx);
         expect(bad.got.length).toBe(6);
         const d = await log(res.data.id, w.otherKey);
-        expect(
-          d.deliveries.every((x: { attempts: { status: number | null }[] }) =>
-            x.attempts.every((a) => a.status === 500),
-          ),
-        ).toBe(true);
+        expect(d.deliveries.every((x) => x.attempts.every((a) => a.status === 500))).toBe(true);
         // Deleting it: gone from the list and its log.
         expect(
-          (await dev.call("DELETE", `/v1/webhooks/${res.data.id}`, { key: w.otherKey })).status,
-        ).toBe(204);
+          await dev.send(webhookRoutes.remove, { params: { id: res.data.id }, key: w.otherKey }),
+        ).toHaveStatus(204);
         expect(
-          (await dev.call("GET", `/v1/webhooks/${res.data.id}/deliveries`, { key: w.otherKey }))
-            .status,
-        ).toBe(404);
+          await dev.send(webhookRoutes.deliveries, {
+            params: { id: res.data.id },
+            key: w.otherKey,
+          }),
+        ).toHaveStatus(404);
       } finally {
         await bad.stop();
       }
@@ -454,10 +458,10 @@ for (const target of dbTargets()) {
     });
 
     it("lists the webhook endpoints in the OpenAPI document", async () => {
-      const doc = (await w.api.call("GET", "/openapi.json")).data;
-      expect(Object.keys(doc.paths["/v1/webhooks"]).sort()).toEqual(["get", "post"]);
-      expect(doc.paths["/v1/webhooks/{id}"].delete).toBeDefined();
-      expect(doc.paths["/v1/webhooks/{id}/deliveries"].get).toBeDefined();
+      const doc = (await w.api.openapi()).data;
+      expect(Object.keys(doc.paths?.["/v1/webhooks"] ?? {}).sort()).toEqual(["get", "post"]);
+      expect(doc.paths?.["/v1/webhooks/{id}"]?.delete).toBeDefined();
+      expect(doc.paths?.["/v1/webhooks/{id}/deliveries"]?.get).toBeDefined();
     });
   });
 }

@@ -4,9 +4,10 @@ import { DomainError } from "../../errors";
 import type { App } from "../../hono-app";
 import { errorResponses } from "../../http/errors";
 import { ModelId } from "../models";
-import { nextCursor, pageQuery, positiveInt } from "../pages";
+import { pageQuery, positiveInt } from "../pages";
 import type { OkResponseOf, ParamsOf } from "../types";
-import { badCursor, ScoreSchema, scoreJson } from "./schemas";
+import { badCursor, ScoreSchema } from "./schemas";
+import { scoreJson, scorePage, scorePageFields } from "./score-json";
 
 export const route = createRoute({
   method: "get",
@@ -19,11 +20,7 @@ export const route = createRoute({
       description: "Scores",
       content: {
         "application/json": {
-          schema: z.object({
-            modelId: z.string(),
-            scores: z.array(ScoreSchema),
-            nextCursor: z.string().nullable(),
-          }),
+          schema: z.object({ modelId: z.string(), ...scorePageFields(ScoreSchema) }),
         },
       },
     },
@@ -47,11 +44,7 @@ export function register(app: App) {
       limit: limit + 1,
     });
     return c.json(
-      {
-        modelId: model.id,
-        scores: rows.slice(0, limit).map(scoreJson),
-        nextCursor: nextCursor(rows, limit, (s) => String(s.round)),
-      },
+      { modelId: model.id, ...scorePage(rows, limit, scoreJson, (s) => String(s.round)) },
       200,
     );
   });

@@ -5,10 +5,11 @@ import { DomainError } from "../../errors";
 import type { App } from "../../hono-app";
 import { errorResponses } from "../../http/errors";
 import { ModelId } from "../models";
-import { nextCursor, pageQuery, RoundParam } from "../pages";
+import { pageQuery, RoundParam } from "../pages";
 import { RoundStatusSchema } from "../rounds";
 import type { OkResponseOf, ParamsOf } from "../types";
-import { badCursor, dailyScoreJson, ScoreSchema, scoreJson } from "./schemas";
+import { badCursor, ScoreSchema } from "./schemas";
+import { dailyScoreJson, scoreJson, scorePage, scorePageFields } from "./score-json";
 
 export const route = createRoute({
   method: "get",
@@ -34,8 +35,7 @@ export const route = createRoute({
             round: z.number(),
             status: RoundStatusSchema,
             day: z.number().optional().openapi({ description: "present with ?day=D" }),
-            scores: z.array(ScoreSchema.extend({ day: z.number().optional() })),
-            nextCursor: z.string().nullable(),
+            ...scorePageFields(ScoreSchema.extend({ day: z.number().optional() })),
           }),
         },
       },
@@ -62,8 +62,7 @@ export function register(app: App) {
           round: n,
           status: round.status,
           day,
-          scores: daily.slice(0, limit).map(dailyScoreJson),
-          nextCursor: nextCursor(daily, limit, (s) => s.modelId),
+          ...scorePage(daily, limit, dailyScoreJson, (s) => s.modelId),
         },
         200,
       );
@@ -73,8 +72,7 @@ export function register(app: App) {
       {
         round: n,
         status: round.status,
-        scores: rows.slice(0, limit).map(scoreJson),
-        nextCursor: nextCursor(rows, limit, (s) => s.modelId),
+        ...scorePage(rows, limit, scoreJson, (s) => s.modelId),
       },
       200,
     );

@@ -1,10 +1,10 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { registerWebhook } from "../../domain/webhooks";
 import type { App } from "../../hono-app";
 import { errorResponses } from "../../http/errors";
 import { requireAuth } from "../../middleware/auth";
 import type { OkResponseOf, ParamsOf } from "../types";
-import { json, Webhook, WebhookInput } from "./schemas";
+import { CreatedWebhook, json, WebhookInput } from "./schemas";
 
 export const route = createRoute({
   method: "post",
@@ -19,7 +19,7 @@ export const route = createRoute({
   responses: {
     201: {
       description: "Registered",
-      content: json(Webhook.extend({ secret: z.string() }).openapi("CreatedWebhook")),
+      content: json(CreatedWebhook),
     },
     ...errorResponses(400, 401, 403, 409, 422),
   },

@@ -1,11 +1,11 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { webhookDeliveryLog } from "../../domain/webhooks";
 import type { App } from "../../hono-app";
 import { errorResponses } from "../../http/errors";
 import { requireAuth } from "../../middleware/auth";
 import { pageQuery } from "../pages";
 import type { OkResponseOf, ParamsOf } from "../types";
-import { Delivery, IdParam, json } from "./schemas";
+import { DeliveryLog, IdParam, json } from "./schemas";
 
 export const route = createRoute({
   method: "get",
@@ -17,13 +17,7 @@ export const route = createRoute({
   responses: {
     200: {
       description: "Deliveries",
-      content: json(
-        z.object({
-          webhookId: z.string(),
-          deliveries: z.array(Delivery),
-          nextCursor: z.string().nullable(),
-        }),
-      ),
+      content: json(DeliveryLog),
     },
     ...errorResponses(400, 401, 403, 404),
   },

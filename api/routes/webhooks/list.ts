@@ -1,10 +1,10 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { listWebhooks } from "../../domain/webhooks";
 import type { App } from "../../hono-app";
 import { errorResponses } from "../../http/errors";
 import { requireAuth } from "../../middleware/auth";
 import type { OkResponseOf, ParamsOf } from "../types";
-import { json, Webhook } from "./schemas";
+import { json, WebhookList } from "./schemas";
 
 export const route = createRoute({
   method: "get",
@@ -13,7 +13,7 @@ export const route = createRoute({
   summary: "The calling account's webhook endpoints (never their secrets)",
   security: [{ bearer: [] }],
   responses: {
-    200: { description: "Endpoints", content: json(z.object({ webhooks: z.array(Webhook) })) },
+    200: { description: "Endpoints", content: json(WebhookList) },
     ...errorResponses(401, 403),
   },
 });

@@ -49,4 +49,17 @@ export const Delivery = z
   })
   .openapi("WebhookDelivery");
 
+/** What POST /v1/webhooks answers: the endpoint and its secret, shown only then. */
+export const CreatedWebhook = Webhook.extend({ secret: z.string() }).openapi("CreatedWebhook");
+
+/** What GET /v1/webhooks answers. */
+export const WebhookList = z.object({ webhooks: z.array(Webhook) });
+
+/** What GET /v1/webhooks/:id/deliveries answers. */
+export const DeliveryLog = z.object({
+  webhookId: z.string(),
+  deliveries: z.array(Delivery),
+  nextCursor: z.string().nullable(),
+});
+
 export const IdParam = z.object({ id: z.string().min(1).max(100) });
