@@ -1,6 +1,5 @@
-import { type RoundSummary, roundLiveCsv } from "../../db";
+import { type Db, getRoundSummary, type RoundSummary, roundLiveCsv } from "../../db";
 import { DomainError } from "../errors";
-import { mustGetRoundSummary } from "./rounds";
 import type { DomainServices } from "./services";
 
 /** A round's live file as served: its UTF-8 bytes and their SHA-256. */
@@ -13,6 +12,33 @@ export interface LiveFile {
 const KEEP = 2;
 const files = new Map<string, Uint8Array>();
 const loading = new Map<string, Promise<Uint8Array>>();
+const keyOf = (round: Pick<RoundSummary, "number" | "liveSha256">) =>
+  `${round.number}:${round.liveSha256}`;
+
+/**
+ * Keeps a round's live file as served, from wherever this process already holds it: the
+ * opening upload's bytes, or a read of the CSV for the live index (warm-up, first submission),
+ * so the first download does not read the 24 MB row again.
+ */
+export function rememberLiveFile(
+  round: Pick<RoundSummary, "number" | "liveSha256">,
+  file: Uint8Array | string,
+): void {
+  const key = keyOf(round);
+  files.delete(key);
+  files.set(key, typeof file === "string" ? Buffer.from(file, "utf8") : file);
+  while (files.size > KEEP) files.delete(files.keys().next().value!);
+}
+
+/** A round's live CSV read from the database, remembered for downloads on the way. */
+export async function readLiveCsv(
+  db: Db,
+  round: Pick<RoundSummary, "number" | "liveSha256">,
+): Promise<string | undefined> {
+  const csv = await roundLiveCsv(db, round.number);
+  if (csv !== undefined) rememberLiveFile(round, csv);
+  return csv;
+}
 
 /**
  * A round's live file for download, read from the database and encoded once per round and
@@ -22,8 +48,9 @@ const loading = new Map<string, Promise<Uint8Array>>();
  * file can never be served stale. Concurrent first downloads share one read.
  */
 export async function liveFile(s: Pick<DomainServices, "db">, n: number): Promise<LiveFile> {
-  const round = await mustGetRoundSummary(s, n);
-  const key = `${round.number}:${round.liveSha256}`;
+  const round = await getRoundSummary(s.db, n);
+  if (!round) throw new DomainError("not_found", `No round ${n}`);
+  const key = keyOf(round);
   const hit = files.get(key);
   if (hit) {
     files.delete(key); // most recently used last
@@ -35,10 +62,8 @@ export async function liveFile(s: Pick<DomainServices, "db">, n: number): Promis
     pending = roundLiveCsv(s.db, n)
       .then((csv) => {
         if (csv === undefined) throw new DomainError("not_found", `No round ${n}`);
-        const bytes = Buffer.from(csv, "utf8");
-        files.set(key, bytes);
-        while (files.size > KEEP) files.delete(files.keys().next().value!);
-        return bytes;
+        rememberLiveFile(round, csv);
+        return files.get(key)!;
       })
       .finally(() => loading.delete(key));
     loading.set(key, pending);

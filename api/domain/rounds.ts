@@ -14,6 +14,7 @@ import { DomainError, invalidFields } from "../errors";
 import { sha256Hex } from "./hash";
 import { parseTargets, prepareLiveUpload, utf8, withoutBom } from "./live";
 import { liveIdSet } from "./live-cache";
+import { rememberLiveFile } from "./live-file";
 import { clock, type DomainServices } from "./services";
 import { readUpload, type Upload } from "./upload";
 
@@ -165,12 +166,15 @@ export async function openRound(
     ? await s.offload.live(input.live)
     : await prepareLiveUpload(input.live);
   const fncFeatures = parseFncFeatures(input.fields.fncFeatures, live.features);
-  return createRound(s.db, {
+  const round = await createRound(s.db, {
     liveCsv: csv,
     liveSha256: sha256,
     ...params,
     fncFeatures: fncFeatures && JSON.stringify(fncFeatures),
   });
+  // Data scientists download it next: from these bytes, not another read of the row.
+  rememberLiveFile(round, csv);
+  return round;
 }
 
 /**

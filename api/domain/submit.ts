@@ -1,14 +1,9 @@
-import {
-  forgetIntakeRound,
-  intakeRound,
-  rememberedIntakeRound,
-  roundLiveCsv,
-  storeSubmission,
-} from "../../db";
+import { forgetIntakeRound, intakeRound, rememberedIntakeRound, storeSubmission } from "../../db";
 import { canonicalCsvFast, prepareCsvFast } from "../../formats/csv-canonical";
 import { DomainError } from "../errors";
 import { sha256Hex } from "./hash";
 import { loadLiveIndex } from "./live-cache";
+import { readLiveCsv } from "./live-file";
 import { ownedModel } from "./models";
 import { type PredictionFormat, predictionFormat, readPredictions } from "./predictions";
 import { clock, type DomainServices } from "./services";
@@ -71,8 +66,8 @@ export async function submitPredictions(
   }
   for (let attempt = 0; ; attempt++) {
     if (!round) throw new DomainError("round_not_open", "No round takes submissions now");
-    const number = round.number;
-    const live = await loadLiveIndex(round, () => roundLiveCsv(db, number), prepareCsvFast);
+    const intake = round;
+    const live = await loadLiveIndex(round, () => readLiveCsv(db, intake), prepareCsvFast);
     if (!live) throw new DomainError("round_not_open", "The round is gone");
     let canon: CanonicalSubmission;
     try {

@@ -26,6 +26,9 @@ export const tooLarge = (limit: number) =>
 const nodeIncoming = (c: Context<AppEnv>) =>
   (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
 
+/** Body bytes read before the reader lets the event loop serve other requests. */
+const YIELD_BYTES = 256 * 1024;
+
 /**
  * Reads a Node request body, counting as it arrives and stopping at `limit`: the bytes, or
  * `tooLarge` with the stream left paused (the answer closes the connection). A declared body is
@@ -43,7 +46,10 @@ function readIncoming(
     const into = declared !== undefined ? new Uint8Array(declared) : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
+    let sinceYield = 0;
+    let settled = false;
     const done = () => {
+      settled = true;
       incoming.off("data", onData);
       incoming.off("end", onEnd);
       incoming.off("error", onError);
@@ -60,6 +66,16 @@ function readIncoming(
       else chunks.push(chunk);
       hash?.update(chunk);
       size += chunk.length;
+      // A fast sender's chunks can arrive back to back for tens of milliseconds: after each
+      // YIELD_BYTES, pause until the loop has served everything else that is ready.
+      sinceYield += chunk.length;
+      if (sinceYield >= YIELD_BYTES) {
+        sinceYield = 0;
+        incoming.pause();
+        setImmediate(() => {
+          if (!settled) incoming.resume();
+        });
+      }
     };
     const onEnd = () => {
       done();
