@@ -17,8 +17,8 @@ export const ApiConfigSchema = z.object({
     .positive()
     .default(64 * 1024),
   /**
-   * Upload bodies one account (or one address, without a key) may send at once; another is
-   * refused with 429 before it is read. Bounds what concurrent big uploads cost memory and the
+   * Big upload bodies (chunked, or declared over 1 MB) one account (or one address, without a
+   * key) may send at once; another is refused with 429 before it is read. Bounds what concurrent big uploads cost memory and the
    * event loop's thread (each is read into memory up to MAX_UPLOAD_BYTES).
    */
   UPLOADS_IN_FLIGHT: z.coerce.number().int().positive().default(2),

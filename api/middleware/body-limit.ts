@@ -162,16 +162,25 @@ export function limitBodies(config: ApiConfig): MiddlewareHandler<AppEnv> {
     (c.req.method === "POST" && UPLOADS.some((r) => r.test(c.req.path)) ? upload : small)(c, next);
 }
 
+/** A declared body up to this size never waits for a slot (a submission is about 100 KB). */
+const SMALL_UPLOAD = 1024 * 1024;
+
 /**
- * At most `max` upload requests at once per account (per address without a key), counted in
- * this process from before the body is read until the answer: another one is 429
- * `rate_limited` (Retry-After: 1) and its body is not read (the connection closes). Four
- * concurrent 100 MB uploads from one account otherwise kept the event loop's thread reading
- * for all four at once.
+ * At most `max` big uploads at once per account (per address without a key): a body declared
+ * over 1 MB, or chunked (its size unknown). Counted in this process from before the body is
+ * read until the answer; another one is 429 `rate_limited` (Retry-After: 1) and its body is not
+ * read (the connection closes). Four concurrent 100 MB uploads from one account otherwise kept
+ * the event loop's thread reading all four at once. Small declared bodies (a data scientist
+ * submitting many models in parallel) are never counted.
  */
 function inFlight(max: number, inner: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
   const running = new Map<string, number>();
   return async (c, next) => {
+    const declared = c.req.header("content-length");
+    const chunked = c.req.header("transfer-encoding") !== undefined;
+    // Big: chunked or declared over 1 MB (an in-process request without either is not counted).
+    const big = chunked || (declared !== undefined && Number(declared) > SMALL_UPLOAD);
+    if (!big) return inner(c, next);
     const auth = c.get("auth");
     const who = auth ? `acct:${auth.account.id}` : `ip:${addressOf(c)}`;
     const n = running.get(who) ?? 0;
