@@ -1,9 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAccount } from "../../api/domain/accounts";
-import { parseApiConfig } from "../../api/env";
-import { jsonLogger } from "../../api/logger";
-import { type RunningApi, serveApi } from "../../api/node";
-import { type DbHandle, openDb } from "../../db";
+import { describe, expect, it } from "vitest";
+import { servedApi } from "../helpers/served";
 
 const diagnosticsCsv = (shift: number) => {
   const lines = ["id,era,prediction,target"];
@@ -28,35 +24,13 @@ const chunked = (text: string) =>
  * 409, whichever way they were sent.
  */
 describe("idempotent uploads on the Node server", () => {
-  let h: DbHandle;
-  let api: RunningApi;
-  let key: string;
-  let path: string;
-  beforeAll(async () => {
-    h = await openDb({ dataDir: "memory://" });
-    api = await serveApi({
-      db: h.db,
-      config: parseApiConfig({ PORT: "0", LOG_LEVEL: "silent" }),
-      logger: jsonLogger("silent"),
-    });
-    key = (await createAccount({ db: h.db }, { name: "idem" })).secret;
-    const res = await fetch(`${api.url}/v1/models`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ name: "idem-model" }),
-    });
-    path = `/v1/models/${((await res.json()) as { id: string }).id}/diagnostics`;
-  });
-  afterAll(async () => {
-    await api?.close();
-    await h?.close();
-  });
+  const served = servedApi("idem");
 
   const post = (body: RequestInit["body"], idem: string) =>
-    fetch(`${api.url}${path}`, {
+    fetch(`${served.url}/v1/models/${served.model}/diagnostics`, {
       method: "POST",
       headers: {
-        authorization: `Bearer ${key}`,
+        authorization: `Bearer ${served.key}`,
         "content-type": "text/csv",
         "idempotency-key": idem,
       },

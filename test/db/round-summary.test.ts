@@ -6,6 +6,7 @@ import {
   getRound,
   getRoundSummary,
   listRounds,
+  type NewRoundInput,
 } from "../../db";
 import { dbTargets } from "../helpers/db";
 
@@ -14,6 +15,18 @@ import { dbTargets } from "../helpers/db";
  * targets files (about 24 MB each at Numerai's 2,376 features, which made each
  * `GET /v1/rounds/current` take 300-400 ms when whole rows were read).
  */
+/** A round's columns with this live file, closing in a minute. */
+const roundInput = (liveCsv: string | Uint8Array, liveSha256: string): NewRoundInput => ({
+  liveCsv,
+  liveSha256,
+  closesAt: new Date(Date.now() + 60_000),
+  resolvesAt: new Date(Date.now() + 120_000),
+  payoutCap: "50000000000000000",
+  corrMultiplier: "500000000000000000",
+  mmcMultiplier: "2000000000000000000",
+  stakeThreshold: "1",
+});
+
 for (const target of dbTargets()) {
   describe(`round summaries on ${target.name}`, () => {
     let h: DbHandle;
@@ -26,16 +39,7 @@ for (const target of dbTargets()) {
 
     it("leave the files out and keep every other field", async () => {
       const live = `id,f\n${Array.from({ length: 2000 }, (_, i) => `r${i},${i % 5}`).join("\n")}\n`;
-      const round = await createRound(h.db, {
-        liveCsv: live,
-        liveSha256: "ab",
-        closesAt: new Date(Date.now() + 60_000),
-        resolvesAt: new Date(Date.now() + 120_000),
-        payoutCap: "50000000000000000",
-        corrMultiplier: "500000000000000000",
-        mmcMultiplier: "2000000000000000000",
-        stakeThreshold: "1",
-      });
+      const round = await createRound(h.db, roundInput(live, "ab"));
       const full = await getRound(h.db, round.number);
       expect(full?.liveCsv).toBe(live);
       const { liveCsv: _l, targetsCsv: _t, ...rest } = full!;
@@ -61,45 +65,21 @@ for (const target of dbTargets()) {
       const live = `id,f,g\n${rows.join("\n")}\n`;
       const bytes = new TextEncoder().encode(live);
       expect(bytes.length).toBeGreaterThan(3 << 20);
-      const round = await createRound(h.db, {
-        liveCsv: bytes,
-        liveSha256: "cd",
-        closesAt: new Date(Date.now() + 60_000),
-        resolvesAt: new Date(Date.now() + 120_000),
-        payoutCap: "50000000000000000",
-        corrMultiplier: "500000000000000000",
-        mmcMultiplier: "2000000000000000000",
-        stakeThreshold: "1",
-      });
+      const round = await createRound(h.db, roundInput(bytes, "cd"));
       const stored = (await getRound(h.db, round.number))?.liveCsv;
       expect(stored?.length).toBe(live.length);
       expect(stored === live).toBe(true);
       // The parts table lived only for that transaction: the next round writes its own.
-      const again = await createRound(h.db, {
-        liveCsv: bytes.subarray(0, bytes.lastIndexOf(10, 2_500_000) + 1),
-        liveSha256: "ef",
-        closesAt: new Date(Date.now() + 60_000),
-        resolvesAt: new Date(Date.now() + 120_000),
-        payoutCap: "50000000000000000",
-        corrMultiplier: "500000000000000000",
-        mmcMultiplier: "2000000000000000000",
-        stakeThreshold: "1",
-      });
+      const again = await createRound(
+        h.db,
+        roundInput(bytes.subarray(0, bytes.lastIndexOf(10, 2_500_000) + 1), "ef"),
+      );
       const second = (await getRound(h.db, again.number))?.liveCsv;
       expect(second).toBe(live.slice(0, second!.length));
       expect(second?.endsWith("\n")).toBe(true);
       // A line longer than a part is cut between characters (3-byte ones here).
       const long = `${"€".repeat(900_000)}\n`;
-      const third = await createRound(h.db, {
-        liveCsv: new TextEncoder().encode(long),
-        liveSha256: "01",
-        closesAt: new Date(Date.now() + 60_000),
-        resolvesAt: new Date(Date.now() + 120_000),
-        payoutCap: "50000000000000000",
-        corrMultiplier: "500000000000000000",
-        mmcMultiplier: "2000000000000000000",
-        stakeThreshold: "1",
-      });
+      const third = await createRound(h.db, roundInput(new TextEncoder().encode(long), "01"));
       expect((await getRound(h.db, third.number))?.liveCsv === long).toBe(true);
     });
   });
