@@ -2,7 +2,7 @@ import { type Db, getRoundSummary, type RoundSummary, roundLiveCsv } from "../..
 import { DomainError } from "../errors";
 import type { DomainServices } from "./services";
 
-/** A round's live file as served: its UTF-8 bytes and their SHA-256. */
+/** A round's live file as served: its summary (the hash is `round.liveSha256`) and its bytes. */
 export interface LiveFile {
   round: RoundSummary;
   bytes: Uint8Array;
@@ -59,11 +59,10 @@ export async function liveFile(s: Pick<DomainServices, "db">, n: number): Promis
   }
   let pending = loading.get(key);
   if (!pending) {
-    pending = roundLiveCsv(s.db, n)
+    pending = readLiveCsv(s.db, round)
       .then((csv) => {
         if (csv === undefined) throw new DomainError("not_found", `No round ${n}`);
-        rememberLiveFile(round, csv);
-        return files.get(key)!;
+        return files.get(key) ?? Buffer.from(csv, "utf8");
       })
       .finally(() => loading.delete(key));
     loading.set(key, pending);
